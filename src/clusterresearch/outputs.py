@@ -1,0 +1,73 @@
+"""Writing derived files: atomically, never under data/raw, all or nothing."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Iterator
+
+from . import config
+
+
+class RawDataWriteError(RuntimeError):
+    """Raised when code tries to write under data/raw, which only people change."""
+
+
+def guard_not_raw(path: Path) -> Path:
+    path = Path(path).resolve()
+    raw = config.RAW_DIR.resolve()
+    if path == raw or raw in path.parents:
+        raise RawDataWriteError(f"{path}: data/raw is immutable input; write derived files elsewhere")
+    return path
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+@contextlib.contextmanager
+def staged_dir(out_dir: Path) -> Iterator[Path]:
+    """Yield a scratch folder beside ``out_dir``; on success its files replace those in ``out_dir``.
+
+    On any error the scratch folder is removed and ``out_dir`` is left exactly as it was,
+    so a failed run never leaves half-written outputs.
+    """
+    out_dir = guard_not_raw(Path(out_dir))
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    scratch = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
+    try:
+        yield scratch
+    except BaseException:
+        shutil.rmtree(scratch, ignore_errors=True)
+        raise
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for source in sorted(scratch.rglob("*")):
+        if source.is_file():
+            target = out_dir / source.relative_to(scratch)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(source, target)
+    shutil.rmtree(scratch, ignore_errors=True)
+
+
+def write_text(path: Path, text: str) -> Path:
+    """Write a text file atomically with Unix newlines."""
+    path = guard_not_raw(Path(path))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+        handle.write(text)
+    os.replace(tmp, path)
+    return path
+
+
+def write_csv(frame, path: Path, float_format: str = "%.6g") -> Path:
+    """Write a frame as CSV with a fixed float format so equal inputs give equal bytes."""
+    return write_text(path, frame.to_csv(index=False, float_format=float_format, lineterminator="\n"))

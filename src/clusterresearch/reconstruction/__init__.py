@@ -1,0 +1,1 @@
+"""The reconstructed survey answers: rebuilt from the paper's statements, never presented as the original."""
