@@ -33,7 +33,7 @@ def test_provenance_names_the_pinning_statements():
     prov = pd.read_csv(config.PROVENANCE_PATH, dtype=str, keep_default_na=False).set_index("item_id")
     assert prov.loc["fund_reports", "statements"] == "S30"
     assert prov.loc["fund_reports", "pinned"] == "10 of 12 answers 4-5"
-    assert prov.loc["budget_paid_services", "pinned"] == ""
+    assert prov.loc["coop_firm_specific", "pinned"] == ""
 
 
 def test_reconstruct_refuses_to_write_under_data_raw(capsys):

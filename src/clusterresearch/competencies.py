@@ -11,6 +11,7 @@ from functools import cached_property
 from pathlib import Path
 
 import pandas as pd
+from IPython.display import Image
 
 from . import config
 from .errors import InputError
@@ -100,10 +101,8 @@ class CompetencyReport:
     def area_figure(self, area: str):
         """Figure N of the paper for this scope, saved as PNG and SVG in ``output_dir``."""
         note = "Reconstructed data, not the original answers." if self.reconstructed else None
-        fig = likert_figure(self.answers, area, self.survey.instrument, note=note)
-        stem = self.output_dir / f"figure{config.AREA_FIGURE.get(area, 0)}_{area}"
-        self._saved += save_figure_keep(fig, stem)
-        return fig
+        fig = likert_figure(self.answers, area, self.survey.instrument, note=note, min_cell=self.min_cell)
+        return self._show(fig, f"figure{config.AREA_FIGURE.get(area, 0)}_{area}")
 
     def area_table(self, area: str):
         """Every item of the area: the counts of each answer, n, mean, sd, median, agreement."""
@@ -116,7 +115,12 @@ class CompetencyReport:
         """Two or three sentences written from the area's numbers."""
         rows = self.item_table[self.item_table["area"] == area]
         texts = self.survey.instrument.set_index("item_id")["text"]
-        return narrative.area_paragraph(rows, area, texts=texts, min_cell=self.min_cell)
+        index = self.area_table_all.set_index("area")
+        kwargs = {}
+        if area in index.index:
+            kwargs = {"area_index": index.loc[area, "index_mean"], "n_respondents": int(index.loc[area, "n_respondents"])}
+        text = narrative.area_paragraph(rows, area, texts=texts, min_cell=self.min_cell, **kwargs)
+        return frames.paragraph(text)
 
     @cached_property
     def statement_table(self) -> pd.DataFrame | None:
@@ -144,8 +148,7 @@ class CompetencyReport:
             "mean": "pooled_mean", "ci_low": "agree_ci_low", "ci_high": "agree_ci_high", "n": "answers",
         })
         fig = overview_figure(table[["area", "mean", "ci_low", "ci_high", "n"]])
-        self._saved += save_figure_keep(fig, self.output_dir / "overview_area_means")
-        return fig
+        return self._show(fig, "overview_area_means")
 
     def overview_table(self):
         frame = frames.area_frame(self.area_table_all)
@@ -153,9 +156,7 @@ class CompetencyReport:
 
     def gap(self):
         """Desired against existing level per area."""
-        fig = gap_figure(area_gap(self.answers))
-        self._saved += save_figure_keep(fig, self.output_dir / "overview_desired_gap")
-        return fig
+        return self._show(gap_figure(area_gap(self.answers)), "overview_desired_gap")
 
     def gap_table(self):
         frame = frames.gap_frame(area_gap(self.answers))
@@ -176,18 +177,24 @@ class CompetencyReport:
         if not set(groups) <= present:
             return frames.notice([f"This scope does not hold both groups {', '.join(groups)}: no comparison."])
         table = compare_groups(self.answers, group_col=group_col, groups=groups)
-        return tables.html_table(tables.mask_small_cells(table, n_col=None, min_cell=self.min_cell, group_n_cols=("n_a", "n_b")))
+        table = table.drop(columns=["caution"], errors="ignore")
+        values = [c for c in table.columns if c not in ("area", "title", "group_col", "group_a", "group_b", "n_a", "n_b")]
+        shown = tables.mask_small_cells(table, n_col=None, min_cell=self.min_cell,
+                                        value_cols=values, group_n_cols=("n_a", "n_b"))
+        return tables.html_table(shown, float_format=".3f", caption=config.INFERENCE_CAUTION)
 
     def essays(self):
         """Essay answers of this scope, always HTML-escaped."""
         keep = self.survey.essays["respondent_id"].isin(self.answers["respondent_id"])
-        return tables.essay_block(self.survey.essays[keep], min_cell=self.min_cell, n_respondents=self.n_respondents)
+        return tables.essay_block(self.survey.essays[keep], self.survey.instrument,
+                                  min_cell=self.min_cell, n_respondents=self.n_respondents)
+
+    def _show(self, fig, name: str) -> Image:
+        """Save the figure as PNG and SVG in ``output_dir``; show the saved PNG."""
+        paths = save_figure(fig, self.output_dir / name)
+        self._saved += paths
+        return Image(filename=str(next(p for p in paths if p.suffix == ".png")))
 
     def saved_files(self) -> list[str]:
         """Figure files written by this report, relative to ``output_dir``."""
         return sorted({p.relative_to(self.output_dir).as_posix() for p in self._saved})
-
-
-def save_figure_keep(fig, stem: Path) -> list[Path]:
-    """Save a figure's PNG and SVG; the Figure object stays displayable in the notebook."""
-    return save_figure(fig, stem)

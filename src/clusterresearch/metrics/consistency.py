@@ -68,7 +68,12 @@ def alpha_from_matrix(matrix: pd.DataFrame) -> AlphaResult:
     if np.isclose(total_var, 0.0):
         return AlphaResult(np.nan, note="total score has no variance", **flags)
     alpha = (k / (k - 1)) * (1.0 - item_var.sum() / total_var)
-    note = "fewer complete respondents than items" if n < k else ""
+    notes = []
+    if alpha < 0:
+        notes.append("negative: the items do not vary together as one scale")
+    if n < k:
+        notes.append("fewer complete respondents than items")
+    note = "; ".join(notes)
     return AlphaResult(float(alpha), note=note, **flags)
 
 

@@ -7,16 +7,15 @@ the frames hold plain text and numbers, and escaping happens when they are rende
 from __future__ import annotations
 
 import html
-import math
-
 import pandas as pd
 from IPython.display import HTML
 
 from ..config import AREA_TITLES, LIKERT_LEVELS
+from .narrative import format_percent
 
 
 def percent(share: float) -> str:
-    return "" if share is None or (isinstance(share, float) and math.isnan(share)) else f"{round(100 * share):d} %"
+    return "" if share is None or pd.isna(share) else format_percent(share)
 
 
 def count_share(k, n) -> str:
@@ -29,7 +28,7 @@ def count_share(k, n) -> str:
 def interval(low, high) -> str:
     if low is None or pd.isna(low) or pd.isna(high):
         return ""
-    return f"{round(100 * low):d}-{round(100 * high):d} %"
+    return f"{format_percent(low).removesuffix(' %')}-{format_percent(high)}"
 
 
 def number(value, digits: int = 2) -> str:
@@ -40,6 +39,11 @@ def notice(lines) -> HTML:
     """A boxed notice; every line is escaped."""
     body = "".join(f"<p>{html.escape(str(line))}</p>" for line in lines)
     return HTML(f'<div style="border:1px solid #b58900;background:#fdf6e3;padding:0.4em 0.8em">{body}</div>')
+
+
+def paragraph(text: str) -> HTML:
+    """A sentence or two of narrative, escaped."""
+    return HTML(f"<p>{html.escape(text)}</p>")
 
 
 def scope_sentence(scope: str, group: str, n: int) -> str:

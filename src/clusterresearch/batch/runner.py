@@ -1,0 +1,257 @@
+"""`clusterresearch reproduce`: plan the jobs, run them in parallel, write the site index.
+
+Exit status: 0 when every report was built, 1 when any notebook failed (each failure is
+named on stderr as ``failed: <notebook> <scope> <group>: <reason>``), 2 for bad input
+(raised as InputError before any job runs; the CLI prints it).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sys
+import uuid
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Callable, Mapping, Sequence
+
+from .. import config
+from ..errors import InputError
+from ..outputs import guard_not_raw
+from .jobs import Job, check_inputs, check_notebooks, count_groups, plan_jobs, read_respondents
+from .site import records, replacing_site, write_index
+from .worker import JobResult, RunSettings, one_line, run_job, warm_up
+
+EXECUTORS = ("local", "dask")
+
+
+@dataclass(frozen=True)
+class ReproduceOptions:
+    """Everything `clusterresearch reproduce` accepts (the CLI fills the first 13 fields)."""
+
+    data: Path = config.RESPONSES_PATH
+    network: Path | None = config.ROADMAP_EXAMPLE_DIR
+    out: Path = config.REPORTS_DIR
+    jobs: int | None = None            # worker processes; None = number of usable cores
+    only: str | None = None            # "competencies" | "roadmap"
+    country: str | None = None
+    cluster: str | None = None
+    min_group: int = 3                 # groups with fewer respondents are confidential
+    with_code: bool = False
+    executor: str = "local"            # "local" | "dask"
+    scheduler: str | None = None       # Dask scheduler address; None with dask = a LocalCluster
+    timeout: int | None = 600          # per-cell execution timeout (s); None or 0 = no limit
+    progress: bool = True
+    # Not on the command line (yet):
+    start_timeout: float = 120.0       # kernel start-up timeout (s)
+    kernel_name: str = "python3"
+    transport: str | None = None       # kernel transport, "ipc" or "tcp"; None = ipc except on Windows
+    notebooks: Mapping[str, Path] | None = None  # {"competencies": path, "roadmap": path}; None = config's
+    relay_retention: float | None = None       # roadmap overrides, passed only when set
+    platform_retention: float | None = None
+    platform_delay: float | None = None
+
+
+def default_jobs() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def _validate(options: ReproduceOptions) -> ReproduceOptions:
+    """Check the options that need no file; resolve paths. Raises InputError."""
+    if options.jobs is not None and options.jobs < 1:
+        raise InputError("--jobs", str(options.jobs), "must be at least 1")
+    if options.min_group < 1:
+        raise InputError("--min-group", str(options.min_group), "must be at least 1")
+    if options.timeout is not None and options.timeout < 0:
+        raise InputError("--timeout", str(options.timeout), "must be 0 (no limit) or a number of seconds")
+    if options.executor not in EXECUTORS:
+        raise InputError("--executor", str(options.executor), f"must be one of {', '.join(EXECUTORS)}")
+    if options.scheduler and options.executor != "dask":
+        raise InputError("--scheduler", options.scheduler, "needs --executor dask")
+    if options.only is not None and options.only not in ("competencies", "roadmap"):
+        raise InputError("--only", str(options.only), "must be competencies or roadmap")
+    out = guard_not_raw(Path(options.out).expanduser())  # RawDataWriteError -> exit 2 in the CLI
+    return replace(
+        options,
+        data=Path(options.data).expanduser().resolve(),
+        network=Path(options.network).expanduser().resolve() if options.network is not None else None,
+        out=out,
+        jobs=options.jobs or default_jobs(),
+    )
+
+
+def _check_kernel(name: str) -> None:
+    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
+
+    try:
+        KernelSpecManager().get_kernel_spec(name)
+    except NoSuchKernel:
+        raise InputError(
+            f"kernel {name!r}", "kernelspec",
+            "not installed; install it with `python -m ipykernel install --sys-prefix`"
+            " (ipykernel provides it; `jupyter kernelspec list` shows what exists)",
+        ) from None
+
+
+def _failure(job: Job, exc: BaseException) -> JobResult:
+    if isinstance(exc, BrokenProcessPool):
+        reason = "the worker process running it died (killed, out of memory?)"
+    else:
+        reason = f"worker error: {type(exc).__name__}: {exc}"
+    return JobResult(stem=job.stem, visibility=job.visibility, status="failed", seconds=0.0,
+                     error=one_line(reason),
+                     notebook_kept=Path(job.output_notebook).is_file())
+
+
+def _mp_context():
+    # 'forkserver' where available (fast, and the parent's threads are not forked); else 'spawn'.
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+
+
+def run_local(jobs: Sequence[Job], settings: RunSettings, workers: int,
+              on_result: Callable[[JobResult], None], pool_restarts: int = 1) -> list[JobResult]:
+    """Run ``jobs`` in a pool of worker processes; one job never stops the others.
+
+    A worker that dies (killed, out of memory) breaks the whole pool; the jobs it took down
+    with it are run again once in a fresh pool, then recorded as failed.
+    """
+    results: list[JobResult] = []
+    remaining = list(jobs)
+    for round_ in range(pool_restarts + 1):
+        broken: list[Job] = []
+        with ProcessPoolExecutor(max_workers=max(1, min(workers, len(remaining))), mp_context=_mp_context(),
+                                 initializer=warm_up, initargs=(settings.with_code,)) as pool:
+            pending: dict[Future, Job] = {pool.submit(run_job, job, settings): job for job in remaining}
+            try:
+                while pending:
+                    finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+                    for future in finished:
+                        job = pending.pop(future)
+                        try:
+                            result = future.result()
+                        except BrokenProcessPool as exc:
+                            if round_ < pool_restarts:
+                                broken.append(job)
+                                continue
+                            result = _failure(job, exc)
+                        except Exception as exc:  # noqa: BLE001 - e.g. an unpicklable result
+                            result = _failure(job, exc)
+                        results.append(result)
+                        on_result(result)
+            except BaseException:
+                pool.shutdown(wait=True, cancel_futures=True)
+                raise
+        if not broken:
+            break
+        order = {id(job): i for i, job in enumerate(jobs)}
+        remaining = sorted(broken, key=lambda job: order[id(job)])
+    return results
+
+
+def _dask_client(options: ReproduceOptions, workers: int):
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError:
+        raise InputError("--executor", "dask",
+                         "needs the optional extra: pip install 'clusterresearch[dask]'") from None
+    if options.scheduler:
+        try:
+            return Client(options.scheduler, timeout="20s"), None
+        except (OSError, TimeoutError) as exc:
+            raise InputError("--scheduler", options.scheduler, f"cannot connect: {one_line(exc)}") from None
+    cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
+    return Client(cluster), cluster
+
+
+def run_dask(client, jobs: Sequence[Job], settings: RunSettings,
+             on_result: Callable[[JobResult], None]) -> list[JobResult]:
+    """Submit ``jobs`` to a Dask cluster. Workers need clusterresearch installed and the
+    same paths (a shared file system) as this process."""
+    from distributed import as_completed
+
+    token = uuid.uuid4().hex[:8]
+    client.run(warm_up, settings.with_code)
+    futures = {
+        client.submit(run_job, job, settings, key=f"reproduce-{job.visibility}-{job.stem}-{token}", pure=False): job
+        for job in jobs
+    }
+    results: list[JobResult] = []
+    try:
+        for future in as_completed(futures):
+            job = futures[future]
+            try:
+                result = future.result()
+            except Exception as exc:  # noqa: BLE001 - e.g. a worker lost
+                result = _failure(job, exc)
+            results.append(result)
+            on_result(result)
+    except BaseException:
+        client.cancel(list(futures))
+        raise
+    return results
+
+
+def _progress(total: int, enabled: bool):
+    from tqdm import tqdm
+
+    return tqdm(total=total, desc="reproduce", unit="report", file=sys.stderr, disable=not enabled,
+                dynamic_ncols=True)
+
+
+def reproduce(options: ReproduceOptions) -> int:
+    """Run the notebooks for all data, each country and each cluster; write the site.
+
+    Returns 0 when every report was built, 1 when any failed. Bad input raises
+    :class:`InputError` (or ``RawDataWriteError`` for an --out under data/raw) before any job.
+    """
+    opts = _validate(options)
+    groups = count_groups(read_respondents(opts.data))
+    jobs = plan_jobs(groups, opts)
+    if not jobs:
+        raise InputError(opts.data, "file", "no report to build for these options")
+    check_notebooks(jobs)
+    check_inputs(jobs)
+    settings = RunSettings(
+        kernel_name=opts.kernel_name,
+        start_timeout=opts.start_timeout,
+        execution_timeout=opts.timeout or None,
+        with_code=opts.with_code,
+        **({"transport": opts.transport} if opts.transport else {}),
+    )
+    client = cluster = None
+    if opts.executor == "dask":
+        client, cluster = _dask_client(opts, opts.jobs)
+    else:
+        _check_kernel(opts.kernel_name)
+
+    try:
+        with replacing_site(opts.out) as out, _progress(len(jobs), opts.progress) as bar:
+            def on_result(result: JobResult) -> None:
+                bar.set_postfix_str(result.stem if result.status == "done" else f"{result.stem} FAILED", refresh=False)
+                bar.update(1)
+
+            if client is not None:
+                results = run_dask(client, jobs, settings, on_result)
+            else:
+                results = run_local(jobs, settings, opts.jobs, on_result)
+            rows = records(jobs, results)
+            written = write_index(out, rows, min_group=opts.min_group, data=opts.data, network=opts.network,
+                                  with_code=opts.with_code)
+    finally:
+        if client is not None:
+            client.close()
+        if cluster is not None:
+            cluster.close()
+
+    failed = [(job, row) for job, row in zip(jobs, rows) if row["status"] != "done"]
+    for job, row in failed:
+        print(f"failed: {job.notebook} {job.scope} {job.group}: {row['error']}", file=sys.stderr)
+    print(written[0])
+    return 1 if failed else 0
+

@@ -1,0 +1,214 @@
+"""What a worker does for one job: papermill, then the HTML export, in this process.
+
+Runs in a worker process (local executor) or a Dask worker thread/process. Heavy imports
+(papermill, nbconvert) happen in :func:`warm_up`, which the local executor runs as the pool
+initializer so that their cost is paid once per worker, in parallel, not once per report.
+
+Nothing here raises for a failing notebook: :func:`run_job` always returns a
+:class:`JobResult` (``status`` "done" or "failed" with a one-line reason) and keeps
+whatever executed notebook papermill wrote.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import random
+import re
+import shutil
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..outputs import write_text
+from .jobs import Job
+
+# Kernel start-up failures worth one retry: jupyter_client picks free ports, releases them
+# and lets the kernel bind them later, so kernels started at the same moment by several
+# processes can collide ("Address already in use"; the kernel dies before replying, which
+# surfaces as RuntimeError, or a start timeout). See nteract/papermill#511,
+# jupyter/jupyter_client#487.
+RETRY_SLEEP = (0.2, 1.5)
+
+# Set for the kernels the workers start (inherited environment), unless already set:
+# a fixed hash seed keeps set/dict-of-str iteration (e.g. graph layouts) identical between
+# runs; SOURCE_DATE_EPOCH makes matplotlib write a fixed date into SVG/PDF metadata.
+KERNEL_ENV = {
+    "PYTHONHASHSEED": "0",
+    "SOURCE_DATE_EPOCH": "1451606400",  # 2016-01-01, the year of the paper
+    "PYDEVD_DISABLE_FILE_VALIDATION": "1",  # silence the debugger's frozen-modules warning
+}
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+_local = threading.local()
+
+
+@dataclass(frozen=True)
+class RunSettings:
+    """How to run every job (the same for all of them)."""
+
+    kernel_name: str = "python3"
+    start_timeout: float = 120.0          # seconds for a kernel to start and reply
+    execution_timeout: int | None = 600   # seconds per cell; None = no limit
+    with_code: bool = False               # keep code cells in the HTML
+    # "ipc": kernels talk over Unix sockets with a unique path per job, so no TCP ports are
+    # picked at all (no collisions); "tcp" is jupyter's default and the only choice on Windows.
+    transport: str = "tcp" if os.name == "nt" else "ipc"
+
+
+@dataclass(frozen=True)
+class JobResult:
+    """What the parent needs to write the index; small so it pickles cheaply."""
+
+    stem: str
+    visibility: str
+    status: str                # "done" | "failed"
+    seconds: float
+    error: str = ""            # one line, empty when done
+    attempts: int = 1          # 2 when the kernel start was retried
+    notebook_kept: bool = False
+    html_written: bool = False
+
+
+def one_line(text: object, limit: int = 300) -> str:
+    """Collapse a message to one plain line (no ANSI colours), at most ``limit`` characters."""
+    line = " ".join(_ANSI.sub("", str(text)).split())
+    return line if len(line) <= limit else line[: limit - 3] + "..."
+
+
+def prepare_environment() -> None:
+    for key, value in KERNEL_ENV.items():
+        os.environ.setdefault(key, value)
+    # papermill warns about unknown parameters (the parent has checked them) and logs per
+    # cell; keep the terminal for the progress bar and the failure lines.
+    for name in ("papermill", "nbclient", "traitlets"):
+        logging.getLogger(name).setLevel(logging.ERROR)
+
+
+def exporter(with_code: bool):
+    """The HTML exporter of this thread (one per worker process with the local executor)."""
+    cache = getattr(_local, "exporters", None)
+    if cache is None:
+        cache = _local.exporters = {}
+    if with_code not in cache:
+        from nbconvert import HTMLExporter
+
+        cache[with_code] = HTMLExporter(
+            exclude_input=not with_code,
+            exclude_input_prompt=not with_code,
+            exclude_output_prompt=not with_code,
+            embed_images=True,
+        )
+    return cache[with_code]
+
+
+def warm_up(with_code: bool = False) -> None:
+    """Import papermill/nbconvert and compile the HTML templates once, before the first job."""
+    prepare_environment()
+    import nbformat
+    import papermill  # noqa: F401
+    from jupyter_client.kernelspec import KernelSpecManager  # noqa: F401
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells.append(nbformat.v4.new_markdown_cell("warm-up"))
+    exporter(with_code).from_notebook_node(nb, resources={"metadata": {"name": "warm-up"}})
+
+
+def _cells_started(path: str) -> bool:
+    """Whether papermill had started any cell in the notebook it wrote (False if none written)."""
+    try:
+        nb = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return any(cell.get("metadata", {}).get("papermill", {}).get("start_time") for cell in nb.get("cells", []))
+
+
+def _kernel_config(settings: RunSettings, socket_dir: str):
+    from traitlets.config import Config
+
+    if settings.transport != "ipc":
+        return Config()
+    # Sockets in a fresh, short folder of this attempt (Unix socket paths are limited to
+    # ~104 characters); jupyter_client's default prefix would be "kernel-ipc" in the cwd,
+    # shared by every kernel.
+    return Config({"KernelManager": {"transport": "ipc", "ip": os.path.join(socket_dir, "kernel")}})
+
+
+def _execute(job: Job, settings: RunSettings) -> tuple[Any, str, int]:
+    """Run papermill (retrying a failed kernel start once); return (notebook or None, error, attempts)."""
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    attempts = 0
+    while True:
+        attempts += 1
+        socket_dir = tempfile.mkdtemp(prefix="cr-")
+        try:
+            nb = papermill.execute_notebook(
+                job.input_path,
+                job.output_notebook,
+                parameters=job.parameters,
+                kernel_name=settings.kernel_name,
+                progress_bar=False,
+                log_output=False,
+                request_save_on_cell_execute=True,   # a cell that hangs or kills the kernel still leaves the notebook
+                start_timeout=settings.start_timeout,
+                execution_timeout=settings.execution_timeout,
+                # the kernel's working folder is the notebook's, as in Jupyter; passed to the
+                # kernel launcher, so no chdir (papermill's cwd= is not thread-safe)
+                resources={"metadata": {"path": str(Path(job.input_path).parent)}},
+                config=_kernel_config(settings, socket_dir),
+            )
+            return nb, "", attempts
+        except PapermillExecutionError as exc:
+            return None, one_line(f"{exc.ename}: {exc.evalue} (cell [{exc.exec_count}])"), attempts
+        except Exception as exc:  # noqa: BLE001 - any failure becomes a record, never a crash
+            if attempts == 1 and not _cells_started(job.output_notebook):
+                time.sleep(random.uniform(*RETRY_SLEEP))
+                continue
+            prefix = "" if _cells_started(job.output_notebook) else "kernel did not start: "
+            return None, one_line(f"{prefix}{type(exc).__name__}: {exc}"), attempts
+        finally:
+            shutil.rmtree(socket_dir, ignore_errors=True)
+
+
+def run_job(job: Job, settings: RunSettings) -> JobResult:
+    """Execute ``job``'s notebook with papermill and export its HTML report."""
+    started = time.perf_counter()
+    prepare_environment()
+    Path(job.output_dir).mkdir(parents=True, exist_ok=True)
+    nb, error, attempts = _execute(job, settings)
+    kept = Path(job.output_notebook).is_file()
+    html_written = False
+    if nb is None and kept:
+        try:
+            import nbformat
+
+            nb = nbformat.read(job.output_notebook, as_version=4)
+        except Exception as exc:  # noqa: BLE001
+            error = error or one_line(f"cannot read the executed notebook: {exc}")
+    if nb is not None:
+        try:
+            body, _ = exporter(settings.with_code).from_notebook_node(
+                nb, resources={"metadata": {"name": job.title}}
+            )
+            write_text(Path(job.output_html), body)
+            html_written = True
+        except Exception as exc:  # noqa: BLE001
+            error = error or one_line(f"HTML export: {type(exc).__name__}: {exc}")
+    if not error and not html_written:
+        error = "no executed notebook"
+    return JobResult(
+        stem=job.stem,
+        visibility=job.visibility,
+        status="failed" if error else "done",
+        seconds=round(time.perf_counter() - started, 3),
+        error=error,
+        attempts=attempts,
+        notebook_kept=kept,
+        html_written=html_written,
+    )

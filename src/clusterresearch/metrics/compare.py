@@ -1,0 +1,224 @@
+"""Comparing two groups of managers (PL vs LT by default) on an area index.
+
+With 7 + 5 managers the only honest test is an exact permutation test: every one of the
+C(12, 5) = 792 ways to hand out the group labels is enumerated, so the p-value needs no
+distributional assumption and no random draws. Cliff's delta accompanies it as an effect
+size that only uses the order of the answers. Both describe; with 12 managers neither
+licenses a claim that the countries differ (``config.INFERENCE_CAUTION``).
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from dataclasses import asdict, dataclass
+from typing import Sequence
+
+import numpy as np
+import pandas as pd
+
+from ..config import AREA_TITLES, AREAS, INFERENCE_CAUTION
+from .areas import respondent_area_index
+
+MAX_EXACT = 200_000      # enumerate all label assignments up to this many
+N_RESAMPLES = 100_000    # Monte Carlo resamples beyond it
+SEED = 2016              # seed of the Monte Carlo fallback (the paper's year)
+_TIE_TOL = 1e-9          # differences within this of the observed one count as "as extreme"
+
+# Romano et al. (2006) thresholds for |Cliff's delta|.
+CLIFF_THRESHOLDS: tuple[tuple[float, str], ...] = ((0.147, "negligible"), (0.33, "small"), (0.474, "medium"))
+
+
+@dataclass(frozen=True)
+class PermutationResult:
+    """Difference in means (a minus b) and its two-sided permutation p-value.
+
+    ``method`` is "exact" (all assignments enumerated), "monte carlo" (``n_permutations``
+    seeded random assignments, p = (1 + hits) / (1 + resamples)) or "none" with ``reason``.
+    """
+
+    n_a: int
+    n_b: int
+    mean_a: float
+    mean_b: float
+    difference: float
+    p_value: float
+    method: str
+    n_permutations: int
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class GroupComparison:
+    """One area compared between two groups: permutation test and Cliff's delta."""
+
+    area: str
+    group_col: str
+    group_a: str
+    group_b: str
+    n_a: int
+    n_b: int
+    mean_a: float
+    mean_b: float
+    difference: float
+    p_value: float
+    method: str
+    n_permutations: int
+    cliffs_delta: float
+    magnitude: str
+    reason: str
+    caution: str = INFERENCE_CAUTION
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def cliffs_delta(a: Sequence[float], b: Sequence[float]) -> float:
+    """Cliff's delta: mean of sign(a_i - b_j) over all pairs; NaN if a group is empty.
+
+    +1: every answer of a above every answer of b; 0: as many pairs one way as the other.
+    """
+    a = np.asarray(a, dtype=float)
+    b = np.asarray(b, dtype=float)
+    a, b = a[~np.isnan(a)], b[~np.isnan(b)]
+    if a.size == 0 or b.size == 0:
+        return float("nan")
+    return float(np.sign(a[:, None] - b[None, :]).mean())
+
+
+def cliffs_magnitude(delta: float) -> str:
+    """Romano et al. (2006) label of |delta|: negligible < .147 <= small < .33 <= medium < .474 <= large."""
+    if delta is None or np.isnan(delta):
+        return ""
+    size = abs(delta)
+    for limit, label in CLIFF_THRESHOLDS:
+        if size < limit:
+            return label
+    return "large"
+
+
+def _abs_diffs(pooled: np.ndarray, idx_a: np.ndarray, n_a: int) -> np.ndarray:
+    """|mean(a) - mean(b)| for each row of indices ``idx_a`` choosing group a from ``pooled``."""
+    n_b = pooled.size - n_a
+    s_a = pooled[idx_a].sum(axis=1)
+    return np.abs(s_a / n_a - (pooled.sum() - s_a) / n_b)
+
+
+def permutation_p(
+    a: Sequence[float],
+    b: Sequence[float],
+    *,
+    max_exact: int = MAX_EXACT,
+    n_resamples: int = N_RESAMPLES,
+    seed: int = SEED,
+) -> PermutationResult:
+    """Two-sided permutation test of mean(a) - mean(b); NaN values are dropped first.
+
+    p is the share of label assignments whose |difference| is at least the observed one
+    (the observed assignment included). Exact when C(n_a + n_b, n_a) <= ``max_exact``,
+    otherwise seeded Monte Carlo. Below two answers in either group: p NaN with a reason.
+    """
+    a = np.asarray(a, dtype=float)
+    b = np.asarray(b, dtype=float)
+    a, b = a[~np.isnan(a)], b[~np.isnan(b)]
+    n_a, n_b = int(a.size), int(b.size)
+    mean_a = float(a.mean()) if n_a else float("nan")
+    mean_b = float(b.mean()) if n_b else float("nan")
+    diff = mean_a - mean_b
+    if n_a < 2 or n_b < 2:
+        reason = f"needs at least 2 respondents per group (have {n_a} and {n_b})"
+        return PermutationResult(n_a, n_b, mean_a, mean_b, diff, float("nan"), "none", 0, reason)
+
+    pooled = np.concatenate([a, b])
+    n = pooled.size
+    observed = _abs_diffs(pooled, np.arange(n_a)[None, :], n_a)[0]
+    count = math.comb(n, n_a)
+    if count <= max_exact:
+        flat = itertools.chain.from_iterable(itertools.combinations(range(n), n_a))
+        idx = np.fromiter(flat, dtype=np.intp, count=count * n_a).reshape(count, n_a)
+        hits = int((_abs_diffs(pooled, idx, n_a) >= observed - _TIE_TOL).sum())
+        return PermutationResult(n_a, n_b, mean_a, mean_b, diff, hits / count, "exact", count)
+
+    rng = np.random.default_rng(seed)
+    hits, done, batch = 0, 0, 10_000
+    while done < n_resamples:
+        size = min(batch, n_resamples - done)
+        idx = rng.permuted(np.tile(np.arange(n), (size, 1)), axis=1)[:, :n_a]
+        hits += int((_abs_diffs(pooled, idx, n_a) >= observed - _TIE_TOL).sum())
+        done += size
+    p = (1 + hits) / (1 + n_resamples)
+    return PermutationResult(n_a, n_b, mean_a, mean_b, diff, p, "monte carlo", n_resamples)
+
+
+def _respondent_index(answers: pd.DataFrame, group_col: str) -> pd.DataFrame:
+    """respondent_id, area, index (mean of the respondent's likert items) and ``group_col``."""
+    index = respondent_area_index(answers)
+    if group_col not in index.columns:
+        groups = answers[["respondent_id", group_col]].drop_duplicates("respondent_id")
+        index = index.merge(groups, on="respondent_id", how="left")
+    return index.dropna(subset=["index"])
+
+
+def _compare(index: pd.DataFrame, area: str, group_col: str, groups: Sequence, **kwargs) -> GroupComparison:
+    if len(groups) != 2:
+        raise ValueError(f"groups must name exactly two groups, got {groups!r}")
+    ga, gb = groups
+    in_area = index[index["area"] == area]
+    a = in_area.loc[in_area[group_col] == ga, "index"].to_numpy(float)
+    b = in_area.loc[in_area[group_col] == gb, "index"].to_numpy(float)
+    test = permutation_p(a, b, **kwargs)
+    delta = cliffs_delta(a, b)
+    return GroupComparison(
+        area=area,
+        group_col=group_col,
+        group_a=str(ga),
+        group_b=str(gb),
+        n_a=test.n_a,
+        n_b=test.n_b,
+        mean_a=test.mean_a,
+        mean_b=test.mean_b,
+        difference=test.difference,
+        p_value=test.p_value,
+        method=test.method,
+        n_permutations=test.n_permutations,
+        cliffs_delta=delta,
+        magnitude=cliffs_magnitude(delta),
+        reason=test.reason,
+    )
+
+
+def permutation_test(
+    answers: pd.DataFrame,
+    area: str,
+    group_col: str = "country",
+    groups: Sequence = ("PL", "LT"),
+    **kwargs,
+) -> GroupComparison:
+    """Compare two groups on one area's index (per respondent: mean of answered likert items).
+
+    ``difference`` is mean of ``groups[0]`` minus mean of ``groups[1]``; keyword arguments
+    (``max_exact``, ``n_resamples``, ``seed``) go to :func:`permutation_p`.
+    """
+    return _compare(_respondent_index(answers, group_col), area, group_col, groups, **kwargs)
+
+
+def compare_groups(
+    answers: pd.DataFrame,
+    group_col: str = "country",
+    groups: Sequence = ("PL", "LT"),
+    **kwargs,
+) -> pd.DataFrame:
+    """One row per area with likert items (paper's order): the two groups' n and mean index,
+    difference, p-value, method, Cliff's delta and its magnitude, and the caution.
+
+    The caution is also in ``table.attrs["caution"]`` so a report can print it once.
+    """
+    index = _respondent_index(answers, group_col)
+    present = set(answers.loc[answers["type"] == "likert", "area"])
+    order = [a for a in AREAS if a in present] + sorted(present - set(AREAS))
+    rows = [_compare(index, area, group_col, groups, **kwargs).as_dict() for area in order]
+    columns = list(GroupComparison.__dataclass_fields__)
+    table = pd.DataFrame(rows, columns=columns)
+    table.insert(1, "title", table["area"].map(lambda a: AREA_TITLES.get(a, a)))
+    table.attrs["caution"] = INFERENCE_CAUTION
+    return table

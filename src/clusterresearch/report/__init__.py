@@ -1,0 +1,14 @@
+"""Report building blocks: sentences written from the numbers, and HTML-safe tables."""
+
+from .narrative import area_paragraph, format_percent, share_sentence
+from .tables import HtmlFragment, essay_block, html_table, mask_small_cells
+
+__all__ = [
+    "HtmlFragment",
+    "area_paragraph",
+    "essay_block",
+    "format_percent",
+    "html_table",
+    "mask_small_cells",
+    "share_sentence",
+]

@@ -1,0 +1,163 @@
+"""Sentences written from the numbers, so the text of a report can never drift from its tables.
+
+Every share is given with its count ("10 of 12 managers") and a Wilson 95 % interval,
+rounded to whole percents; a single answer is said to be one person's answer, with no
+interval.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Iterable, Mapping
+
+import pandas as pd
+from statsmodels.stats.proportion import proportion_confint
+
+from ..config import AREA_FIGURE, AREA_TITLES
+
+
+def format_percent(share: float) -> str:
+    """A share 0-1 as a whole percent, halves rounded up: 0.125 -> "13 %"."""
+    return f"{math.floor(share * 100 + 0.5 + 1e-9)} %"
+
+
+def _whole(share: float) -> int:
+    return math.floor(share * 100 + 0.5 + 1e-9)
+
+
+def share_phrase(k: int, n: int, noun: str = "manager", plural: str | None = None) -> str:
+    """ "10 of 12 managers (83 %, 95 % CI 55-95 %)" - the counting part of a share sentence."""
+    k, n = int(k), int(n)
+    if n < 0 or k < 0 or k > n:
+        raise ValueError(f"need 0 <= k <= n, got k={k}, n={n}")
+    plural = plural or f"{noun}s"
+    if n == 0:
+        return f"no {noun} (no answers)"
+    if n == 1:
+        return f"{k} of 1 {noun} (one person's answer; no interval)"
+    low, high = proportion_confint(k, n, alpha=0.05, method="wilson")
+    return f"{k} of {n} {plural} ({_whole(k / n)} %, 95 % CI {_whole(low)}-{_whole(high)} %)"
+
+
+def share_sentence(k: int, n: int, phrase: str, noun: str = "manager", plural: str | None = None) -> str:
+    """ "10 of 12 managers (83 %, 95 % CI 55-95 %) wrote technical and financial reports effectively."
+
+    ``phrase`` is the predicate, as the paper would write it. n = 1 gives "1 of 1 manager
+    (one person's answer; no interval) ..."; n = 0 says that nobody answered.
+    """
+    phrase = phrase.strip().rstrip(".")
+    if int(n) == 0:
+        return f"No {noun} answered, so no share can be given for: {phrase}."
+    counted = share_phrase(k, n, noun, plural)
+    return f"{counted[:1].upper()}{counted[1:]} {phrase}."
+
+
+def _quote(text: str) -> str:
+    return f"“{str(text).strip().rstrip('.')}”"
+
+
+def _rows(item_table_rows) -> pd.DataFrame:
+    if isinstance(item_table_rows, pd.DataFrame):
+        return item_table_rows.copy()
+    if isinstance(item_table_rows, Mapping):
+        return pd.DataFrame([item_table_rows])
+    return pd.DataFrame(list(item_table_rows))
+
+
+def _names(rows: pd.DataFrame) -> list[str]:
+    names = [_quote(t) for t in rows["_label"]]
+    if len(names) <= 2:
+        return [" and ".join(names)]
+    return [f"{names[0]} and {len(names) - 1} other statements"]
+
+
+def area_paragraph(
+    item_table_rows: pd.DataFrame | Iterable[Mapping],
+    area: str,
+    *,
+    texts: Mapping[str, str] | pd.Series | None = None,
+    min_cell: int = 0,
+    area_index: float | None = None,
+    n_respondents: int | None = None,
+) -> str:
+    """Two or three sentences on an area from its item statistics (rows of ``item_stats``).
+
+    Uses the self-assessed (``likert``) rows of ``area``: which statements most and fewest
+    managers agreed with (``n_agree`` of ``n``), and the area's level. The level is
+    ``area_index`` (mean over managers of each manager's mean; pass it with
+    ``n_respondents`` from ``area_stats``) when given, else the mean of all answers.
+    Statements come from a ``text`` column, else ``texts`` (item_id -> statement), else the
+    item_id. Items answered by fewer than ``min_cell`` managers are left out, and the
+    paragraph says so when that leaves nothing.
+    """
+    rows = _rows(item_table_rows)
+    title = AREA_TITLES.get(area, area)
+    figure = AREA_FIGURE.get(area)
+    where = f"{title} (Figure {figure})" if figure else title
+    if rows.empty:
+        return f"{where}: no statements of this area were answered."
+    if "area" in rows:
+        rows = rows[rows["area"] == area]
+    if "type" in rows:
+        rows = rows[rows["type"] == "likert"]
+    rows = rows[rows["n"] > 0].copy()
+    if rows.empty:
+        return f"{where}: no manager answered the statements of this area."
+    if min_cell > 0:
+        rows = rows[rows["n"] >= min_cell]
+        if rows.empty:
+            return (
+                f"{where}: fewer than {min_cell} managers answered each statement in this scope, "
+                f"so no shares are reported (suppressed, n < {min_cell})."
+            )
+        if n_respondents is not None and n_respondents < min_cell:
+            area_index = None
+    if "text" in rows:
+        labels = list(rows["text"])
+    else:
+        lookup = dict(texts.items()) if texts is not None else {}
+        labels = [lookup.get(i) for i in rows["item_id"]]
+    rows["_label"] = [t if isinstance(t, str) and t.strip() else i for t, i in zip(labels, rows["item_id"])]
+    rows["_share"] = rows["n_agree"] / rows["n"]
+
+    sentences = []
+    if rows["n"].max() == 1:
+        agreed = rows[rows["n_agree"] > 0]
+        listed = f" ({_names(agreed)[0]})" if len(agreed) else ""
+        sentences.append(
+            f"In {where} one manager answered (one person's answers; no interval) and agreed with "
+            f"{len(agreed)} of the {len(rows)} statements{listed}."
+        )
+    elif len(rows) == 1:
+        row = rows.iloc[0]
+        sentences.append(
+            f"In {where} the one statement, {_quote(row['_label'])}, was agreed with by "
+            f"{share_phrase(row['n_agree'], row['n'])}."
+        )
+    elif rows["_share"].nunique() == 1:
+        row = rows.iloc[0]
+        sentences.append(
+            f"In {where} agreement was the same for all {len(rows)} statements: "
+            f"{share_phrase(row['n_agree'], row['n'])} agreed with each."
+        )
+    else:
+        top = rows[rows["_share"] == rows["_share"].max()]
+        low = rows[rows["_share"] == rows["_share"].min()]
+        t, b = top.iloc[0], low.iloc[0]
+        sentences.append(
+            f"In {where} most managers agreed with {_names(top)[0]}: "
+            f"{share_phrase(t['n_agree'], t['n'])}."
+        )
+        sentences.append(f"Fewest agreed with {_names(low)[0]}: {share_phrase(b['n_agree'], b['n'])}.")
+
+    if area_index is not None and not pd.isna(area_index):
+        who = f" over {int(n_respondents)} managers" if n_respondents else ""
+        if n_respondents == 1:
+            who = " for one manager"
+        sentences.append(f"The area index (each manager's mean answer, averaged{who}) is {area_index:.1f} on the 1-5 scale.")
+    else:
+        total = int(rows["n"].sum())
+        if "mean" in rows and total:
+            mean = float((rows["mean"] * rows["n"]).sum() / total)
+            sentences.append(f"Across its {len(rows)} statements the mean of all {total} answers is {mean:.1f} on the 1-5 scale.")
+    return " ".join(sentences)

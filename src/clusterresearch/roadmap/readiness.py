@@ -1,0 +1,113 @@
+"""Stage IV readiness from the competency survey: what the cluster's management knows and
+can do when the participants decide.
+
+The survey's respondents are cluster managers, the people who run the cluster's management
+company - in the roadmap's terms the Cluster Development Center. For the four competency
+areas that the road map leans on, a manager's area index (the mean of their self-assessed
+1-5 items in the area, ``metrics.areas.respondent_area_index``) becomes a readiness on 0-1:
+
+    readiness = (index - 1) / 4        (1 -> 0, neutral 3 -> 0.5, 5 -> 1)
+
+For a scope: a cluster - its respondents (one manager: **a per-cluster readiness is one
+manager's self-assessment**); a country - the mean over its respondents; all - the mean
+over every respondent. A readiness below ``READINESS_THRESHOLD = 0.5`` (an index below the
+scale's neutral point: the managers do not agree that they have the competency) puts a
+capacity-building step before the decisions of stage V.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .. import config
+from ..errors import InputError
+
+READINESS_AREAS: tuple[str, ...] = ("communication", "online_marketing", "project_management", "budgeting")
+READINESS_THRESHOLD = (config.NEUTRAL - min(config.LIKERT_LEVELS)) / (max(config.LIKERT_LEVELS) - min(config.LIKERT_LEVELS))
+# Why each area matters for the road map (this project's reading of the paper).
+READINESS_USE = {
+    "communication": "the CDC coordinates the information flows and brings the participants to the restructuring",
+    "online_marketing": "the platform is an online channel the participants must be brought to use",
+    "project_management": "the restructuring is a project the CDC runs with the IT-actor",
+    "budgeting": "financing schemes, payment and leasing of the IT-actor's services (the paper's first service)",
+}
+ONE_MANAGER_NOTE = "A per-cluster readiness is one manager's self-assessment."
+SELF_ASSESSMENT_NOTE = "Readiness is the managers' self-assessment on the 1-5 scale, mapped to 0-1."
+READINESS_COLUMNS = ("scope", "group", "area", "n_respondents", "index_mean", "readiness", "below_threshold", "note")
+INDEX_COLUMNS = ("respondent_id", "country", "cluster", "area", "index")
+
+
+def to_readiness(index):
+    """Map a 1-5 index to 0-1: (index - 1) / 4."""
+    low, high = min(config.LIKERT_LEVELS), max(config.LIKERT_LEVELS)
+    return (index - low) / (high - low)
+
+
+def scope_of(country: str | None = None, cluster: str | None = None) -> tuple[str, str]:
+    if cluster is not None:
+        return "cluster", str(cluster)
+    if country is not None:
+        return "country", str(country)
+    return "all", "all"
+
+
+def readiness_table(area_index: pd.DataFrame, country: str | None = None, cluster: str | None = None) -> pd.DataFrame:
+    """Readiness per area for one scope, from a respondent x area index frame.
+
+    ``area_index`` has columns respondent_id, country, cluster, area, index (NaN: no answer in
+    the area). Raises ``LookupError`` if the scope has no respondent. ``n_respondents``
+    counts the respondents with an index in the area; ``index_mean`` is their mean.
+    """
+    missing = [c for c in INDEX_COLUMNS if c not in area_index.columns]
+    if missing:
+        raise ValueError(f"readiness_table needs columns {list(INDEX_COLUMNS)}; missing {missing}")
+    scope, group = scope_of(country, cluster)
+    rows = area_index
+    if cluster is not None:
+        rows = rows[rows["cluster"].astype(str) == str(cluster)]
+    if country is not None:
+        rows = rows[rows["country"].astype(str) == str(country)]
+    if rows.empty:
+        raise LookupError(f"no respondent in {scope} {group!r}")
+    note = SELF_ASSESSMENT_NOTE + (" " + ONE_MANAGER_NOTE if scope == "cluster" else "")
+    out = []
+    for area in READINESS_AREAS:
+        values = rows.loc[rows["area"] == area, "index"].dropna().to_numpy(dtype=float)
+        mean = float(values.mean()) if len(values) else np.nan
+        ready = to_readiness(mean)
+        out.append({
+            "scope": scope, "group": group, "area": area, "n_respondents": int(len(values)),
+            "index_mean": mean, "readiness": ready,
+            "below_threshold": bool(ready < READINESS_THRESHOLD) if not np.isnan(ready) else False,
+            "note": note,
+        })
+    return pd.DataFrame(out, columns=list(READINESS_COLUMNS))
+
+
+def survey_readiness(path: str | Path | None = None, country: str | None = None, cluster: str | None = None) -> tuple[pd.DataFrame, bool]:
+    """Load a survey (None: the shipped reconstruction) and return its readiness table for
+    the scope, with True when the data is the shipped reconstruction."""
+    from ..loading import load_survey
+    from ..metrics.areas import respondent_area_index
+
+    path = Path(path) if path is not None else config.RESPONSES_PATH
+    survey = load_survey(path)
+    index = respondent_area_index(survey.answers)
+    try:
+        table = readiness_table(index, country=country, cluster=cluster)
+    except LookupError as exc:
+        column = "cluster" if cluster is not None else "country"
+        present = sorted(set(survey.answers[column].astype(str)))
+        raise InputError(path, f"column {column!r}", f"{exc}; the survey has {', '.join(present)}") from None
+    reconstructed = path.resolve() == config.RESPONSES_PATH.resolve()
+    return table, reconstructed
+
+
+def readiness_by_area(table: pd.DataFrame | None) -> dict[str, float]:
+    """``{area: readiness}`` of a readiness table (empty when there is none)."""
+    if table is None or table.empty:
+        return {}
+    return dict(zip(table["area"], table["readiness"].astype(float)))

@@ -1,0 +1,192 @@
+"""reproduce end to end on tiny notebooks (tests/data/batch): local processes, Dask, determinism.
+
+Kept quick: each real kernel run costs about a second; the whole file runs about a dozen.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from clusterresearch import cli, config
+from clusterresearch.batch import worker
+from clusterresearch.batch.jobs import count_groups, plan_jobs
+from clusterresearch.batch.runner import ReproduceOptions, _check_kernel, reproduce
+from clusterresearch.errors import InputError
+
+DATA = Path(__file__).parent / "data" / "batch"
+RESPONSES = DATA / "responses.csv"
+STUBS = {"competencies": DATA / "competencies_stub.ipynb", "roadmap": DATA / "roadmap_stub.ipynb"}
+
+
+def _index(out: Path) -> dict[tuple[str, str, str], dict]:
+    rows = json.loads((out / "index.json").read_text())["reports"]
+    return {(r["notebook"], r["scope"], r["group"]): r for r in rows}
+
+
+def test_local_run_one_failure_keeps_going(tmp_path, capsys):
+    out = tmp_path / "reports"
+    code = reproduce(ReproduceOptions(data=RESPONSES, network=DATA, out=out, jobs=2, country="XA", min_group=2,
+                                      notebooks=STUBS, progress=False))
+    assert code == 1
+    err = capsys.readouterr().err
+    assert "failed: roadmap cluster <b>&: ValueError: no network for cluster <b>& <script> (cell [" in err
+    assert err.count("failed: ") == 1
+
+    index = _index(out)
+    assert len(index) == 6  # 2 notebooks x (country XA, clusters <b>& and K1)
+    bad = index[("roadmap", "cluster", "<b>&")]
+    assert bad["status"] == "failed" and bad["visibility"] == "confidential"
+    assert (out / bad["ipynb"]).is_file()  # the executed notebook is kept, with its traceback
+    kept = json.loads((out / bad["ipynb"]).read_text())
+    assert any(o.get("ename") == "ValueError" for c in kept["cells"] for o in c.get("outputs", []))
+    assert all(r["status"] == "done" for k, r in index.items() if k != ("roadmap", "cluster", "<b>&"))
+
+    page = (out / "index.html").read_text()
+    assert "<b>&" not in page and "<script>" not in page and "&lt;b&gt;&amp;" in page
+
+    # privacy: n=1 group in confidential/ (kept out of git), public tables mask small cells
+    assert index[("competencies", "cluster", "<b>&")]["html"].startswith("confidential/")
+    assert (out / "confidential" / ".gitignore").read_text() == "*\n"
+    public = index[("competencies", "country", "XA")]
+    assert public["html"] == "public/competencies_country_XA.html"
+    table = (out / "public" / "competencies_country_XA_files" / "table.csv").read_text()
+    assert table == "cluster,n\n<b>&,<2\nK1,2\n"
+    confidential_table = (out / "confidential" / "competencies_cluster_b-8aba981f_files" / "table.csv").read_text()
+    assert confidential_table == "cluster,n\n<b>&,1\n"
+
+    # HTML: code hidden, outputs shown, titles escaped
+    html = (out / public["html"]).read_text()
+    assert "CODE-MARKER-SOURCE" not in html and "respondents: 3" in html
+    assert "<td>&lt;b&gt;&amp;</td>" in html
+    assert "<title>Cluster managers&#39; competencies" in html or "<title>Cluster managers' competencies" in html
+
+    # --with-code keeps the code: same exporter settings the workers use
+    import nbformat
+
+    nb = nbformat.read(out / public["ipynb"], as_version=4)
+    with_code, _ = worker.exporter(True).from_notebook_node(nb)
+    assert "CODE-MARKER-SOURCE" in with_code
+
+
+def test_figures_are_byte_identical_between_runs(tmp_path, monkeypatch):
+    monkeypatch.setattr(config, "COMPETENCIES_NOTEBOOK", DATA / "figure.ipynb")
+    files = []
+    for run in ("a", "b"):
+        out = tmp_path / run
+        code = cli.main(["reproduce", "--data", str(RESPONSES), "--out", str(out), "--only", "competencies",
+                         "--cluster", "K1", "--min-group", "2", "--jobs", "1", "--no-progress"])
+        assert code == 0
+        folder = out / "public" / "competencies_cluster_K1_files"
+        files.append({p.name: p.read_bytes() for p in sorted(folder.iterdir())})
+    assert sorted(files[0]) == ["respondents.png", "respondents.svg"]
+    assert files[0] == files[1]
+    assert files[0]["respondents.png"].startswith(b"\x89PNG")
+
+
+def test_dask_local_cluster(tmp_path):
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False,
+                                  dashboard_address=None) as cluster:
+        code = reproduce(ReproduceOptions(data=RESPONSES, network=DATA, out=tmp_path, min_group=2, cluster="K1",
+                                          notebooks=STUBS, executor="dask", scheduler=cluster.scheduler_address,
+                                          progress=False))
+    assert code == 0
+    index = _index(tmp_path)
+    assert [r["status"] for r in index.values()] == ["done", "done"]
+    assert (tmp_path / "public" / "roadmap_cluster_K1.html").is_file()
+
+
+@pytest.mark.parametrize("argv", [
+    ["--data", "missing.csv"],
+    ["--country", "ZZ"],
+    ["--out", str(config.RAW_DIR / "reports")],
+    ["--jobs", "0"],
+    ["--scheduler", "tcp://127.0.0.1:1"],
+])
+def test_bad_input_exits_2_before_any_job(tmp_path, monkeypatch, capsys, argv):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(config, "COMPETENCIES_NOTEBOOK", STUBS["competencies"])
+    monkeypatch.setattr(config, "ROADMAP_NOTEBOOK", STUBS["roadmap"])
+    args = ["reproduce", "--data", str(RESPONSES), "--network", str(DATA), "--out", str(tmp_path / "out"),
+            "--no-progress"] + argv
+    assert cli.main(args) == 2
+    assert capsys.readouterr().err.startswith("error: ")
+    assert not (tmp_path / "out").exists()
+    assert not (config.RAW_DIR / "reports").exists()
+
+
+def test_missing_kernelspec_explains_the_fix():
+    with pytest.raises(InputError, match="ipykernel install --sys-prefix"):
+        _check_kernel("no-such-kernel-clusterresearch")
+
+
+def _job(tmp_path):
+    groups = count_groups([("r1", "PL", "PL01")])
+    opts = ReproduceOptions(data=RESPONSES, network=DATA, out=tmp_path, only="competencies", cluster="PL01",
+                            notebooks=STUBS)
+    return plan_jobs(groups, opts)[0]
+
+
+def test_kernel_start_failure_is_retried_once(tmp_path, monkeypatch):
+    import nbformat
+    import papermill
+
+    job = _job(tmp_path)
+    calls = []
+
+    def flaky(input_path, output_path, **kw):
+        calls.append(kw["config"])
+        if len(calls) == 1:  # papermill has written the unexecuted notebook, then the kernel died
+            nbformat.write(nbformat.v4.new_notebook(), output_path)
+            raise RuntimeError("Kernel died before replying to kernel_info")
+        nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("ok")])
+        nbformat.write(nb, output_path)
+        return nb
+
+    monkeypatch.setattr(papermill, "execute_notebook", flaky)
+    monkeypatch.setattr(worker, "RETRY_SLEEP", (0.0, 0.0))
+    result = worker.run_job(job, worker.RunSettings())
+    assert (result.status, result.attempts, result.error) == ("done", 2, "")
+    assert result.html_written and Path(job.output_html).is_file()
+
+
+def test_failure_after_cells_ran_is_not_retried(tmp_path, monkeypatch):
+    import nbformat
+    import papermill
+
+    job = _job(tmp_path)
+    calls = []
+
+    def dies(input_path, output_path, **kw):
+        calls.append(1)
+        nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x")])
+        nb.cells[0].metadata["papermill"] = {"start_time": "2016-01-01T00:00:00"}
+        nbformat.write(nb, output_path)
+        raise RuntimeError("Kernel died\nmid-way")
+
+    monkeypatch.setattr(papermill, "execute_notebook", dies)
+    monkeypatch.setattr(worker, "RETRY_SLEEP", (0.0, 0.0))
+    result = worker.run_job(job, worker.RunSettings())
+    assert len(calls) == 1
+    assert result.status == "failed" and result.error == "RuntimeError: Kernel died mid-way"
+    assert result.notebook_kept and result.html_written
+
+
+def test_kernel_that_never_starts_fails_after_one_retry(tmp_path, monkeypatch):
+    import papermill
+
+    job = _job(tmp_path)
+    calls = []
+
+    def never(input_path, output_path, **kw):
+        calls.append(1)
+        raise TimeoutError("Kernel didn't respond in 120 seconds")
+
+    monkeypatch.setattr(papermill, "execute_notebook", never)
+    monkeypatch.setattr(worker, "RETRY_SLEEP", (0.0, 0.0))
+    result = worker.run_job(job, worker.RunSettings())
+    assert len(calls) == 2 and result.attempts == 2
+    assert result.status == "failed" and result.error.startswith("kernel did not start: TimeoutError")

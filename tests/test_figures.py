@@ -1,0 +1,155 @@
+"""Figures: drawn segment widths read back from the Axes, degenerate data, byte stability."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from clusterresearch import config
+from clusterresearch.figures import LEVEL_LABELS, gap_figure, likert_figure, overview_figure, save_figure
+from clusterresearch.outputs import RawDataWriteError
+
+AREA = "project_funding"
+
+
+def answers_from(items: dict[str, list], area=AREA):
+    """Tidy rows from {item_id: [value per respondent]}; item type from a 'desired'/'assessor' prefix."""
+    rows = []
+    for item, values in items.items():
+        item_type = item.split(":")[0] if ":" in item else "likert"
+        for r, v in enumerate(values):
+            rows.append(dict(respondent_id=f"R{r:02d}", country="PL", cluster=f"PL{r:02d}",
+                             item_id=item, area=area, type=item_type, value=float(v)))
+    return pd.DataFrame(rows)
+
+
+def segments(fig):
+    """{(item_id, part): (left, width)} of the drawn bar segments, in percent (rounded to 1e-9)."""
+    out = {}
+    for patch in fig.axes[0].patches:
+        gid = patch.get_gid() or ""
+        if gid.startswith("seg|"):
+            _, item, part = gid.split("|")
+            out[(item, part)] = (round(patch.get_x(), 9), round(patch.get_width(), 9))
+    return out
+
+
+def texts(fig):
+    return [t.get_text() for ax in fig.axes for t in ax.texts]
+
+
+def test_segments_are_centred_on_neutral_with_half_the_threes_each_side():
+    # 8 answers: one 1, one 2, two 3s, one 4, three 5s -> 12.5, 12.5, 25, 12.5, 37.5 %.
+    fig = likert_figure(answers_from({"q": [1, 2, 3, 3, 4, 5, 5, 5]}), AREA)
+    assert segments(fig) == {
+        ("q", "1"): (-37.5, 12.5), ("q", "2"): (-25.0, 12.5), ("q", "3-left"): (-12.5, 12.5),
+        ("q", "3-right"): (0.0, 12.5), ("q", "4"): (12.5, 12.5), ("q", "5"): (25.0, 37.5),
+    }
+    assert "n=8 · agree 4/8 (50 %)" in texts(fig)
+    assert fig.axes[0].get_xlim() == (-100, 100)
+
+
+def test_single_manager():
+    fig = likert_figure(answers_from({"agrees": [4], "neutral": [3]}), AREA)
+    assert segments(fig) == {
+        ("agrees", "4"): (0.0, 100.0),
+        ("neutral", "3-left"): (-50.0, 50.0), ("neutral", "3-right"): (0.0, 50.0),
+    }
+    assert "n=1 · agree 1/1 (100 %)" in texts(fig)
+    assert "n=1 · agree 0/1 (0 %)" in texts(fig)
+
+
+def test_all_answers_equal_and_unused_levels_keep_the_full_legend():
+    fig = likert_figure(answers_from({"q": [2, 2, 2, 2, 2]}), AREA)
+    assert segments(fig) == {("q", "2"): (-100.0, 100.0)}
+    legend = fig.axes[0].get_legend()
+    assert [t.get_text() for t in legend.get_texts()] == list(LEVEL_LABELS.values())
+
+
+def test_thirds_are_drawn_exactly():
+    third = round(100 / 3, 9)
+    fig = likert_figure(answers_from({"q": [1, 4, 5]}), AREA)
+    assert segments(fig) == {("q", "1"): (-third, third), ("q", "4"): (0.0, third), ("q", "5"): (third, third)}
+    assert "n=3 · agree 2/3 (67 %)" in texts(fig)
+
+
+def test_item_with_all_answers_missing_says_no_answers():
+    fig = likert_figure(answers_from({"q": [1, 5], "blank": [np.nan, np.nan]}), AREA)
+    assert segments(fig) == {("q", "1"): (-50.0, 50.0), ("q", "5"): (0.0, 50.0)}
+    assert "no answers" in texts(fig)
+    assert "n=0 · no answers" in texts(fig)
+
+
+def test_area_without_items_gives_a_figure_that_says_so():
+    fig = likert_figure(answers_from({"q": [1, 2]}), "budgeting")
+    assert any("No items" in t for t in texts(fig))
+
+
+def test_labels_use_statements_and_tag_desired_and_assessor_bars_after_likert():
+    instrument = pd.DataFrame({
+        "item_id": ["q", "assessor:q", "desired:q"],
+        "text": ["I write technical and financial project reports effectively.",
+                 "Assessor: the manager writes reports.", "The level my role requires."],
+    })
+    fig = likert_figure(answers_from({"desired:q": [5, 5], "assessor:q": [1, 2], "q": [4, 5]}), AREA, instrument)
+    labels = [t.get_text().replace("\n", " ") for t in fig.axes[0].get_yticklabels()]
+    assert labels[0].startswith("I write technical and financial")
+    assert labels[1] == "[assessor rating] The manager writes reports."
+    assert labels[2] == "[desired level] The level my role requires."
+    assert "n=2 · level 4-5 2/2 (100 %)" in texts(fig)
+    assert fig.axes[0].get_title(loc="left").startswith("Figure 4: Project funding application")
+
+
+def test_save_figure_is_byte_stable(tmp_path):
+    data = answers_from({"q": [1, 2, 3, 4, 5], "r": [5, 5, 4, np.nan, 1]})
+    first = save_figure(likert_figure(data, AREA), tmp_path / "a" / "figure_4")
+    second = save_figure(likert_figure(data, AREA), tmp_path / "b" / "figure_4")
+    assert [p.suffix for p in first] == [".png", ".svg"]
+    for one, two in zip(first, second):
+        assert one.read_bytes() == two.read_bytes()
+    svg = first[1].read_text()
+    assert "<dc:date>" not in svg and "Matplotlib v" not in svg
+    assert b"Software" not in first[0].read_bytes()
+
+
+def test_save_figure_refuses_data_raw():
+    fig = likert_figure(answers_from({"q": [1]}), AREA)
+    with pytest.raises(RawDataWriteError):
+        save_figure(fig, config.RAW_DIR / "figure")
+
+
+def test_overview_draws_intervals_only_where_given():
+    table = pd.DataFrame({
+        "area": ["negotiation", "communication"],
+        "mean": [2.5, 3.4], "ci_low": [np.nan, 2.9], "ci_high": [np.nan, 3.9], "n": [1, 12],
+    })
+    fig = overview_figure(table)
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["Communication", "Negotiation"]
+    spans = [tuple(line.get_xdata()) for line in ax.lines if len(line.get_xdata()) == 2]
+    assert spans and all(s == (2.9, 3.9) for s in spans)
+    assert "n=1 · no interval" in texts(fig)
+    assert ax.get_xlim() == (0.9, 5.1)
+
+
+def test_overview_by_group_and_column_check():
+    table = pd.DataFrame({"area": ["communication"] * 2, "group": ["PL", "LT"], "mean": [3.0, 4.0],
+                          "ci_low": [2.0, 3.0], "ci_high": [4.0, 5.0], "n": [7, 5]})
+    fig = overview_figure(table)
+    assert [t.get_text() for t in fig.legends[0].get_texts()] == ["PL", "LT"]
+    with pytest.raises(ValueError, match="ci_low"):
+        overview_figure(table.drop(columns="ci_low"))
+
+
+def test_gap_figure_points_and_labels():
+    table = pd.DataFrame({"area": ["budgeting"], "existing": [2.5], "desired": [4.0], "gap": [1.5], "n": [12]})
+    fig = gap_figure(table)
+    points = {tuple(line.get_xdata()) for line in fig.axes[0].lines}
+    assert (2.5,) in points and (4.0,) in points and (2.5, 4.0) in points
+    assert "gap +1.50 · n=12" in texts(fig)
+    assert any("No areas" in t for t in texts(gap_figure(table.iloc[:0])))
+
+
+def test_small_cells_are_not_drawn_when_asked():
+    fig = likert_figure(answers_from({"q": [1, 5]}), AREA, min_cell=3)
+    assert segments(fig) == {}
+    assert texts(fig).count("suppressed (n < 3)") == 2
