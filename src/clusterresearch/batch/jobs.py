@@ -13,13 +13,12 @@ runs with ``min_cell=min_group`` so that its tables mark small cells instead of 
 from __future__ import annotations
 
 import ast
-import csv
 import hashlib
 import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Iterable, Sequence
 
 from .. import config
 from ..errors import InputError, where
@@ -85,44 +84,18 @@ class Job:
 
 
 def read_respondents(path: str | Path) -> list[tuple[str, str, str]]:
-    """``(respondent_id, country, cluster)`` once per respondent, from the responses file.
+    """``(respondent_id, country, cluster)`` once per respondent, in the survey's order.
 
-    Interim reader of the CSV's ``respondent_id``, ``country`` and ``cluster`` columns
-    (wide: one row per respondent; long: several rows per respondent, which must agree).
-    Once ``clusterresearch.loading.load_survey`` lands this becomes
-    ``load_survey(path).answers[["respondent_id", "country", "cluster"]].drop_duplicates()``
-    so that XLSX/SAV input and the loader's validation apply here too.
+    Reads the survey with :func:`clusterresearch.loading.load_survey`, so every format and
+    every validation rule of the loader applies (bad input is an InputError, exit 2) and the
+    groups are exactly those the notebooks will see.
     """
-    path = Path(path)
-    if not path.is_file():
-        raise InputError(path, "file", "responses file not found")
-    if path.suffix.lower() != ".csv":
-        raise InputError(path, "file", "reproduce reads CSV responses (XLSX/SAV arrive with the survey loader)")
-    try:
-        with open(path, newline="", encoding="utf-8-sig") as handle:
-            reader = csv.DictReader(handle)
-            header = reader.fieldnames or []
-            for column in ("respondent_id", "country", "cluster"):
-                if column not in header:
-                    raise InputError(path, where(row=1, column=column), "missing column")
-            seen: dict[str, tuple[str, str, str]] = {}
-            for row_number, row in enumerate(reader, start=2):
-                rid = (row["respondent_id"] or "").strip()
-                if not rid:
-                    raise InputError(path, where(row=row_number, column="respondent_id"), "empty respondent id")
-                record = (rid, (row["country"] or "").strip(), (row["cluster"] or "").strip())
-                previous = seen.setdefault(rid, record)
-                if previous != record:
-                    raise InputError(
-                        path, where(row=row_number), f"respondent {rid!r} has another country/cluster in an earlier row"
-                    )
-    except UnicodeDecodeError as exc:
-        raise InputError(path, "file", f"not UTF-8 text ({exc.reason})") from None
-    except csv.Error as exc:
-        raise InputError(path, "file", f"not a readable CSV ({exc})") from None
-    if not seen:
-        raise InputError(path, "file", "no respondents")
-    return list(seen.values())
+    from ..loading import load_survey
+
+    answers = load_survey(path).answers
+    ids = answers[["respondent_id", "country", "cluster"]].drop_duplicates("respondent_id")
+    return [tuple("" if value != value or value is None else str(value) for value in row)  # NaN -> ""
+            for row in ids.itertuples(index=False, name=None)]
 
 
 def count_groups(respondents: Iterable[tuple[str, str, str]]) -> list[Group]:

@@ -40,7 +40,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict, deque
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
 import networkx as nx
@@ -66,11 +66,11 @@ class Channel:
     delay_days: float
     carries: frozenset
     origin: str = "existing"
+    cost: float = field(init=False, repr=False, compare=False)
 
-    @property
-    def cost(self) -> float:
-        """``-ln(retention)``: additive along a route, 0 for a channel that loses nothing."""
-        return max(0.0, -math.log(self.retention))
+    def __post_init__(self):
+        # -ln(retention): additive along a route, 0 for a channel that loses nothing.
+        object.__setattr__(self, "cost", max(0.0, -math.log(self.retention)))
 
     def other(self, actor: str) -> str:
         return self.target if actor == self.source else self.source
@@ -154,10 +154,20 @@ def usable_graph(channels: Iterable[Channel], kind: str, actors: Iterable[str] =
     return adjacency
 
 
+def cost_graph(adjacency: dict[str, dict[str, Channel]]) -> nx.Graph:
+    """The usable graph as networkx, each edge weighted by its channel's cost."""
+    graph = nx.Graph()
+    graph.add_nodes_from(adjacency)
+    for u, neighbours in adjacency.items():
+        for v, channel in neighbours.items():
+            graph.add_edge(u, v, cost=channel.cost)
+    return graph
+
+
 class _BestRoutes:
     """Best routes from one source in one usable graph, for any target (see module doc)."""
 
-    def __init__(self, adjacency: dict[str, dict[str, Channel]], source: str):
+    def __init__(self, adjacency: dict[str, dict[str, Channel]], source: str, graph: nx.Graph | None = None):
         self.source = source
         if source not in adjacency:
             self.hop: dict[str, int] = {}
@@ -165,11 +175,7 @@ class _BestRoutes:
             self.prev: dict[str, list[str]] = {}
             self.adjacency = adjacency
             return
-        graph = nx.Graph()
-        graph.add_nodes_from(adjacency)
-        for u, neighbours in adjacency.items():
-            for v, channel in neighbours.items():
-                graph.add_edge(u, v, cost=channel.cost)
+        graph = cost_graph(adjacency) if graph is None else graph
         cost = nx.single_source_dijkstra_path_length(graph, source, weight="cost")
         tight = {
             u: [v for v, ch in adjacency[u].items() if v in cost and cost[u] + ch.cost <= cost[v] + TIE_TOLERANCE]
@@ -261,9 +267,10 @@ def route_flows(
         only_existing = (source, target, kind) in pinned
         gkey = (kind, only_existing)
         if gkey not in graphs:
-            graphs[gkey] = usable_graph(existing if only_existing else channels, kind, actors)
+            adjacency = usable_graph(existing if only_existing else channels, kind, actors)
+            graphs[gkey] = (adjacency, cost_graph(adjacency))
         tkey = (source,) + gkey
         if tkey not in trees:
-            trees[tkey] = _BestRoutes(graphs[gkey], source)
+            trees[tkey] = _BestRoutes(*graphs[gkey][:1], source, graphs[gkey][1])
         routes.append(trees[tkey].route(target, kind))
     return routes

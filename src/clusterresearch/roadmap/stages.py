@@ -494,8 +494,8 @@ def stage5_sequence(
                     f"(readiness {value:.2f} < {READINESS_THRESHOLD:.2f})",
                     [s6], f"Below the scale's neutral point; {READINESS_USE[area]}."))
     else:
-        capacity = [add("IV", cdc or responsible, "readiness not measured (no survey given)", [s1],
-                        "Without survey results the decisions rest on the network alone.")]
+        capacity = [add("IV", cdc or responsible, f"readiness not used ({readiness_label})", [s1],
+                        "Without readiness values the decisions rest on the network alone.")]
     admitted_all = [k for k in LINK_KINDS if any(k in str(p) for p in order["platform_kinds"])]
     sp = add("V", it_id,
              ("open the platform" if added else "extend its platform to every participant")

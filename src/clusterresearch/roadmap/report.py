@@ -1,0 +1,190 @@
+"""The roadmap analysis as the notebook shows it: one method per cell, fixed number formats.
+
+``notebooks/digitalization_roadmap.ipynb`` builds a :class:`RoadmapReport` from its
+parameters and calls one method per cell; every number comes from :mod:`.analysis`.
+Tables are escaped HTML with fixed decimals (so nbval compares them exactly); figures are
+saved as PNG and SVG in ``output_dir`` and the PNG is shown.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+from IPython.display import Image, Markdown
+
+from .. import config
+from ..figures.save import save_figure
+from ..report import frames, tables
+from . import figures as roadmap_figures
+from .analysis import Roadmap, analyse, load_services
+from .narrative import findings, notices
+from .network import load_network
+from .pipeline import readiness_label
+from .readiness import READINESS_THRESHOLD, survey_readiness
+from .scenarios import FLOW_TABLE_COLUMNS, SCENARIO_TITLES, Parameters
+
+
+def _show(frame: pd.DataFrame, float_format: str = ".3f", caption: str | None = None):
+    return tables.html_table(frame, float_format=float_format, caption=caption)
+
+
+@dataclass
+class RoadmapReport:
+    """The roadmap of one network with the readiness of one survey scope."""
+
+    roadmap: Roadmap
+    readiness: pd.DataFrame
+    output_dir: Path
+    min_cell: int = 0
+    reconstructed: bool = True
+    suppressed: bool = False
+    _saved: list = field(default_factory=list)
+
+    @classmethod
+    def from_parameters(cls, country=None, cluster=None, network_dir=None, data_path=None, output_dir=None,
+                        relay_retention=None, platform_retention=None, platform_delay=None, min_cell=0):
+        """Build the report from the notebook's parameters (None: the documented default)."""
+        parameters = Parameters.resolve(platform_retention, platform_delay, relay_retention)
+        network = load_network(Path(network_dir) if network_dir else config.ROADMAP_EXAMPLE_DIR)
+        data = Path(data_path) if data_path else config.RESPONSES_PATH
+        readiness, reconstructed = survey_readiness(data, country=country, cluster=cluster)
+        min_cell = int(min_cell or 0)
+        scope, group = str(readiness["scope"].iloc[0]), str(readiness["group"].iloc[0])
+        label = readiness_label(scope, group, data, reconstructed)
+        suppressed = bool((readiness["n_respondents"] < min_cell).any())
+        if suppressed:  # a public report does not show a small group's answers, not even through stage V
+            label = f"{label}: {tables.suppressed_marker(min_cell)}"
+        roadmap = analyse(network, parameters, None if suppressed else readiness, label, load_services())
+        out = Path(output_dir) if output_dir else config.FIGURES_DIR / "roadmap"
+        return cls(roadmap, readiness, out, min_cell, reconstructed, suppressed)
+
+    # ----- framing ---------------------------------------------------------------------------
+    def banner(self):
+        """Notices: illustrative network, assumptions, reconstructed survey, one manager."""
+        return frames.notice(notices(self.roadmap, self.reconstructed, self.readiness))
+
+    def network_table(self):
+        """What the network folder holds."""
+        n = self.roadmap.network
+        counts = n.actors["type"].value_counts()
+        rows = [{"what": "actors", "count": len(n.actors)}]
+        rows += [{"what": f"  {t}", "count": int(counts[t])} for t in counts.index.sort_values()]
+        rows += [{"what": f"links ({k})", "count": int((n.links["kind"] == k).sum())} for k in sorted(set(n.links["kind"]))]
+        rows += [{"what": f"flows ({k})", "count": int((n.flows["kind"] == k).sum())} for k in sorted(set(n.flows["kind"]))]
+        rows += [{"what": "actor restrictions", "count": len(n.actor_restrictions)},
+                 {"what": "link restrictions", "count": len(n.link_restrictions)}]
+        return _show(pd.DataFrame(rows))
+
+    def parameters_table(self):
+        return _show(self.roadmap.parameters_table())
+
+    def services_table(self):
+        """The six services the paper transfers to the IT-actor, in its words."""
+        services = self.roadmap.services
+        return _show(services[["service_id", "service", "link_kinds", "quote"]])
+
+    # ----- the model ---------------------------------------------------------------------------
+    def findings(self):
+        return Markdown("\n".join(f"- {line}" for line in findings(self.roadmap)))
+
+    def summary_table(self):
+        """Volume-weighted results per scenario (rows: measures)."""
+        s = self.roadmap.summary.set_index("scenario").T
+        s.columns = [SCENARIO_TITLES[c] for c in s.columns]
+        s.insert(0, "measure", s.index)
+        return _show(s.reset_index(drop=True))
+
+    def flows_table(self, scenario: str):
+        return _show(self.roadmap.flows[scenario][list(FLOW_TABLE_COLUMNS)])
+
+    def network_figure(self):
+        return self._save(roadmap_figures.network_figure(self.roadmap), "network")
+
+    def retention_delay_figure(self):
+        return self._save(roadmap_figures.retention_delay_figure(self.roadmap), "retention_delay")
+
+    def sensitivity_figure(self):
+        return self._save(roadmap_figures.sensitivity_figure(self.roadmap), "sensitivity")
+
+    def sensitivity_table(self):
+        wide = self.roadmap.sensitivity.pivot(index="relay_retention", columns="scenario", values="retention")
+        wide = wide[["as_is", "digital", "admissible"]].reset_index()
+        wide.columns = ["relay retention", "retention as-is", "retention digital", "retention admissible"]
+        return _show(wide)
+
+    # ----- the five stages ----------------------------------------------------------------------
+    def stage1_table(self):
+        cols = ["actor_id", "name", "group", "responsible", "listed", "channels", "volume_sent", "volume_received",
+                "betweenness_as_is", "betweenness_digital", "relayed_volume_as_is", "relayed_volume_digital"]
+        return _show(self.roadmap.stage1[cols])
+
+    def stage1_roles(self):
+        roles = self.roadmap.stage1.drop_duplicates("type")[["group", "role"]]
+        return _show(roles)
+
+    def stage2_table(self):
+        cols = ["rank", "source", "target", "kind", "volume", "route_as_is", "route_digital", "retention_as_is",
+                "retention_digital", "retained_volume_gain", "delay_as_is", "delay_digital", "volume_days_saved"]
+        return _show(self.roadmap.stage2_links[cols])
+
+    def ranked_links_figure(self):
+        return self._save(roadmap_figures.ranked_links_figure(self.roadmap), "ranked_links")
+
+    def stage2_channels_table(self):
+        frame = self.roadmap.stage2_channels
+        return _show(frame[frame["subject_to_digitalization"]].drop(columns=["subject_to_digitalization"]))
+
+    def stage3_table(self):
+        frame = self.roadmap.stage3_strategies
+        wide = frame.pivot(index="actor_id", columns="kind", values="strategies")
+        order = list(dict.fromkeys(frame["actor_id"]))
+        wide = wide.loc[order, [k for k in ("communication", "data_storage", "contractor_network") if k in wide]]
+        return _show(wide.reset_index())
+
+    def stage3_restrictions(self):
+        frame = self.roadmap.stage3_strategies
+        hit = frame[frame["reason"] != ""][["actor_id", "kind", "restriction", "reason"]]
+        links = self.roadmap.network.link_restrictions
+        rows = [hit] + ([links.assign(actor_id=links["source"] + "-" + links["target"])[["actor_id", "kind", "restriction", "reason"]]]
+                        if len(links) else [])
+        return _show(pd.concat(rows, ignore_index=True).rename(columns={"actor_id": "actor or link"}))
+
+    def stage3_links_table(self):
+        cols = ["rank", "source", "target", "kind", "route_digital", "route_admissible", "retained_volume_gain_digital",
+                "retained_volume_gain_admissible", "status", "restricted_by"]
+        return _show(self.roadmap.stage3_links[cols])
+
+    def readiness_table(self):
+        """Stage IV readiness of the management for the survey scope; small groups suppressed."""
+        frame = self.readiness[["scope", "group", "area", "n_respondents", "index_mean", "readiness", "below_threshold"]]
+        frame = frame.assign(area=[config.AREA_TITLES.get(a, a) for a in frame["area"]],
+                             below_threshold=["yes" if b else "no" for b in frame["below_threshold"]])
+        masked = tables.mask_small_cells(frame, n_col="n_respondents", min_cell=self.min_cell,
+                                         value_cols=["index_mean", "readiness", "below_threshold"])
+        return _show(masked.rename(columns={"below_threshold": f"below {READINESS_THRESHOLD:.2f}"}))
+
+    def readiness_note(self):
+        return frames.notice(list(dict.fromkeys(self.readiness["note"])))
+
+    def stage4_table(self):
+        cols = ["actor_id", "decides_at_step", "counterparts", "volume_in", "retention_in_as_is", "delay_in_as_is",
+                "retention_in_admissible", "delay_in_admissible", "platform_kinds", "stake_retained_volume",
+                "knows_decisions_of", "readiness_communication", "readiness_online_marketing",
+                "readiness_project_management", "readiness_budgeting", "readiness_source"]
+        return _show(self.roadmap.stage4_information[cols])
+
+    def stage5_table(self):
+        cols = ["step", "stage", "actor", "action", "after", "reason", "retained_volume_after", "share_of_gain_realised"]
+        return _show(self.roadmap.stage5[cols])
+
+    # ----- files ---------------------------------------------------------------------------------
+    def _save(self, fig, name: str) -> Image:
+        paths = save_figure(fig, self.output_dir / name)
+        self._saved += paths
+        return Image(filename=str(next(p for p in paths if p.suffix == ".png")))
+
+    def saved_files(self) -> list[str]:
+        """Figure files written by this report, relative to ``output_dir``."""
+        return sorted({Path(p).relative_to(self.output_dir).as_posix() for p in self._saved})
