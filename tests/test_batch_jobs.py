@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from clusterresearch import config
 from clusterresearch.batch.jobs import (
     Group,
     check_notebooks,
@@ -121,27 +122,19 @@ def test_names_differing_only_in_case_do_not_collide():
     assert len({s.lower() for s in stems}) == len(stems)
 
 
-def test_read_respondents_wide_and_long(tmp_path):
-    assert read_respondents(DATA / "responses.csv")[2] == ("r3", "XA", "<b>&")
-    long = tmp_path / "long.csv"
-    long.write_text("respondent_id,country,cluster,item_id,value\nr1,PL,PL01,a,4\nr1,PL,PL01,b,5\nr2,LT,LT01,a,3\n")
-    assert read_respondents(long) == [("r1", "PL", "PL01"), ("r2", "LT", "LT01")]
-
-
-@pytest.mark.parametrize("text, where", [
-    ("respondent_id,country\nr1,PL\n", "row 1, column 'cluster'"),
-    ("respondent_id,country,cluster\nr1,PL,A\nr1,LT,A\n", "row 3"),
-    ("respondent_id,country,cluster\n,PL,A\n", "row 2, column 'respondent_id'"),
-    ("respondent_id,country,cluster\n", "file"),
-])
-def test_read_respondents_errors(tmp_path, text, where):
-    path = tmp_path / "r.csv"
-    path.write_text(text)
-    with pytest.raises(InputError) as info:
-        read_respondents(path)
-    assert info.value.where == where
+def test_read_respondents_through_the_survey_loader(tmp_path):
+    assert read_respondents(DATA / "responses.csv") == [
+        ("r1", "PL", "K1"), ("r2", "PL", "K1"), ("r3", "PL", "<b>&"), ("r4", "LT", "K3")]
+    shipped = count_groups(read_respondents(config.RESPONSES_PATH))
+    assert shipped[0].n == 12 and [g.group for g in shipped if g.scope == "country"] == ["LT", "PL"]
+    assert all(g.n == 1 for g in shipped if g.scope == "cluster")  # one manager per cluster
     with pytest.raises(InputError, match="not found"):
         read_respondents(tmp_path / "missing.csv")
+    bad = tmp_path / "bad.csv"
+    bad.write_text("respondent_id,country,cluster,item_id,value\nr1,XX,K1,comm_tools,4\n")
+    with pytest.raises(InputError) as info:
+        read_respondents(bad)
+    assert info.value.where == "row 2, column 'country'"
 
 
 def test_notebook_parameters_and_check(tmp_path):

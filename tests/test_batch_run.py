@@ -26,17 +26,27 @@ def _index(out: Path) -> dict[tuple[str, str, str], dict]:
     return {(r["notebook"], r["scope"], r["group"]): r for r in rows}
 
 
-def test_local_run_one_failure_keeps_going(tmp_path, capsys):
+def _use_stubs(monkeypatch, competencies=STUBS["competencies"]):
+    monkeypatch.setattr(config, "COMPETENCIES_NOTEBOOK", competencies)
+    monkeypatch.setattr(config, "ROADMAP_NOTEBOOK", STUBS["roadmap"])
+    for key, value in worker.KERNEL_ENV.items():  # run_job sets these (setdefault); undo after the test
+        monkeypatch.setenv(key, value)
+
+
+def test_local_run_one_failure_keeps_going(tmp_path, monkeypatch, capsys):
+    _use_stubs(monkeypatch)
     out = tmp_path / "reports"
-    code = reproduce(ReproduceOptions(data=RESPONSES, network=DATA, out=out, jobs=2, country="XA", min_group=2,
-                                      notebooks=STUBS, progress=False))
+    code = cli.main(["reproduce", "--data", str(RESPONSES), "--network", str(DATA), "--out", str(out),
+                     "--jobs", "2", "--country", "PL", "--min-group", "2", "--no-progress"])
     assert code == 1
-    err = capsys.readouterr().err
+    std = capsys.readouterr()
+    assert std.out.strip() == str(out / "index.html")
+    err = std.err
     assert "failed: roadmap cluster <b>&: ValueError: no network for cluster <b>& <script> (cell [" in err
     assert err.count("failed: ") == 1
 
     index = _index(out)
-    assert len(index) == 6  # 2 notebooks x (country XA, clusters <b>& and K1)
+    assert len(index) == 6  # 2 notebooks x (country PL, clusters <b>& and K1)
     bad = index[("roadmap", "cluster", "<b>&")]
     assert bad["status"] == "failed" and bad["visibility"] == "confidential"
     assert (out / bad["ipynb"]).is_file()  # the executed notebook is kept, with its traceback
@@ -50,9 +60,9 @@ def test_local_run_one_failure_keeps_going(tmp_path, capsys):
     # privacy: n=1 group in confidential/ (kept out of git), public tables mask small cells
     assert index[("competencies", "cluster", "<b>&")]["html"].startswith("confidential/")
     assert (out / "confidential" / ".gitignore").read_text() == "*\n"
-    public = index[("competencies", "country", "XA")]
-    assert public["html"] == "public/competencies_country_XA.html"
-    table = (out / "public" / "competencies_country_XA_files" / "table.csv").read_text()
+    public = index[("competencies", "country", "PL")]
+    assert public["html"] == "public/competencies_country_PL.html"
+    table = (out / "public" / "competencies_country_PL_files" / "table.csv").read_text()
     assert table == "cluster,n\n<b>&,<2\nK1,2\n"
     confidential_table = (out / "confidential" / "competencies_cluster_b-8aba981f_files" / "table.csv").read_text()
     assert confidential_table == "cluster,n\n<b>&,1\n"
@@ -72,15 +82,13 @@ def test_local_run_one_failure_keeps_going(tmp_path, capsys):
 
 
 def test_figures_are_byte_identical_between_runs(tmp_path, monkeypatch):
-    monkeypatch.setattr(config, "COMPETENCIES_NOTEBOOK", DATA / "figure.ipynb")
+    _use_stubs(monkeypatch, competencies=DATA / "figure.ipynb")
     files = []
-    for run in ("a", "b"):
-        out = tmp_path / run
-        code = cli.main(["reproduce", "--data", str(RESPONSES), "--out", str(out), "--only", "competencies",
-                         "--cluster", "K1", "--min-group", "2", "--jobs", "1", "--no-progress"])
-        assert code == 0
-        folder = out / "public" / "competencies_cluster_K1_files"
-        files.append({p.name: p.read_bytes() for p in sorted(folder.iterdir())})
+    for run in ("a", "b"):  # two runs of the same job (in this process: the pool adds nothing here)
+        job = _job(tmp_path / run, cluster="K1")
+        result = worker.run_job(job, worker.RunSettings())
+        assert result.status == "done", result.error
+        files.append({p.name: p.read_bytes() for p in sorted(Path(job.output_dir).iterdir())})
     assert sorted(files[0]) == ["respondents.png", "respondents.svg"]
     assert files[0] == files[1]
     assert files[0]["respondents.png"].startswith(b"\x89PNG")
@@ -91,12 +99,13 @@ def test_dask_local_cluster(tmp_path):
     with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False,
                                   dashboard_address=None) as cluster:
         code = reproduce(ReproduceOptions(data=RESPONSES, network=DATA, out=tmp_path, min_group=2, cluster="K1",
-                                          notebooks=STUBS, executor="dask", scheduler=cluster.scheduler_address,
-                                          progress=False))
+                                          only="roadmap", notebooks=STUBS, executor="dask",
+                                          scheduler=cluster.scheduler_address, progress=False))
     assert code == 0
     index = _index(tmp_path)
-    assert [r["status"] for r in index.values()] == ["done", "done"]
+    assert [r["status"] for r in index.values()] == ["done"]
     assert (tmp_path / "public" / "roadmap_cluster_K1.html").is_file()
+    assert (tmp_path / "public" / "roadmap_cluster_K1_files" / "table.csv").read_text() == "cluster,n\nK1,2\n"
 
 
 @pytest.mark.parametrize("argv", [
@@ -108,8 +117,7 @@ def test_dask_local_cluster(tmp_path):
 ])
 def test_bad_input_exits_2_before_any_job(tmp_path, monkeypatch, capsys, argv):
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setattr(config, "COMPETENCIES_NOTEBOOK", STUBS["competencies"])
-    monkeypatch.setattr(config, "ROADMAP_NOTEBOOK", STUBS["roadmap"])
+    _use_stubs(monkeypatch)
     args = ["reproduce", "--data", str(RESPONSES), "--network", str(DATA), "--out", str(tmp_path / "out"),
             "--no-progress"] + argv
     assert cli.main(args) == 2
@@ -123,14 +131,15 @@ def test_missing_kernelspec_explains_the_fix():
         _check_kernel("no-such-kernel-clusterresearch")
 
 
-def _job(tmp_path):
-    groups = count_groups([("r1", "PL", "PL01")])
-    opts = ReproduceOptions(data=RESPONSES, network=DATA, out=tmp_path, only="competencies", cluster="PL01",
-                            notebooks=STUBS)
-    return plan_jobs(groups, opts)[0]
+def _job(out, cluster="PL01"):
+    """The competencies job of one cluster (notebook from config, as the CLI would)."""
+    groups = count_groups([("r1", "PL", "PL01"), ("r2", "PL", "K1"), ("r3", "PL", "K1")])
+    return plan_jobs(groups, ReproduceOptions(data=RESPONSES, network=DATA, out=out, only="competencies",
+                                              cluster=cluster, min_group=2))[0]
 
 
 def test_kernel_start_failure_is_retried_once(tmp_path, monkeypatch):
+    _use_stubs(monkeypatch)
     import nbformat
     import papermill
 
@@ -154,6 +163,7 @@ def test_kernel_start_failure_is_retried_once(tmp_path, monkeypatch):
 
 
 def test_failure_after_cells_ran_is_not_retried(tmp_path, monkeypatch):
+    _use_stubs(monkeypatch)
     import nbformat
     import papermill
 
@@ -176,6 +186,7 @@ def test_failure_after_cells_ran_is_not_retried(tmp_path, monkeypatch):
 
 
 def test_kernel_that_never_starts_fails_after_one_retry(tmp_path, monkeypatch):
+    _use_stubs(monkeypatch)
     import papermill
 
     job = _job(tmp_path)

@@ -176,6 +176,13 @@ def _execute(job: Job, settings: RunSettings) -> tuple[Any, str, int]:
             shutil.rmtree(socket_dir, ignore_errors=True)
 
 
+def _stable_ids(nb) -> None:
+    """papermill gives the cell it injects a random id, which lands in the HTML; fix it."""
+    for cell in nb.cells:
+        if "injected-parameters" in cell.get("metadata", {}).get("tags", []) and "id" in cell:
+            cell["id"] = "injected-parameters"
+
+
 def run_job(job: Job, settings: RunSettings) -> JobResult:
     """Execute ``job``'s notebook with papermill and export its HTML report."""
     started = time.perf_counter()
@@ -193,6 +200,7 @@ def run_job(job: Job, settings: RunSettings) -> JobResult:
             error = error or one_line(f"cannot read the executed notebook: {exc}")
     if nb is not None:
         try:
+            _stable_ids(nb)
             body, _ = exporter(settings.with_code).from_notebook_node(
                 nb, resources={"metadata": {"name": job.title}}
             )

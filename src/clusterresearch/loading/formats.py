@@ -102,7 +102,9 @@ def _check_header(path: Path, header: list[str]) -> None:
 def _finish(path: Path, kind: str, header: list[str], frame: pd.DataFrame, rows: np.ndarray) -> RawTable:
     """Drop blank rows and blank unnamed columns; refuse unnamed columns that hold data."""
     frame.columns = range(frame.shape[1])
-    blank = frame.isna().all(axis=1).to_numpy()
+    blank = frame[0].isna().to_numpy().copy()  # a blank row has an empty first cell; check the rest only there
+    if blank.any():
+        blank[blank] = frame.loc[blank].isna().all(axis=1).to_numpy()
     if blank.any():
         frame = frame.loc[~blank]
         rows = rows[~blank]
@@ -138,10 +140,11 @@ def _decode(path: Path, data: bytes, encoding: str | None) -> tuple[str, bytes]:
     try:
         text = data.decode(codec)
     except UnicodeDecodeError as exc:
-        row = data[: exc.start].count(b"\n") + 1
+        row = _row_at(data[: exc.start].decode(codec, errors="replace"))
         byte = data[exc.start : exc.start + 1].hex()
         hint = "" if encoding else "; pass --encoding (for example latin-1 or cp1250)"
-        raise InputError(path, where(row=row), f"cannot be decoded as {name} (byte 0x{byte}){hint}") from None
+        shown = "UTF-8" if codec == "utf-8-sig" else name
+        raise InputError(path, where(row=row), f"cannot be decoded as {shown} (byte 0x{byte}){hint}") from None
     if text.startswith("\ufeff"):
         text = text[1:]
     if codec == "utf-8-sig":
@@ -149,6 +152,14 @@ def _decode(path: Path, data: bytes, encoding: str | None) -> tuple[str, bytes]:
     else:
         utf8 = text.encode("utf-8")
     return text, utf8
+
+
+def _row_at(prefix: str) -> int:
+    """The spreadsheet row in which text ending at ``prefix`` continues (quoted line breaks
+    stay inside their row): count the records of the prefix plus one sentinel character."""
+    prefix = prefix.lstrip("\ufeff")
+    sep = _delimiter(prefix.split("\n", 1)[0])
+    return sum(1 for _ in csv.reader(io.StringIO(prefix + "x", newline=""), delimiter=sep))
 
 
 def _delimiter(first_line: str) -> str:

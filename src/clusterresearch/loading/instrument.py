@@ -38,7 +38,7 @@ def load_instrument(path: str | Path | None = None, encoding: str | None = None)
         if name in table.header:
             cols[name] = as_text(table.frame[name], strip=False)
     require_filled(path, rows, {name: cols[name] for name in REQUIRED})
-    require_unique(path, rows, [cols["item_id"]], "item_id", "item_id")
+    require_unique(path, rows, [cols["item_id"]], "item_id", "item_id {0!r}")
     _require_in(path, rows, cols["item_id"], "item_id", set(RESERVED), want=False,
                 what="is a reserved column name, not an item id")
     _require_in(path, rows, cols["type"], "type", set(config.ITEM_TYPES), want=True,

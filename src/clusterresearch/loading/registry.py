@@ -28,7 +28,7 @@ def load_registry(path: str | Path, encoding: str | None = None) -> pd.DataFrame
     country = as_text(table.frame["country"])
     require_filled(path, rows, {"cluster_id": cluster, "country": country})
     require_countries(path, rows, country)
-    require_unique(path, rows, [cluster], "cluster_id", "cluster_id")
+    require_unique(path, rows, [cluster], "cluster_id", "cluster_id {0!r}")
     if "name" in table.header:
         name = as_text(table.frame["name"], strip=False).fillna("")
     else:

@@ -71,19 +71,13 @@ class Grid:
     registry: pd.DataFrame | None
     source: Path
 
-    def answers(self, categorical: bool = False) -> pd.DataFrame:
-        """The tidy answers frame, built by repeating and tiling arrays (no per-row Python).
-
-        ``categorical=True`` gives the same frame with category columns (categories sorted,
-        items and areas in instrument order) for fast grouping of large surveys; the
-        documented frame, and `Survey.answers`, use ``str`` columns.
-        """
+    def answers(self) -> pd.DataFrame:
+        """The tidy answers frame, built by repeating and tiling arrays (no per-row Python)."""
         n, k = self.values.shape
         resp = np.repeat(np.arange(n), k)
         item = np.tile(np.arange(k), n)
-        make = _categorical if categorical else _take
-        columns = {name: make(self.respondents[name], resp) for name in ID_COLUMNS}
-        columns.update({name: make(self.items[name], item) for name in ("item_id", "area", "type")})
+        columns = {name: _take(self.respondents[name], resp) for name in ID_COLUMNS}
+        columns.update({name: _take(self.items[name], item) for name in ("item_id", "area", "type")})
         columns["value"] = self.values.reshape(-1).astype(np.float64, copy=False)
         return pd.DataFrame(columns, columns=ANSWER_COLUMNS)
 
@@ -94,16 +88,6 @@ class Grid:
 def _take(column: pd.Series, positions: np.ndarray) -> pd.Series:
     """Repeat a small ``str`` column to a long one without re-validating every string."""
     return pd.Series(column.astype("str").array.take(positions))
-
-
-def _categorical(column: pd.Series, positions: np.ndarray) -> pd.Categorical:
-    """``column[positions]`` as a categorical: ids and countries sorted, items/areas in first-seen order."""
-    if column.name in ("item_id", "area", "type"):
-        categories = pd.unique(column.to_numpy(dtype=object))
-    else:
-        categories = np.unique(column.to_numpy(dtype=object))
-    codes = pd.Index(categories).get_indexer(column.to_numpy(dtype=object))
-    return pd.Categorical.from_codes(codes[positions], categories=pd.Index(categories, dtype="str"))
 
 
 def default_registry(path: str | Path) -> Path | None:
@@ -169,15 +153,20 @@ def _read_wide(table: RawTable, instrument: pd.DataFrame, types: dict[str, str])
     refuse_columns(table.file, table.header, set(ID_COLUMNS) | set(types),
                    "not an item_id of the instrument, nor respondent_id, country or cluster")
     ids = _ids(table)
-    require_unique(table.file, table.rows, [ids["respondent_id"]], "respondent_id", "respondent_id")
+    require_unique(table.file, table.rows, [ids["respondent_id"]], "respondent_id", "respondent_id {0!r}")
     asked = set(table.header)
     items = _items(instrument, [item for item in instrument["item_id"] if item in asked and types[item] != "text"])
     names = list(items["item_id"])
-    matrix = np.empty((len(table.frame), len(names)), dtype=np.float64)
-    not_number = np.zeros(matrix.shape, dtype=bool)
-    for j, name in enumerate(names):  # one vectorised conversion per item column
-        matrix[:, j], not_number[:, j] = as_number(table.frame[name])
-    require_scale(table.file, table.rows, matrix, not_number, names, table.frame[names])
+    columns = table.frame[names]
+    if all(kind in "iuf" for kind in columns.dtypes.map(lambda d: d.kind)):  # the common case: one copy
+        matrix = columns.to_numpy(dtype=np.float64)
+        not_number = np.zeros(matrix.shape, dtype=bool)
+    else:
+        matrix = np.empty((len(table.frame), len(names)), dtype=np.float64)
+        not_number = np.zeros(matrix.shape, dtype=bool)
+        for j, name in enumerate(names):  # one vectorised conversion per item column
+            matrix[:, j], not_number[:, j] = as_number(columns[name])
+    require_scale(table.file, table.rows, matrix, not_number, names, columns)
     respondents = pd.DataFrame({name: ids[name].to_numpy() for name in ID_COLUMNS})
     respondents["_row"] = table.rows
     text_names = [item for item in instrument["item_id"] if item in asked and types[item] == "text"]
@@ -191,7 +180,7 @@ def _essays_wide(table: RawTable, respondents: pd.DataFrame, instrument: pd.Data
     parts = []
     for name in names:
         text = as_text(table.frame[name], strip=False)
-        keep = (text.str.strip().fillna("") != "").to_numpy()
+        keep = _written(text)
         parts.append(respondents.loc[keep, list(ID_COLUMNS)].assign(item_id=name, text=text[keep].to_numpy()))
     return _finish_essays(pd.concat(parts, ignore_index=True), instrument)
 
@@ -211,7 +200,8 @@ def _read_long(table: RawTable, instrument: pd.DataFrame, types: dict[str, str])
         i = int(np.argmax(~known))
         raise InputError(file, where(row=int(rows[i]), column="item_id"),
                          f"unknown item {item_id.iloc[i]!r}: not an item_id of the instrument")
-    require_unique(file, rows, [ids["respondent_id"], item_id], "item_id", "answer (respondent x item)")
+    require_unique(file, rows, [ids["respondent_id"], item_id], "item_id",
+                   "answer of respondent {0!r} to item {1!r}")
     require_same_within(file, rows, ids["respondent_id"],
                         {"country": ids["country"], "cluster": ids["cluster"]}, "respondent")
 
@@ -233,7 +223,7 @@ def _read_long(table: RawTable, instrument: pd.DataFrame, types: dict[str, str])
     matrix[r, c] = numbers
 
     text = as_text(value[~scaled], strip=False)
-    keep = (text.str.strip().fillna("") != "").to_numpy()
+    keep = _written(text)
     essays = pd.DataFrame({name: ids[name][~scaled].to_numpy()[keep] for name in ID_COLUMNS})
     essays["item_id"] = item_id[~scaled].to_numpy()[keep]
     essays["text"] = text.to_numpy()[keep]
@@ -245,6 +235,14 @@ def _read_long(table: RawTable, instrument: pd.DataFrame, types: dict[str, str])
 def _items(instrument: pd.DataFrame, names: list[str]) -> pd.DataFrame:
     chosen = instrument.set_index("item_id").loc[names, ["area", "type"]].reset_index()
     return chosen.astype("str")[["item_id", "area", "type"]]
+
+
+def _written(text: pd.Series) -> np.ndarray:
+    """Which essay cells hold something besides spaces (blank answers are no essay)."""
+    keep = text.notna().to_numpy().copy()
+    if keep.any():
+        keep[keep] = (text[keep].str.strip() != "").to_numpy()
+    return keep
 
 
 def _no_essays() -> pd.DataFrame:

@@ -58,7 +58,10 @@ def require_countries(file, rows: np.ndarray, country: pd.Series, column: str = 
 
 
 def require_unique(file, rows: np.ndarray, keys: list[pd.Series], column: str, what: str) -> None:
-    """No key (respondent id, or respondent x item) twice; names both rows."""
+    """No key (a respondent id; a respondent x item) twice; names both rows.
+
+    ``what`` is a format string over the key's values, e.g. ``"respondent_id {0!r}"``.
+    """
     frame = pd.concat([k.reset_index(drop=True) for k in keys], axis=1, ignore_index=True)
     dup = frame.duplicated().to_numpy()
     if not dup.any():
@@ -66,8 +69,8 @@ def require_unique(file, rows: np.ndarray, keys: list[pd.Series], column: str, w
     i = int(np.argmax(dup))
     same = (frame == frame.iloc[i]).all(axis=1).to_numpy()
     first = int(rows[int(np.argmax(same))])
-    shown = " x ".join(repr(v) for v in frame.iloc[i])
-    raise InputError(file, where(row=int(rows[i]), column=column), f"duplicate {what} {shown} (first on row {first})")
+    raise InputError(file, where(row=int(rows[i]), column=column),
+                     f"duplicate {what.format(*frame.iloc[i])} (first on row {first})")
 
 
 def require_same_within(file, rows: np.ndarray, key: pd.Series, attributes: dict[str, pd.Series],
@@ -113,12 +116,13 @@ def require_scale(file, rows: np.ndarray, values: np.ndarray, not_number: np.nda
     ``values``/``not_number`` are (rows x columns), ``raw`` the cells as read (to quote them).
     """
     with np.errstate(invalid="ignore"):
-        outside = ~np.isnan(values) & ((values < SCALE_MIN) | (values > SCALE_MAX))
-        fractional = np.isfinite(values) & (values != np.floor(values))
-    hit = first_bad(not_number | outside | fractional, rows, columns)
+        good = (values >= SCALE_MIN) & (values <= SCALE_MAX) & (values == np.round(values))
+        bad = ~(good | np.isnan(values)) | not_number
+    hit = first_bad(bad, rows, columns)
     if hit is None:
         return
     row, column, i, j = hit
+    fractional = np.isfinite(values) & (values != np.floor(values))
     cell = raw.iloc[i, j]
     if not_number[i, j]:
         message = f"{str(cell).strip()!r} is not a number: answers are whole numbers {SCALE_MIN}-{SCALE_MAX} or empty"

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 from matplotlib.collections import LineCollection
+from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
@@ -26,15 +27,32 @@ from .routes import PLATFORM
 from .scenarios import SCENARIO_TITLES, SCENARIOS
 from .stages import TYPE_GROUPS, channel_volumes
 
-TYPE_COLORS = dict(zip(ACTOR_TYPES, sns.color_palette("colorblind", len(ACTOR_TYPES))))
+# Enterprises in shades of one blue by size; regulators in reds; the IT-actor and its
+# platform channels share one amber so the platform reads as the IT-actor's.
+TYPE_COLORS = {
+    "enterprise_large": "#1f4e79",
+    "enterprise_medium": "#4f81bd",
+    "enterprise_small": "#9dc3e6",
+    "science_education": "#70ad47",
+    "public_authority": "#c00000",
+    "local_government": "#f4a6a6",
+    "nonprofit": "#b4a7d6",
+    "cdc": "#7f7f7f",
+    "it_actor": "#ffb000",
+}
 KIND_COLORS = {
-    "communication": (0.45, 0.45, 0.45),
-    "data_storage": sns.color_palette("colorblind")[3],
-    "contractor_network": sns.color_palette("colorblind")[2],
-    PLATFORM: sns.color_palette("colorblind")[0],
+    "communication": "#595959",
+    "data_storage": "#7030a0",
+    "contractor_network": "#2e8b57",
+    PLATFORM: "#ffb000",
 }
 KIND_STYLES = {"communication": "-", "data_storage": "--", "contractor_network": ":", PLATFORM: "-"}
 SCENARIO_COLORS = dict(zip(SCENARIOS, sns.color_palette("colorblind", 3)))
+
+
+def _text_color(actor_type: str) -> str:
+    r, g, b = to_rgb(TYPE_COLORS[actor_type])
+    return "white" if 0.2126 * r + 0.7152 * g + 0.0722 * b < 0.45 else "black"
 
 
 def layout(actors: pd.DataFrame) -> dict[str, np.ndarray]:
@@ -46,8 +64,8 @@ def layout(actors: pd.DataFrame) -> dict[str, np.ndarray]:
     shells = [s for s in (inner, outer) if s]
     if len(inner) == 2:
         pos = nx.shell_layout(nx.empty_graph(inner + outer), nlist=shells)
-        for k, actor in enumerate(inner):  # keep the centre pair close together
-            pos[actor] = np.array([-0.18 + 0.36 * k, 0.0])
+        for k, actor in enumerate(inner):  # the centre pair one above the other
+            pos[actor] = np.array([0.0, 0.2 - 0.4 * k])
         return pos
     return nx.shell_layout(nx.empty_graph(inner + outer), nlist=shells)
 
@@ -71,12 +89,12 @@ def _draw_network(ax, roadmap, scenario: str, pos: dict) -> None:
         if segs:
             ax.add_collection(LineCollection(
                 segs, linewidths=widths, colors=[KIND_COLORS[kind]], linestyles=KIND_STYLES[kind],
-                alpha=0.55 if kind == PLATFORM else 0.8, zorder=1,
+                alpha=0.7 if kind == PLATFORM else 0.8, zorder=1,
             ))
     for actor, actor_type in shown.itertuples(index=False):
         x, y = pos[actor]
         ax.scatter([x], [y], s=420, color=TYPE_COLORS[actor_type], edgecolors="white", linewidths=1.2, zorder=2)
-        ax.text(x, y, actor, ha="center", va="center", fontsize=FONT_SIZE - 2, color="black", zorder=3)
+        ax.text(x, y, actor, ha="center", va="center", fontsize=FONT_SIZE - 2, color=_text_color(actor_type), zorder=3)
     m = table["retention"].to_numpy()
     w = table["volume"].to_numpy()
     ax.set_title(f"{SCENARIO_TITLES[scenario]}: retention {np.dot(m, w) / w.sum():.3f}", fontsize=FONT_SIZE + 1)
@@ -117,8 +135,8 @@ def retention_delay_figure(roadmap) -> Figure:
         for i, scenario in enumerate(SCENARIOS):
             value = summary.at[scenario, column]
             ax.bar(i, value, width=0.6, color=SCENARIO_COLORS[scenario], alpha=0.35, zorder=1)
-            if not math.isnan(value):
-                ax.text(i, value, fmt.format(value), ha="center", va="bottom", fontsize=FONT_SIZE)
+            if not math.isnan(value):  # the weighted mean, written at the foot of its bar
+                ax.text(i, 0, fmt.format(value), ha="center", va="bottom", fontsize=FONT_SIZE, fontweight="bold")
             table = roadmap.flows[scenario]
             values = table[column].to_numpy(dtype=float)
             offsets = np.linspace(-0.22, 0.22, len(values)) if len(values) > 1 else np.zeros(len(values))

@@ -66,7 +66,7 @@ def findings(roadmap) -> list[str]:
         f"As-is, {_pct(a['retention'])} of the information volume arrives intact (volume-weighted "
         f"retention {_num(a['retention'])}) after {_num(a['delay_days'], 2)} days on average; the CDC "
         f"relays {_pct(a['cdc_relayed_share'])} of the volume.",
-        f"Digital (the IT-actor {roadmap.it_actor} with a platform channel to every actor, retention "
+        f"Digital (the IT-actor, {roadmap.it_actor}, with a platform channel to every actor, retention "
         f"{p.platform_retention:g} and delay {p.platform_delay:g} days per channel): retention "
         f"{_num(d['retention'])}, delay {_num(d['delay_days'], 2)} days; {_pct(d['platform_share'])} of the "
         f"volume uses the platform and the CDC relays {_pct(d['cdc_relayed_share'])}.",

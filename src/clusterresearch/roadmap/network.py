@@ -111,18 +111,19 @@ def _read_rows(path: Path, columns: tuple[str, ...], allow_empty: bool = False) 
     Blank lines are skipped but still counted, as a spreadsheet counts them.
     """
     if not path.is_file():
-        raise InputError(path, "file", "missing; a network folder holds " + ", ".join(REQUIRED_FILES))
+        raise InputError(path, where(), "file not found; a network folder holds " + ", ".join(REQUIRED_FILES))
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise InputError(path, "file", f"not UTF-8 text (byte {exc.start}); save it as UTF-8 CSV") from None
+        raise InputError(path, where(), f"not UTF-8 text (byte {exc.start}); save it as UTF-8 CSV") from None
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         rows = list(reader)
     except csv.Error as exc:
         raise InputError(path, where(row=reader.line_num), f"not readable as CSV: {exc}") from None
     if not rows or not any(cell.strip() for cell in rows[0]):
-        raise InputError(path, "file", "empty; expected a header with columns " + ", ".join(columns))
+        raise InputError(path, where(row=1), "empty file: the first row must be a header naming the columns "
+                         + ", ".join(columns))
     header = [cell.strip() for cell in rows[0]]
     seen: set[str] = set()
     for name in header:
@@ -143,7 +144,7 @@ def _read_rows(path: Path, columns: tuple[str, ...], allow_empty: bool = False) 
         cells = cells + [""] * (len(header) - len(cells))
         records.append((number, {name: cell.strip() for name, cell in zip(header, cells) if name}))
     if not records and not allow_empty:
-        raise InputError(path, "file", "has a header but no rows")
+        raise InputError(path, where(row=2), "no data rows below the header")
     return records
 
 
@@ -312,7 +313,7 @@ def load_network(folder: str | Path) -> Network:
     """
     folder = Path(folder)
     if not folder.is_dir():
-        raise InputError(folder, "file", "not a folder; --network names a folder holding " + ", ".join(REQUIRED_FILES))
+        raise InputError(folder, where(), "not a folder; --network names a folder holding " + ", ".join(REQUIRED_FILES))
     files = [folder / ACTORS_FILE, folder / LINKS_FILE, folder / FLOWS_FILE]
     actors = _read_actors(files[0])
     known = dict(zip(actors["actor_id"], actors["type"]))

@@ -9,7 +9,7 @@ import pandas as pd
 
 from .. import config
 from ..figures.save import save_figure
-from ..outputs import sha256_file, staged_dir, write_csv, write_text
+from ..outputs import guard_not_raw, sha256_file, staged_dir, write_csv, write_text
 from .analysis import Roadmap, analyse, load_services
 from .figures import FIGURES
 from .narrative import summary_markdown
@@ -97,5 +97,7 @@ def run_roadmap(
     (reconstructed) survey; ``cluster`` all its managers (else that cluster's manager).
     Every input is validated before anything is written; a failure writes nothing.
     """
+    out = Path(out) if out is not None else DEFAULT_OUT
+    guard_not_raw(out)  # refuse data/raw before any work, not only when writing
     roadmap, reconstructed = build_roadmap(network, platform_retention, platform_delay, relay_retention, data, cluster)
-    return write_roadmap(roadmap, Path(out) if out is not None else DEFAULT_OUT, reconstructed)
+    return write_roadmap(roadmap, out, reconstructed)

@@ -35,6 +35,7 @@ READINESS_USE = {
     "budgeting": "financing schemes, payment and leasing of the IT-actor's services (the paper's first service)",
 }
 ONE_MANAGER_NOTE = "A per-cluster readiness is one manager's self-assessment."
+RECONSTRUCTED_NOTE = "The shipped survey is a reconstruction, not the managers' original answers."
 SELF_ASSESSMENT_NOTE = "Readiness is the managers' self-assessment on the 1-5 scale, mapped to 0-1."
 READINESS_COLUMNS = ("scope", "group", "area", "n_respondents", "index_mean", "readiness", "below_threshold", "note")
 INDEX_COLUMNS = ("respondent_id", "country", "cluster", "area", "index")
@@ -103,6 +104,8 @@ def survey_readiness(path: str | Path | None = None, country: str | None = None,
         present = sorted(set(survey.answers[column].astype(str)))
         raise InputError(path, f"column {column!r}", f"{exc}; the survey has {', '.join(present)}") from None
     reconstructed = path.resolve() == config.RESPONSES_PATH.resolve()
+    if reconstructed:
+        table["note"] = table["note"] + " " + RECONSTRUCTED_NOTE
     return table, reconstructed
 
 

@@ -91,10 +91,18 @@ class RoadmapReport:
 
     def summary_table(self):
         """Volume-weighted results per scenario (rows: measures)."""
-        s = self.roadmap.summary.set_index("scenario").T
-        s.columns = [SCENARIO_TITLES[c] for c in s.columns]
-        s.insert(0, "measure", s.index)
-        return _show(s.reset_index(drop=True))
+        s = self.roadmap.summary.set_index("scenario")
+        counts = {"flows", "unrouted_flows"}
+        rows = []
+        for measure in s.columns:
+            digits = 0 if measure in counts else (2 if measure in ("volume", "unrouted_volume", "retained_volume",
+                                                                   "lost_volume", "volume_days") else 3)
+            row = {"measure": measure}
+            for scenario in s.index:
+                value = s.at[scenario, measure]
+                row[SCENARIO_TITLES[scenario]] = "–" if pd.isna(value) else f"{value:.{digits}f}"
+            rows.append(row)
+        return _show(pd.DataFrame(rows))
 
     def flows_table(self, scenario: str):
         return _show(self.roadmap.flows[scenario][list(FLOW_TABLE_COLUMNS)])
@@ -144,12 +152,16 @@ class RoadmapReport:
         return _show(wide.reset_index())
 
     def stage3_restrictions(self):
-        frame = self.roadmap.stage3_strategies
-        hit = frame[frame["reason"] != ""][["actor_id", "kind", "restriction", "reason"]]
+        """The restrictions as given: per actor (actor_restrictions.csv) and per link."""
+        actors = self.roadmap.network.actor_restrictions
         links = self.roadmap.network.link_restrictions
-        rows = [hit] + ([links.assign(actor_id=links["source"] + "-" + links["target"])[["actor_id", "kind", "restriction", "reason"]]]
-                        if len(links) else [])
-        return _show(pd.concat(rows, ignore_index=True).rename(columns={"actor_id": "actor or link"}))
+        frame = pd.concat([
+            pd.DataFrame({"on": "actor", "subject": actors["actor_id"], "kind": actors["kind"],
+                          "restriction": actors["restriction"], "reason": actors["reason"]}),
+            pd.DataFrame({"on": "link", "subject": links["source"] + "-" + links["target"], "kind": links["kind"],
+                          "restriction": links["restriction"], "reason": links["reason"]}),
+        ], ignore_index=True)
+        return _show(frame)
 
     def stage3_links_table(self):
         cols = ["rank", "source", "target", "kind", "route_digital", "route_admissible", "retained_volume_gain_digital",

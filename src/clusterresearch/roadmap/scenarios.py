@@ -24,7 +24,7 @@ losses; platform channels keep the platform's retention.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import pandas as pd
 
@@ -223,7 +223,3 @@ def flow_table(network: Network, routes: list[Route]) -> pd.DataFrame:
         "channels": [r.channel_kinds for r in routes],
     })
     return frame.astype({"retention": "float64", "delay_days": "float64"})
-
-
-def with_parameters(parameters: Parameters, **changes) -> Parameters:
-    return replace(parameters, **changes)
