@@ -53,6 +53,7 @@ def _roadmap(args: argparse.Namespace) -> int:
         relay_retention=args.relay_retention,
         data=args.data,
         cluster=args.cluster,
+        country=args.country,
     )
     for path in written:
         print(path)
@@ -114,6 +115,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="override the retention of every channel touching the CDC")
     p.add_argument("--data", type=Path, default=None, help="survey whose competency results give stage IV readiness")
     p.add_argument("--cluster", default=None, help="survey cluster id whose results give stage IV readiness")
+    p.add_argument("--country", default=None, help="survey country whose managers' mean results give stage IV readiness")
     p.set_defaults(func=_roadmap)
 
     p = sub.add_parser("reproduce", help="run every notebook for all data, each country and each cluster; build the HTML site")

@@ -88,16 +88,20 @@ def run_roadmap(
     relay_retention: float | None = None,
     data: str | Path | None = None,
     cluster: str | None = None,
+    country: str | None = None,
 ) -> list[Path]:
     """Run the roadmap analysis of a network folder and write its results.
 
     Defaults (None): ``network`` the worked example (config.ROADMAP_EXAMPLE_DIR); ``out``
     data/processed/roadmap; ``platform_retention`` 0.98 and ``platform_delay`` 0.5 days per
     platform channel; ``relay_retention`` as in links.csv; ``data`` the shipped
-    (reconstructed) survey; ``cluster`` all its managers (else that cluster's manager).
+    (reconstructed) survey; ``cluster``/``country`` all its managers (else that cluster's
+    manager, or that country's managers).
     Every input is validated before anything is written; a failure writes nothing.
     """
     out = Path(out) if out is not None else DEFAULT_OUT
     guard_not_raw(out)  # refuse data/raw before any work, not only when writing
-    roadmap, reconstructed = build_roadmap(network, platform_retention, platform_delay, relay_retention, data, cluster)
+    roadmap, reconstructed = build_roadmap(
+        network, platform_retention, platform_delay, relay_retention, data, cluster, country
+    )
     return write_roadmap(roadmap, out, reconstructed)
