@@ -227,3 +227,18 @@ def test_tidy_csv_renderer_matches_to_csv_on_the_shipped_survey():
     grid = read_grid(config.RESPONSES_PATH)
     assert render_tidy_csv(grid) == grid.answers().to_csv(index=False, float_format="%.6g", lineterminator="\n")
     assert pd.read_csv(io.StringIO(render_tidy_csv(grid))).shape == (len(grid.answers()), 7)
+
+
+@pytest.mark.parametrize("body", [
+    "respondent_id,country,cluster,comm_barriers_essay\nR1,PL,P1,hello\nR2,PL,P1,\n",  # essays only
+    "respondent_id,country,cluster,communication_desired\nR1,PL,P1,4\nR2,LT,L1,\n",  # no likert item
+])
+def test_surveys_without_scaled_or_likert_items(tmp_path, fixture_instrument, body):
+    data = tmp_path / "few.csv"
+    data.write_text(body)
+    out = prepared(tmp_path, data)
+    assert list(read(out, "area_summary.csv").columns[:3]) == ["scope", "group", "area"]
+    assert read(out, "area_summary.csv").empty
+    grid = read_grid(data)
+    assert (out / "responses_tidy.csv").read_text() == grid.answers().to_csv(
+        index=False, float_format="%.6g", lineterminator="\n")

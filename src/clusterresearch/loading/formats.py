@@ -91,7 +91,7 @@ def read_table(path: str | Path, *, encoding: str | None = None, roles: RolesFor
 
 def _check_header(path: Path, header: list[str]) -> None:
     if not header or all(name == "" for name in header):
-        raise InputError(path, where(row=1), "empty file: the first row must be a header naming the columns")
+        raise InputError(path, where(row=1), "no header: the first row must name the columns")
     seen: dict[str, int] = {}
     for position, name in enumerate(header, start=1):
         if name in seen and name != "":

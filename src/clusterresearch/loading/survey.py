@@ -116,12 +116,12 @@ def read_grid(path: str | Path, instrument: pd.DataFrame | str | Path | None = N
     path = Path(path)
     if not isinstance(instrument, pd.DataFrame):
         instrument = load_instrument(instrument)
-    registry_file = None
+    registry_file, registry_encoding = None, encoding
     if registry is None:
-        registry = default_registry(path)
+        registry, registry_encoding = default_registry(path), None  # the shipped file is UTF-8
     if registry is not None and not isinstance(registry, pd.DataFrame):
         registry_file = Path(registry)
-        registry = load_registry(registry_file, encoding=encoding)
+        registry = load_registry(registry_file, encoding=registry_encoding)
     types = dict(zip(instrument["item_id"], instrument["type"]))
     text_items = frozenset(item for item, kind in types.items() if kind == "text")
 

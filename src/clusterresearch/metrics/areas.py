@@ -44,7 +44,8 @@ def respondent_area_index(answers: pd.DataFrame, item_type: str = "likert") -> p
     return _area_order(table[RESPONDENT_KEYS + ["area", "index", "n_items"]], ["respondent_id"])
 
 
-def _t_interval(mean: pd.Series, sd: pd.Series, n: pd.Series, level: float = 0.95):
+def t_interval(mean: pd.Series, sd: pd.Series, n: pd.Series, level: float = 0.95):
+    """Student-t interval of a mean from its sd and n, elementwise; NaN below n = 2."""
     with np.errstate(invalid="ignore"):
         df = (n - 1).where(n > 1)
         half = sps.t.ppf(0.5 + level / 2, df) * sd / np.sqrt(n)
@@ -84,7 +85,7 @@ def area_stats(answers: pd.DataFrame, by: Sequence[str] = ()) -> pd.DataFrame:
         table[col] = table[col].fillna(0).astype("int64")
     table["share_agree"] = table["n_agree"] / table["n"].where(table["n"] > 0)
     table["ci_low"], table["ci_high"] = wilson_interval(table["n_agree"], table["n"])
-    table["index_ci_low"], table["index_ci_high"] = _t_interval(
+    table["index_ci_low"], table["index_ci_high"] = t_interval(
         table["index_mean"], table["index_sd"], table["n_respondents"]
     )
     columns = by + [
