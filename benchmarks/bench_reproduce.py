@@ -8,7 +8,9 @@ Not a test: it prints timings (time.perf_counter, best of --repeat runs).
 (b) speedup: the full reproduce at --jobs 1 over --jobs 2. Goal: >= 1.7 on 2 cores.
 
 It also prints where a report's time goes (kernel start-up, cells, export), from the executed
-notebooks' papermill metadata, and the load average: on a busy machine the ratios mean little.
+notebooks' papermill metadata, the mean seconds per report of each run and the load average:
+on a busy machine the ratios mean little (a per-report time that grows between runs shows
+other processes took CPU).
 
     python benchmarks/bench_reproduce.py [--jobs J] [--repeat 1] [--only competencies|roadmap]
                                          [--data PATH] [--network DIR] [--no-speedup]
@@ -54,7 +56,15 @@ def time_floor(runs: int, jobs: int, work: Path) -> float:
         for future in [pool.submit(floor_run, i, str(out)) for i in range(runs)]:
             future.result()
     seconds = time.perf_counter() - start
+    papermill, cells = [], []
+    for path in out.glob("*.ipynb"):
+        nb = json.loads(path.read_text())
+        papermill.append(nb["metadata"]["papermill"]["duration"])
+        cells.append(sum((c["metadata"].get("papermill", {}).get("duration") or 0) for c in nb["cells"]))
     shutil.rmtree(out, ignore_errors=True)
+    print(f"    floor: {seconds:.1f} s; per run: cells (imports) {statistics.fmean(cells):.2f} s + kernel start/stop "
+          f"and papermill {statistics.fmean(papermill) - statistics.fmean(cells):.2f} s; "
+          f"load average now {os.getloadavg()[0]:.2f}")
     return seconds
 
 
@@ -67,6 +77,9 @@ def time_reproduce(options: ReproduceOptions, work: Path, keep: Path | None = No
     seconds = time.perf_counter() - start
     if code != 0:
         print(f"warning: reproduce exited {code} (see above); timing kept", file=sys.stderr)
+    per_report = statistics.fmean(r["seconds"] for r in json.loads((out / "index.json").read_text())["reports"])
+    print(f"    reproduce --jobs {options.jobs}: {seconds:.1f} s, {per_report:.2f} s per report in its worker; "
+          f"load average now {os.getloadavg()[0]:.2f}")
     if keep is not None:
         shutil.rmtree(keep, ignore_errors=True)
         shutil.move(str(out), keep)

@@ -89,8 +89,9 @@ def test_figures_are_byte_identical_between_runs(tmp_path, monkeypatch):
         result = worker.run_job(job, worker.RunSettings())
         assert result.status == "done", result.error
         files.append({p.name: p.read_bytes() for p in sorted(Path(job.output_dir).iterdir())})
-    assert sorted(files[0]) == ["respondents.png", "respondents.svg"]
-    assert files[0] == files[1]
+        files[-1]["report.html"] = Path(job.output_html).read_bytes()
+    assert sorted(files[0]) == ["report.html", "respondents.png", "respondents.svg"]
+    assert files[0] == files[1]  # the HTML too (papermill's random id of the injected cell is fixed)
     assert files[0]["respondents.png"].startswith(b"\x89PNG")
 
 
@@ -101,6 +102,12 @@ def test_dask_local_cluster(tmp_path):
         code = reproduce(ReproduceOptions(data=RESPONSES, network=DATA, out=tmp_path, min_group=2, cluster="K1",
                                           only="roadmap", notebooks=STUBS, executor="dask",
                                           scheduler=cluster.scheduler_address, progress=False))
+        # workers that cannot run the jobs (here: no such kernelspec) are bad input, found before any job
+        with pytest.raises(InputError, match="a worker cannot run the jobs"):
+            reproduce(ReproduceOptions(data=RESPONSES, network=DATA, out=tmp_path / "no", cluster="K1",
+                                       notebooks=STUBS, executor="dask", scheduler=cluster.scheduler_address,
+                                       kernel_name="no-such-kernel-clusterresearch", progress=False))
+        assert not (tmp_path / "no").exists()
     assert code == 0
     index = _index(tmp_path)
     assert [r["status"] for r in index.values()] == ["done"]
@@ -148,8 +155,8 @@ def test_kernel_start_failure_is_retried_once(tmp_path, monkeypatch):
 
     def flaky(input_path, output_path, **kw):
         calls.append(kw["config"])
-        if len(calls) == 1:  # papermill has written the unexecuted notebook, then the kernel died
-            nbformat.write(nbformat.v4.new_notebook(), output_path)
+        if len(calls) == 1:  # the engine had the notebook, no cell had started: the kernel died at start
+            worker._local.partial = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x")])
             raise RuntimeError("Kernel died before replying to kernel_info")
         nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("ok")])
         nbformat.write(nb, output_path)
@@ -174,7 +181,7 @@ def test_failure_after_cells_ran_is_not_retried(tmp_path, monkeypatch):
         calls.append(1)
         nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x")])
         nb.cells[0].metadata["papermill"] = {"start_time": "2016-01-01T00:00:00"}
-        nbformat.write(nb, output_path)
+        worker._local.partial = nb  # what the engine holds when a cell times out or the kernel dies
         raise RuntimeError("Kernel died\nmid-way")
 
     monkeypatch.setattr(papermill, "execute_notebook", dies)
@@ -182,7 +189,8 @@ def test_failure_after_cells_ran_is_not_retried(tmp_path, monkeypatch):
     result = worker.run_job(job, worker.RunSettings())
     assert len(calls) == 1
     assert result.status == "failed" and result.error == "RuntimeError: Kernel died mid-way"
-    assert result.notebook_kept and result.html_written
+    assert result.notebook_kept and result.html_written  # the partial notebook is kept and exported
+    assert "".join(json.loads(Path(job.output_notebook).read_text())["cells"][0]["source"]) == "x"
 
 
 def test_kernel_that_never_starts_fails_after_one_retry(tmp_path, monkeypatch):
@@ -201,3 +209,21 @@ def test_kernel_that_never_starts_fails_after_one_retry(tmp_path, monkeypatch):
     result = worker.run_job(job, worker.RunSettings())
     assert len(calls) == 2 and result.attempts == 2
     assert result.status == "failed" and result.error.startswith("kernel did not start: TimeoutError")
+    assert not result.notebook_kept and not result.html_written
+
+
+def test_cell_timeout_fails_the_report_and_keeps_what_ran(tmp_path, monkeypatch):
+    nb = json.loads(STUBS["competencies"].read_text())
+    nb["cells"].append({"cell_type": "code", "id": "slow", "metadata": {}, "execution_count": None, "outputs": [],
+                        "source": "import time\ntime.sleep(30)"})
+    slow = tmp_path / "slow.ipynb"
+    slow.write_text(json.dumps(nb))
+    _use_stubs(monkeypatch, competencies=slow)
+    job = _job(tmp_path / "out", cluster="K1")
+    result = worker.run_job(job, worker.RunSettings(execution_timeout=1))
+    assert result.status == "failed" and result.attempts == 1
+    assert "timed out" in result.error and "\n" not in result.error
+    kept = json.loads(Path(job.output_notebook).read_text())
+    outputs = [o for c in kept["cells"] for o in c.get("outputs", [])]
+    assert any("respondents: 2" in "".join(o.get("text", "")) for o in outputs)  # the cells before it ran
+    assert result.html_written

@@ -75,7 +75,11 @@ def _validate(options: ReproduceOptions) -> ReproduceOptions:
         raise InputError("--scheduler", options.scheduler, "needs --executor dask")
     if options.only is not None and options.only not in ("competencies", "roadmap"):
         raise InputError("--only", str(options.only), "must be competencies or roadmap")
+    if options.transport not in (None, "ipc", "tcp"):
+        raise InputError("transport", str(options.transport), "must be ipc or tcp")
     out = guard_not_raw(Path(options.out).expanduser())  # RawDataWriteError -> exit 2 in the CLI
+    if out.exists() and not out.is_dir():
+        raise InputError(out, "--out", "exists and is not a folder")
     return replace(
         options,
         data=Path(options.data).expanduser().resolve(),
@@ -154,19 +158,31 @@ def run_local(jobs: Sequence[Job], settings: RunSettings, workers: int,
     return results
 
 
-def _dask_client(options: ReproduceOptions, workers: int):
+def _dask_client(options: ReproduceOptions, workers: int, settings: RunSettings):
+    """A connected client whose workers have imported everything (InputError if they cannot)."""
     try:
         from distributed import Client, LocalCluster
     except ImportError:
         raise InputError("--executor", "dask",
                          "needs the optional extra: pip install 'clusterresearch[dask]'") from None
+    cluster = None
+    where = options.scheduler or "LocalCluster"
     if options.scheduler:
         try:
-            return Client(options.scheduler, timeout="20s"), None
+            client = Client(options.scheduler, timeout="20s")
         except (OSError, TimeoutError) as exc:
             raise InputError("--scheduler", options.scheduler, f"cannot connect: {one_line(exc)}") from None
-    cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
-    return Client(cluster), cluster
+    else:
+        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
+        client = Client(cluster)
+    try:
+        client.run(warm_up, settings.with_code, settings.kernel_name)
+    except Exception as exc:  # noqa: BLE001 - e.g. clusterresearch or the kernelspec missing on a worker
+        client.close()
+        if cluster is not None:
+            cluster.close()
+        raise InputError("--scheduler", where, f"a worker cannot run the jobs: {one_line(exc)}") from None
+    return client, cluster
 
 
 def run_dask(client, jobs: Sequence[Job], settings: RunSettings,
@@ -176,7 +192,6 @@ def run_dask(client, jobs: Sequence[Job], settings: RunSettings,
     from distributed import as_completed
 
     token = uuid.uuid4().hex[:8]
-    client.run(warm_up, settings.with_code)
     futures = {
         client.submit(run_job, job, settings, key=f"reproduce-{job.visibility}-{job.stem}-{token}", pure=False): job
         for job in jobs
@@ -200,7 +215,8 @@ def run_dask(client, jobs: Sequence[Job], settings: RunSettings,
 def _progress(total: int, enabled: bool):
     from tqdm import tqdm
 
-    return tqdm(total=total, desc="reproduce", unit="report", file=sys.stderr, disable=not enabled,
+    # enabled: shown on a terminal, silent in logs (tqdm's disable=None)
+    return tqdm(total=total, desc="reproduce", unit="report", file=sys.stderr, disable=None if enabled else True,
                 dynamic_ncols=True)
 
 
@@ -226,7 +242,7 @@ def reproduce(options: ReproduceOptions) -> int:
     )
     client = cluster = None
     if opts.executor == "dask":
-        client, cluster = _dask_client(opts, opts.jobs)
+        client, cluster = _dask_client(opts, min(opts.jobs, len(jobs)), settings)
     else:
         _check_kernel(opts.kernel_name)
 
