@@ -57,15 +57,30 @@ def staged_dir(out_dir: Path) -> Iterator[Path]:
     shutil.rmtree(scratch, ignore_errors=True)
 
 
-def write_text(path: Path, text: str) -> Path:
-    """Write a text file atomically with Unix newlines."""
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+FILE_MODE = 0o666 & ~_umask()  # what open() would give: mkstemp's 0600 would hide a published site
+
+
+def write_bytes(path: Path, data: bytes) -> Path:
+    """Write a file atomically (a reader never sees it half-written) with the usual permissions."""
     path = guard_not_raw(Path(path))
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-        handle.write(text)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
+    os.chmod(tmp, FILE_MODE)
     os.replace(tmp, path)
     return path
+
+
+def write_text(path: Path, text: str) -> Path:
+    """Write a UTF-8 text file atomically with Unix newlines."""
+    return write_bytes(path, text.encode("utf-8"))
 
 
 def write_csv(frame, path: Path, float_format: str = "%.6g") -> Path:

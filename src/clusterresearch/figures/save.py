@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import io
-import os
 import sys
-import tempfile
 from pathlib import Path
 
 import matplotlib as mpl
 from matplotlib.figure import Figure
 
-from ..outputs import guard_not_raw
+from ..outputs import write_bytes
 
 DPI = 150
 SVG_HASHSALT = "clusterresearch"
@@ -41,13 +39,7 @@ def save_figure(fig: Figure, stem: str | Path) -> list[Path]:
     paths = []
     for fmt in ("png", "svg"):
         data = _render(fig, fmt)
-        path = guard_not_raw(stem.with_name(f"{stem.name}.{fmt}"))
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-        paths.append(path)
+        paths.append(write_bytes(stem.with_name(f"{stem.name}.{fmt}"), data))
     if "matplotlib.pyplot" in sys.modules:  # only a pyplot-made figure has anything to close
         sys.modules["matplotlib.pyplot"].close(fig)
     return paths
