@@ -143,23 +143,25 @@ class CompetencyReport:
 
     def overview(self):
         """Area means (over managers' area indices) with their 95 % t-intervals."""
-        table = self.area_table_all.rename(columns={
-            "index_mean": "mean", "index_ci_low": "ci_low", "index_ci_high": "ci_high", "n_respondents": "n",
-            "mean": "pooled_mean", "ci_low": "agree_ci_low", "ci_high": "agree_ci_high", "n": "answers",
-        })
-        fig = overview_figure(table[["area", "mean", "ci_low", "ci_high", "n"]])
+        columns = {"area": "area", "index_mean": "mean", "index_ci_low": "ci_low",
+                   "index_ci_high": "ci_high", "n_respondents": "n"}
+        fig = overview_figure(self.area_table_all[list(columns)].rename(columns=columns))
         return self._show(fig, "overview_area_means")
 
     def overview_table(self):
         frame = frames.area_frame(self.area_table_all)
         return tables.html_table(tables.mask_small_cells(frame, n_col="managers", min_cell=self.min_cell))
 
+    @cached_property
+    def gap_by_area(self) -> pd.DataFrame:
+        return area_gap(self.answers)
+
     def gap(self):
         """Desired against existing level per area."""
-        return self._show(gap_figure(area_gap(self.answers)), "overview_desired_gap")
+        return self._show(gap_figure(self.gap_by_area), "overview_desired_gap")
 
     def gap_table(self):
-        frame = frames.gap_frame(area_gap(self.answers))
+        frame = frames.gap_frame(self.gap_by_area)
         return tables.html_table(tables.mask_small_cells(frame, n_col="managers", min_cell=self.min_cell))
 
     def self_assessment_table(self):
