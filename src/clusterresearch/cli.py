@@ -32,8 +32,23 @@ def _reconstruct(args: argparse.Namespace) -> int:
     return 0
 
 
+def _init(args: argparse.Namespace) -> int:
+    from .draft import draft_study
+
+    written = draft_study(args.dir, args.source, fmt=args.format, encoding=args.encoding)
+    for path in written:
+        print(path)
+    print(f"copied {args.source} to {written[-1]}; answer the checklist in {written[4]}")
+    return 0
+
+
 def _check(args: argparse.Namespace) -> int:
     from .loading import load_survey
+
+    if args.study is not None:
+        from .draft import refuse_draft
+
+        refuse_draft(args.study)
     from .metrics.statements import check_statements, load_statements
 
     survey = load_survey(args.data, encoding=args.encoding)
@@ -99,7 +114,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=None, help="generator seed (default: the one the shipped data used)")
     p.set_defaults(func=_reconstruct)
 
+    p = sub.add_parser("init", help="draft a study folder (study.toml, instrument.csv, scales.csv, areas.csv) from a survey file")
+    p.add_argument("dir", type=Path, help="the study folder to create (must not exist)")
+    p.add_argument("--from", dest="source", type=Path, required=True,
+                   help="the answers file: SPSS .sav with labels, a platform export, or a wide CSV/XLSX")
+    p.add_argument("--format", default="auto",
+                   help="layout of the file (default auto: recognised from its header; sav for SPSS)")
+    p.add_argument("--encoding", default=None, help="text encoding of the file (default: as declared, UTF-8)")
+    p.set_defaults(func=_init)
+
     p = sub.add_parser("check", help="check the paper's statements on a survey; exit 1 if any fails")
+    p.add_argument("--study", type=Path, default=None,
+                   help="study folder; a drafted one is refused while its checklist is unanswered")
     p.add_argument("--data", type=Path, default=config.RESPONSES_PATH)
     p.add_argument("--statements", type=Path, default=config.STATEMENTS_PATH)
     p.add_argument("--encoding", default=None)

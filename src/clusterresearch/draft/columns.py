@@ -1,0 +1,152 @@
+"""What each column of a survey file is: the respondent id, a grouping column, an answer or neither.
+
+Pure functions of a `Source`. The rules, in order: the layout's own id column (or a column
+named like an id whose values are unique); columns with value labels or answer texts whose
+words place them on a scale are answers; ISO 3166-1 alpha-2 codes make a country group; text
+(or labelled codes) with few distinct values a category group; whole numbers on a short range
+are answers on their observed range (a guess); anything else is left out and said so.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ..loading.cells import as_text
+from ..loading.countries import ISO_ALPHA2
+from .source import Source
+from .words import is_missing, score
+
+ID_NAMES = re.compile(r"^(respondent|uuid|(.*[ _])?id|.*(respondent|response|resp|case|participant)[ _]?id)$",
+                      re.IGNORECASE)
+RESERVED = ("respondent_id", "country", "cluster", "item_id", "value", "unassigned")
+MAX_GROUPS = 20    # a grouping column has at most this many distinct values ...
+MAX_RANGE = 10     # ... and a numeric answer at most this many steps (an 11-point scale)
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column's proposed role: ``id``, ``group``, ``answer`` or ``left out`` with the why."""
+
+    name: str
+    role: str
+    kind: str = ""        # group: country/category; answer: labels/answers/range
+    reason: str = ""
+    values: tuple = ()    # answer codes or texts seen; range answers: (low, high)
+
+
+def classify(source: Source) -> list[Column]:
+    """The role of every kept column, in file order."""
+    frame = source.table.frame
+    id_column = source.id_column if source.id_column in source.columns else _find_id(frame)
+    out = []
+    for name in source.columns:
+        if name == id_column:
+            reason = "the layout's respondent id" if name == source.id_column else "named like an id, values unique"
+            out.append(Column(name, "id", reason=reason))
+        else:
+            out.append(_classify_one(name, frame[name], source))
+    return out
+
+
+def _find_id(frame: pd.DataFrame) -> str | None:
+    for name in frame.columns:
+        values = as_text(frame[name])
+        if ID_NAMES.match(str(name)) and values.notna().all() and values.is_unique:
+            return name
+    return None
+
+
+def _few(count: int, rows: int) -> bool:
+    return 2 <= count <= min(MAX_GROUPS, max(2, rows // 2))
+
+
+def _classify_one(name: str, column: pd.Series, source: Source) -> Column:
+    rows = int(column.notna().sum())
+    if name in source.value_labels:
+        labels = source.value_labels[name]
+        texts = list(labels.values())
+        if all(t in ISO_ALPHA2 for t in texts):
+            return Column(name, "group", "country", "value labels are ISO 3166-1 alpha-2 codes")
+        if any(score(t) is not None for t in texts):
+            seen = tuple(sorted(float(v) for v in pd.to_numeric(column, errors="coerce").dropna().unique()))
+            return Column(name, "answer", "labels", "value labels name a scale", seen)
+        return Column(name, "group", "category", "value labels without scale words")
+    if rows == 0:
+        return Column(name, "left out", reason="empty")
+    if column.dtype.kind in "iuf":
+        values = column.dropna().to_numpy(dtype=float)
+        low, high = float(values.min()), float(values.max())
+        if np.all(values == np.round(values)) and low >= 0 and 1 <= high - low <= MAX_RANGE:
+            return Column(name, "answer", "range", "whole numbers without labels", (int(low), int(high)))
+        return Column(name, "left out", reason="numbers that are not a short whole-number range (not a scale)")
+    text = as_text(column).dropna()
+    distinct = list(dict.fromkeys(text))
+    placed = [t for t in distinct if score(t) is not None]
+    if placed and len(placed) + sum(is_missing(t) for t in distinct) >= max(1, len(distinct) // 2 + 1):
+        return Column(name, "answer", "answers", "answer texts name a scale", tuple(distinct))
+    if all(t in ISO_ALPHA2 for t in distinct) and len(distinct) <= MAX_GROUPS * 10:
+        return Column(name, "group", "country", "ISO 3166-1 alpha-2 codes")
+    if _few(len(distinct), rows):
+        return Column(name, "group", "category", f"text with {len(distinct)} distinct values")
+    if len(distinct) == 1:
+        return Column(name, "left out", reason="one value only")
+    return Column(name, "left out", reason=f"text with {len(distinct)} distinct values (free text or codes)")
+
+
+# --------------------------------------------------------------------------- names and areas
+
+def safe_name(name: str, taken: set[str]) -> str:
+    """A lower-case identifier from a column name (``Q1[SQ001]`` -> ``q1_sq001``), unique in ``taken``."""
+    ascii_name = unicodedata.normalize("NFKD", str(name)).encode("ascii", "ignore").decode()
+    base = re.sub(r"[^0-9a-z]+", "_", ascii_name.lower()).strip("_") or "item"
+    if base[0].isdigit():
+        base = "q" + base
+    if base in RESERVED:
+        base += "_item"
+    candidate, n = base, 2
+    while candidate in taken:
+        candidate, n = f"{base}_{n}", n + 1
+    taken.add(candidate)
+    return candidate
+
+
+def question_of(name: str, layout: str) -> str | None:
+    """The question a column belongs to, from the platforms' naming: LimeSurvey ``Q1[SQ001]``
+    -> ``Q1``, Kobo ``grp/q1`` (``grp-q1`` in Kobo exports) -> ``grp``, Qualtrics and SPSS
+    ``Q1_1`` -> ``Q1``. None when the name has no such part."""
+    match = re.match(r"^(.+?)\[[^\]]+\]$", name)
+    if match:
+        return match.group(1)
+    if "/" in name:
+        return name.rsplit("/", 1)[0]
+    if "kobo" in layout.lower() and "-" in name:
+        return name.rsplit("-", 1)[0]
+    match = re.match(r"^(.+?)(_\d+)+$", name)
+    return match.group(1) if match else None
+
+
+def areas_of(names: list[str], layout: str) -> dict[str, str | None]:
+    """Column -> area prefix; a ``_N`` prefix counts only when two answer columns share it
+    (``age_1`` alone is no question group), explicit group syntax always does."""
+    prefix = {name: question_of(name, layout) for name in names}
+    counts: dict[str, int] = {}
+    for value in prefix.values():
+        if value is not None:
+            counts[value] = counts.get(value, 0) + 1
+    explicit = re.compile(r"\[|/|-")
+    return {name: p if p is not None and (counts[p] > 1 or explicit.search(name)) else None
+            for name, p in prefix.items()}
+
+
+def split_stem(texts: list[str]) -> tuple[str, list[str]]:
+    """Qualtrics matrix texts ``"How much do you agree? - I like my job"``: the shared question
+    (for the area's description) and each row's own text (the item's). No shared stem: ("", texts)."""
+    parts = [t.rsplit(" - ", 1) for t in texts]
+    if len(texts) > 1 and all(len(p) == 2 for p in parts) and len({p[0].strip() for p in parts}) == 1:
+        return parts[0][0].strip(), [p[1].strip() for p in parts]
+    return "", texts
