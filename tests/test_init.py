@@ -1,0 +1,210 @@
+"""`clusterresearch init`: a drafted study folder from an SPSS file and a Qualtrics export.
+
+Fixtures are written by tests/data/init/make_fixtures.py (made-up answers of 12 respondents).
+The clear proposals must be right; every unsure one must be in the README's checklist and
+marked in the files; `check --study` refuses the draft until a researcher answers it.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from clusterresearch import cli, config
+from clusterresearch.draft import draft_problems
+from clusterresearch.draft.words import is_missing, score
+
+DATA = Path(__file__).parent / "data" / "init"
+SAV = DATA / "survey.sav"
+QUALTRICS = DATA / "qualtrics.csv"
+BAD = DATA / "bad"
+
+
+def run(capsys, *argv) -> tuple[int, str, str]:
+    code = cli.main([str(a) for a in argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def init(capsys, tmp_path, source, name="study", *extra) -> Path:
+    out = tmp_path / name
+    code, _, err = run(capsys, "init", out, "--from", source, *extra)
+    assert code == 0, err
+    return out
+
+
+def scale_rows(study: Path, scale: str) -> list[tuple[str, str, str]]:
+    scales = pd.read_csv(study / "scales.csv", dtype=str, keep_default_na=False)
+    part = scales[scales["scale"] == scale]
+    return list(zip(part["code"], part["label"], part["side"]))
+
+
+def instrument(study: Path) -> pd.DataFrame:
+    return pd.read_csv(study / "instrument.csv", dtype=str, keep_default_na=False).set_index("column")
+
+
+# --------------------------------------------------------------------------- SPSS
+
+
+def test_spss_draft_clear_proposals(capsys, tmp_path):
+    study = init(capsys, tmp_path, SAV)
+    items = instrument(study)
+    # question text from the variable labels, areas from the name prefix, one row per answer column
+    assert list(items.index) == ["comm_1", "comm_2", "comm_3", "acc_1", "acc_2", "sat_1", "sat_2", "overall"]
+    assert items.loc["comm_1", "text"] == "Internal communication in my cluster works well."
+    assert items.loc["acc_2", "text"] == "I keep to the budget I set."
+    assert list(items["area"]) == ["comm"] * 3 + ["acc"] * 2 + ["sat"] * 2 + ["unassigned"]
+    assert set(items["type"]) == {"likert"}
+    assert items.loc["comm_1", "scale"] == items.loc["overall", "scale"] != items.loc["acc_1", "scale"]
+    # agree/disagree: 1 -> 5 from disagree to agree, 9 "Don't know" as missing (from words: a guess)
+    agree = scale_rows(study, items.loc["comm_1", "scale"])
+    assert [(c, s) for c, _, s in agree] == [("1", "disagree?"), ("2", "disagree?"), ("3", "neutral?"),
+                                           ("4", "agree?"), ("5", "agree?"), ("9", "missing?")]
+    assert agree[-1][1] == "Don't know"
+    # 1 = "Very accurate": listed from the most negative, so 5 first and 1 last
+    accuracy = scale_rows(study, items.loc["acc_1", "scale"])
+    assert [c for c, _, _ in accuracy] == ["5", "4", "3", "2", "1"]
+    assert accuracy[0][1:] == ("Very inaccurate", "disagree?") and accuracy[-1][1:] == ("Very accurate", "agree?")
+    # numbers without labels: the observed range 1-7, every side a guess
+    sat = scale_rows(study, items.loc["sat_1", "scale"])
+    assert [c for c, _, _ in sat] == [str(c) for c in range(1, 8)]
+    assert all(side.endswith("?") for _, _, side in sat)
+
+
+def test_spss_study_toml_groups_id_and_copy(capsys, tmp_path):
+    study = init(capsys, tmp_path, SAV)
+    toml = tomllib.loads((study / "study.toml").read_text(encoding="utf-8"))
+    assert toml["title"] == "Survey" and toml["respondents"] == "respondents"
+    assert toml["responses"] == "survey.sav"
+    assert (study / "survey.sav").read_bytes() == SAV.read_bytes()
+    assert toml["id_column"] == "resp_id"
+    assert toml["groups"] == [{"column": "country", "label": "Country", "kind": "country"},
+                              {"column": "sector", "label": "Sector", "kind": "category"}]
+    areas = pd.read_csv(study / "areas.csv", dtype=str, keep_default_na=False)
+    assert list(areas.columns) == ["area", "title", "description"]
+    assert list(areas["area"]) == ["comm", "acc", "sat", "unassigned"]
+
+
+def test_spss_checklist_lists_every_uncertain_proposal(capsys, tmp_path):
+    study = init(capsys, tmp_path, SAV)
+    readme = (study / "README.md").read_text(encoding="utf-8")
+    boxes = [line for line in readme.splitlines() if line.startswith("- [ ] ")]
+    def box(*words):
+        found = [b for b in boxes if all(w in b for w in words)]
+        assert found, f"no checklist line with {words}:\n" + "\n".join(boxes)
+    box("`resp_id`", "respondent id")                 # a column taken as id
+    box("Personal data", "`email`")                   # a column left out as personal data
+    box("`agree5`", "Don't know", "missing?")         # sides and missing inferred from words
+    box("`accurate5_rev`", "Very accurate")
+    box("`range_1_7`", "observed range", "`sat_1`")   # numeric columns without labels
+    box("Unassigned", "`overall`")                    # unassigned areas
+    box("`country`", "kind `country`")
+    box("`sector`", "kind `category`")
+    # personal values never reach a drafted file (the column name is listed, not its values)
+    for name in ("study.toml", "instrument.csv", "scales.csv", "areas.csv", "README.md"):
+        assert "@example.org" not in (study / name).read_text(encoding="utf-8")
+
+
+def answer_checklist(study: Path) -> None:
+    """What a researcher does with the checklist: give `overall` an area, confirm the sides."""
+    items = pd.read_csv(study / "instrument.csv", dtype=str, keep_default_na=False)
+    items.loc[items["area"] == "unassigned", "area"] = "general"
+    items.to_csv(study / "instrument.csv", index=False)
+    areas = pd.read_csv(study / "areas.csv", dtype=str, keep_default_na=False)
+    areas.loc[areas["area"] == "unassigned", ["area", "title", "description"]] = ["general", "General", ""]
+    areas.to_csv(study / "areas.csv", index=False)
+    scales = pd.read_csv(study / "scales.csv", dtype=str, keep_default_na=False)
+    assert not (scales["side"] == "?").any(), "a side init could not place: the test would have to choose"
+    scales["side"] = scales["side"].str.rstrip("?")
+    scales.to_csv(study / "scales.csv", index=False)
+
+
+def test_check_refuses_unanswered_draft_then_accepts(capsys, tmp_path):
+    study = init(capsys, tmp_path, SAV)
+    code, out, err = run(capsys, "check", "--study", study)
+    assert code == 2
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    assert err.startswith(f"error: {study}: ")
+    assert "'unassigned' for overall" in err
+    assert "agree5" in err and "accurate5_rev" in err and "range_1_7" in err
+    answer_checklist(study)
+    assert draft_problems(study) == []
+
+
+def test_draft_problems_name_what_is_left(capsys, tmp_path):
+    study = init(capsys, tmp_path, SAV)
+    answer_checklist(study)
+    scales = pd.read_csv(study / "scales.csv", dtype=str, keep_default_na=False)
+    scales.loc[scales["scale"] == "range_1_7", "side"] += "?"
+    scales.to_csv(study / "scales.csv", index=False)
+    assert draft_problems(study) == ["scales.csv column 'side': guesses ending in '?' in scale range_1_7"]
+    assert draft_problems(DATA / "by_hand") == []
+
+
+# --------------------------------------------------------------------------- refusals and bad files
+
+
+def test_refuses_existing_folder(capsys, tmp_path):
+    out = tmp_path / "existing"
+    out.mkdir()
+    (out / "keep.txt").write_text("mine")
+    code, _, err = run(capsys, "init", out, "--from", SAV)
+    assert code == 2 and len(err.strip().splitlines()) == 1
+    assert "already exists" in err
+    assert [p.name for p in out.iterdir()] == ["keep.txt"]
+
+
+def test_refuses_data_raw(capsys):
+    out = config.RAW_DIR / "drafted_study"
+    code, _, err = run(capsys, "init", out, "--from", SAV)
+    assert code == 2 and "data/raw" in err and len(err.strip().splitlines()) == 1
+    assert not out.exists()
+
+
+BAD_FILES = {
+    "empty.csv": "row 1",
+    "garbage.sav": "not a readable SPSS .sav file",
+    "no_answers.csv": "nothing to draft",
+    "notes.txt": "unknown file type",
+    "broken_quote.csv": "cannot be read as CSV",
+    "missing.sav": "file not found",
+}
+
+
+@pytest.mark.parametrize("name", sorted(BAD_FILES))
+def test_bad_files_one_line_nothing_written(capsys, tmp_path, name):
+    out = tmp_path / "study"
+    code, _, err = run(capsys, "init", out, "--from", BAD / name)
+    assert code == 2
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    assert err.startswith(f"error: {BAD / name}: ") and BAD_FILES[name] in err
+    assert not out.exists() and list(tmp_path.iterdir()) == []
+
+
+# --------------------------------------------------------------------------- label words
+
+
+@pytest.mark.parametrize("labels", [
+    ["Strongly disagree", "Somewhat disagree", "Neither agree nor disagree", "Somewhat agree", "Strongly agree"],
+    ["Very inaccurate", "Moderately inaccurate", "Neither accurate nor inaccurate", "Moderately accurate", "Very accurate"],
+    ["Never", "Rarely", "Sometimes", "Often", "Always"],
+    ["Never", "Sometimes", "About half the time", "Most of the time", "Always"],
+    ["Poor", "Fair", "Good", "Very good", "Excellent"],
+    ["Not at all important", "Slightly important", "Very important", "Extremely important"],
+    ["Extremely dissatisfied", "Slightly dissatisfied", "Neither satisfied nor dissatisfied", "Moderately satisfied"],
+])
+def test_words_order_common_scales(labels):
+    scores = [score(label) for label in labels]
+    assert None not in scores
+    assert scores == sorted(scores) and len(set(scores)) == len(scores) or labels[1:3] == ["Sometimes", "About half the time"]
+
+
+def test_words_missing_and_unknown():
+    for label in ("Don't know", "Don’t know", "Not applicable", "N/A", "Refused", "Prefer not to say"):
+        assert is_missing(label) and score(label) is None
+    for label in ("Manufacturing", "PL", "Blue"):
+        assert not is_missing(label) and score(label) is None
+    assert score("Neither agree nor disagree") == 0 and score("1 = Strongly agree") > score("Agree") > 0
