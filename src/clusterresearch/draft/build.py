@@ -7,6 +7,7 @@ Pure: nothing here reads or writes files (see :mod:`clusterresearch.draft.study`
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Iterable
 
 import pandas as pd
 
@@ -77,11 +78,16 @@ def _scales(answers: list[Column], prefix: dict, source: Source) -> tuple[dict[s
         seen = {v for c in members for v in c.values}
         scale = from_labels(dict(labels), seen, set(declared))
         proposed.update({c.name: scale for c in members})
-    for (kind, _), members in by_question.items():
-        if kind == "answers":
-            scale = from_answers([t for c in members for t in c.values])
+    texts = {q: [t for c in members for t in c.values] for q, members in by_question.items() if q[0] == "answers"}
+    ranges = {q: (min(c.values[0] for c in members), max(c.values[1] for c in members))
+              for q, members in by_question.items() if q[0] == "range"}
+    for question, members in by_question.items():
+        if question in texts:
+            scale = from_answers(_widest(texts[question], texts.values()))
         else:
-            scale = from_range(min(c.values[0] for c in members), max(c.values[1] for c in members))
+            low, high = ranges[question]
+            scale = from_range(*max((r for r in ranges.values() if r[0] <= low and high <= r[1]),
+                                    key=lambda r: r[1] - r[0]))
         proposed.update({c.name: scale for c in members})
     unique: dict[tuple, ProposedScale] = {}
     for name in [c.name for c in answers]:
@@ -89,6 +95,33 @@ def _scales(answers: list[Column], prefix: dict, source: Source) -> tuple[dict[s
     scales = list(unique.values())
     name_scales(scales)
     return proposed, scales
+
+
+def _observed(scale: ProposedScale, users: list[Column]) -> str:
+    """For range scales: the columns whose answers cover less than the scale, with their own range."""
+    if scale.basis != "range":
+        return ""
+    low, high = scale.rows[0][0], scale.rows[-1][0]
+    narrower = [f"`{c.name}` {c.values[0]}-{c.values[1]}" for c in users if (str(c.values[0]), str(c.values[1])) != (low, high)]
+    return f" Observed narrower: {', '.join(narrower)} (a 1-4 item beside 1-7 ones would be wrong here)." if narrower else ""
+
+
+def _widest(seen: list[str], every: Iterable[list[str]]) -> list[str]:
+    """The answer texts of the question with the most texts that include all of ``seen``:
+    questions on one scale where some choice was not picked share the fuller scale."""
+    def key(texts):
+        return {" ".join(t.lower().split()) for t in texts}
+    mine = key(seen)
+    wider = [texts for texts in every if mine <= key(texts)]
+    return max(wider, key=lambda texts: len(key(texts)), default=seen)
+
+
+def _text(name: str, source: Source) -> str:
+    """The question text for a column; a SurveyMonkey key ``question | row`` gives its row
+    label when the header's text is the bare question."""
+    text = source.labels.get(name, "")
+    question, _, row = name.partition(" | ")
+    return f"{question} | {row}" if row and text.strip() in ("", question) else text
 
 
 def _items_and_areas(answers, prefix, scale_of, source) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -99,7 +132,7 @@ def _items_and_areas(answers, prefix, scale_of, source) -> tuple[pd.DataFrame, p
         group = prefix[column.name]
         if group is not None and group not in area_ids:
             area_ids[group] = safe_name(group, area_taken)
-    texts = {c.name: source.labels.get(c.name, "") for c in answers}
+    texts = {c.name: _text(c.name, source) for c in answers}
     descriptions: dict[str, str] = {}
     for group in area_ids:
         members = [c.name for c in answers if prefix[c.name] == group]
@@ -107,7 +140,7 @@ def _items_and_areas(answers, prefix, scale_of, source) -> tuple[pd.DataFrame, p
         descriptions[group] = stem
         texts.update(zip(members, own))
     items = pd.DataFrame([{
-        "item_id": safe_name(c.name, taken),
+        "item_id": safe_name(c.name.split(" | ")[-1], taken),  # SurveyMonkey: the row label
         "area": area_ids.get(prefix[c.name], UNASSIGNED),
         "type": "likert",
         "text": texts[c.name],
@@ -115,7 +148,8 @@ def _items_and_areas(answers, prefix, scale_of, source) -> tuple[pd.DataFrame, p
         "reverse": "false",
         "column": c.name,
     } for c in answers], columns=ITEM_COLUMNS)
-    rows = [{"area": area_ids[g], "title": g, "description": descriptions[g]} for g in area_ids]
+    rows = [{"area": area_ids[g], "title": g, "description": "" if descriptions[g] == g else descriptions[g]}
+            for g in area_ids]
     if (items["area"] == UNASSIGNED).any():
         rows.append({"area": UNASSIGNED, "title": "Unassigned",
                      "description": "Items init could not place in an area: give each an area of its own."})
@@ -153,13 +187,14 @@ def _checklist(result: Draft, scales: list[ProposedScale], scale_of: dict, sourc
                      "If one of them is an answer, add it to instrument.csv yourself.")
     if source.metadata:
         lines.append(f"Platform bookkeeping columns left out: {_names(source.metadata)}.")
+    by_name = {c.name: c for c in columns}
     for scale in scales:
         users = [c for c, s in scale_of.items() if s is scale]
         guessed = [(code, label, side) for code, label, side in scale.rows if side.endswith(GUESS)]
         if not guessed and not scale.doubts:
             continue
         shown = "; ".join(f"{code} {label!r} -> {side}" for code, label, side in scale.rows)
-        doubt = "".join(f" Note: {d}." for d in scale.doubts)
+        doubt = "".join(f" Note: {d}." for d in scale.doubts) + _observed(scale, [by_name[u] for u in users])
         kind = {"labels": "from its value labels' words", "answers": "from the answer texts' words",
                 "range": "numeric columns without labels, taken as items on their observed range"}[scale.basis]
         lines.append(f"Scale `{scale.scale}` ({kind}; used by {_names(users, 6)}): {shown}.{doubt} "

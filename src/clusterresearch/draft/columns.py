@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..loading.cells import as_text
+from ..loading.cells import as_number, as_text
 from ..loading.countries import ISO_ALPHA2
 from .source import Source
 from .words import is_missing, score
@@ -26,6 +26,7 @@ ID_NAMES = re.compile(r"^(respondent|uuid|(.*[ _])?id|.*(respondent|response|res
 RESERVED = ("respondent_id", "country", "cluster", "item_id", "value", "unassigned")
 MAX_GROUPS = 20    # a grouping column has at most this many distinct values ...
 MAX_RANGE = 10     # ... and a numeric answer at most this many steps (an 11-point scale)
+MAX_NAME = 32      # item and area ids longer than this are cut at a word
 
 
 @dataclass(frozen=True)
@@ -78,8 +79,9 @@ def _classify_one(name: str, column: pd.Series, source: Source) -> Column:
         return Column(name, "group", "category", "value labels without scale words")
     if rows == 0:
         return Column(name, "left out", reason="empty")
-    if column.dtype.kind in "iuf":
-        values = column.dropna().to_numpy(dtype=float)
+    numbers, not_numbers = as_number(column)
+    if not not_numbers.any():  # numbers, or text cells that all read as numbers (platform exports)
+        values = numbers[~np.isnan(numbers)]
         low, high = float(values.min()), float(values.max())
         if np.all(values == np.round(values)) and low >= 0 and 1 <= high - low <= MAX_RANGE:
             return Column(name, "answer", "range", "whole numbers without labels", (int(low), int(high)))
@@ -104,6 +106,8 @@ def safe_name(name: str, taken: set[str]) -> str:
     """A lower-case identifier from a column name (``Q1[SQ001]`` -> ``q1_sq001``), unique in ``taken``."""
     ascii_name = unicodedata.normalize("NFKD", str(name)).encode("ascii", "ignore").decode()
     base = re.sub(r"[^0-9a-z]+", "_", ascii_name.lower()).strip("_") or "item"
+    if len(base) > MAX_NAME:  # a question text as column key (SurveyMonkey): its first words
+        base = base[:MAX_NAME].rsplit("_", 1)[0]
     if base[0].isdigit():
         base = "q" + base
     if base in RESERVED:
@@ -118,15 +122,17 @@ def safe_name(name: str, taken: set[str]) -> str:
 def question_of(name: str, layout: str) -> str | None:
     """The question a column belongs to, from the platforms' naming: LimeSurvey ``Q1[SQ001]``
     -> ``Q1``, Kobo ``grp/q1`` (``grp-q1`` in Kobo exports) -> ``grp``, Qualtrics and SPSS
-    ``Q1_1`` -> ``Q1``. None when the name has no such part."""
+    ``Q1_1`` -> ``Q1``, SurveyMonkey ``question | row`` -> ``question``. None when the name has no such part."""
     match = re.match(r"^(.+?)\[[^\]]+\]$", name)
     if match:
         return match.group(1)
+    if " | " in name:  # SurveyMonkey: "question | row label"
+        return name.split(" | ", 1)[0]
     if "/" in name:
         return name.rsplit("/", 1)[0]
-    if "kobo" in layout.lower() and "-" in name:
+    if layout in ("kobo", "odk-central") and "-" in name:
         return name.rsplit("-", 1)[0]
-    match = re.match(r"^(.+?)(_\d+)+$", name)
+    match = re.match(r"^(.+?)(_(SQ)?\d+)+$", name, re.IGNORECASE)  # Q1_1, LimeSurvey VV Q1_SQ001
     return match.group(1) if match else None
 
 
@@ -138,15 +144,21 @@ def areas_of(names: list[str], layout: str) -> dict[str, str | None]:
     for value in prefix.values():
         if value is not None:
             counts[value] = counts.get(value, 0) + 1
-    explicit = re.compile(r"\[|/|-")
+    explicit = re.compile(r"\[|/|-| \| ")
     return {name: p if p is not None and (counts[p] > 1 or explicit.search(name)) else None
             for name, p in prefix.items()}
 
 
+STEMS = (re.compile(r"^(.+) - (.+)$"), re.compile(r"^(.+) \((.+)\)$"), re.compile(r"^(.+) \| (.+)$"))
+
+
 def split_stem(texts: list[str]) -> tuple[str, list[str]]:
-    """Qualtrics matrix texts ``"How much do you agree? - I like my job"``: the shared question
-    (for the area's description) and each row's own text (the item's). No shared stem: ("", texts)."""
-    parts = [t.rsplit(" - ", 1) for t in texts]
-    if len(texts) > 1 and all(len(p) == 2 for p in parts) and len({p[0].strip() for p in parts}) == 1:
-        return parts[0][0].strip(), [p[1].strip() for p in parts]
+    """Matrix question texts: the shared question (the area's description) and each row's own
+    text (the item's). Qualtrics ``"How much do you agree? - I like my job"``, LimeSurvey
+    ``"How much ...? (I like my job)"``, SurveyMonkey keys ``"How much ...? | I like my job"``.
+    No shared stem: ("", texts)."""
+    for pattern in STEMS:
+        parts = [pattern.match(t.strip()) for t in texts]
+        if len(texts) > 1 and all(parts) and len({p.group(1) for p in parts}) == 1:
+            return parts[0].group(1), [p.group(2).strip() for p in parts]
     return "", texts

@@ -88,7 +88,9 @@ def readme(result: Draft, source, responses: str, out: Path) -> str:
         f"{len(source.table.frame)} responses read.",
     ]
     if source.excluded:
-        lines.append(f"{source.excluded} responses the platform marks as previews or incomplete were not used for the proposals.")
+        one = source.excluded == 1
+        lines.append(f"{source.excluded} {'response' if one else 'responses'} the platform marks as preview, test or "
+                     f"incomplete {'was' if one else 'were'} not used for the proposals.")
     lines += [
         "",
         "Nothing here is final. Marks in the files show what init guessed:",
