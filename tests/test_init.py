@@ -171,6 +171,7 @@ BAD_FILES = {
     "notes.txt": "unknown file type",
     "broken_quote.csv": "cannot be read as CSV",
     "missing.sav": "file not found",
+    "only_personal.csv": "nothing to draft",
 }
 
 
@@ -276,3 +277,16 @@ def test_question_groups_give_areas(capsys, tmp_path, name, columns, area):
     assert list(items.index) == columns and set(items["area"]) == {area}
     readme = (study / "README.md").read_text(encoding="utf-8")
     assert "taken as items on their observed range" in readme  # codes without labels: a guess, listed
+
+
+def test_labels_on_endpoints_only_fill_the_codes_between():
+    from clusterresearch.draft.scales import from_labels
+
+    scale = from_labels({1.0: "Strongly agree", 7.0: "Strongly disagree", 99.0: "Refused"}, seen={2.0, 5.0},
+                        declared={99.0})
+    assert [code for code, _, _ in scale.rows] == ["7", "6", "5", "4", "3", "2", "1", "99"]
+    assert [side for _, _, side in scale.rows] == ["disagree?"] * 3 + ["neutral?"] + ["agree?"] * 3 + ["missing"]
+    assert any("without a label" in d for d in scale.doubts)
+    only_missing = from_labels({9.0: "Don't know"}, seen={1.0, 2.0, 4.0, 9.0}, declared=set())
+    assert [code for code, _, _ in only_missing.rows] == ["1", "2", "3", "4", "9"]
+    assert any("do not tell which end" in d for d in only_missing.doubts)

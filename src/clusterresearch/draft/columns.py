@@ -73,7 +73,9 @@ def _classify_one(name: str, column: pd.Series, source: Source) -> Column:
         texts = list(labels.values())
         if all(t in ISO_ALPHA2 for t in texts):
             return Column(name, "group", "country", "value labels are ISO 3166-1 alpha-2 codes")
-        if any(score(t) is not None for t in texts):
+        declared = source.declared_missing.get(name, set())
+        only_missing = all(is_missing(t) or c in declared for c, t in labels.items())  # {9: "Don't know"} alone
+        if only_missing or any(score(t) is not None for t in texts):
             seen = tuple(sorted(float(v) for v in pd.to_numeric(column, errors="coerce").dropna().unique()))
             return Column(name, "answer", "labels", "value labels name a scale", seen)
         return Column(name, "group", "category", "value labels without scale words")

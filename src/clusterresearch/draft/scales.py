@@ -77,6 +77,8 @@ def from_labels(labels: dict[float, str], seen: set[float], declared: set[float]
     codes = sorted(set(labels) | {c for c in seen if c not in labels})
     missing = [c for c in codes if c in declared or is_missing(labels.get(c, ""))]
     answers = [c for c in codes if c not in missing]
+    if answers and all(float(c).is_integer() for c in answers):  # endpoint labels only: the codes between
+        answers = [float(c) for c in range(int(answers[0]), int(answers[-1]) + 1) if c not in missing]
     scored = [(c, score(labels[c])) for c in answers if c in labels and score(labels[c]) is not None]
     doubts: list[str] = []
     values = [s for _, s in scored]
