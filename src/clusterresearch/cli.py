@@ -38,7 +38,7 @@ def _init(args: argparse.Namespace) -> int:
     written = draft_study(args.dir, args.source, fmt=args.format, encoding=args.encoding)
     for path in written:
         print(path)
-    print(f"copied {args.source} to {written[-1]}; answer the checklist in {written[4]}")
+    print(f"copied {args.source} to {written[-1]}; answer the checklist in {args.dir / 'README.md'}")
     return 0
 
 

@@ -9,6 +9,7 @@ are answers on their observed range (a guess); anything else is left out and sai
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -24,7 +25,7 @@ from .words import is_missing, score
 ID_NAMES = re.compile(r"^(respondent|uuid|(.*[ _])?id|.*(respondent|response|resp|case|participant)[ _]?id)$",
                       re.IGNORECASE)
 RESERVED = ("respondent_id", "country", "cluster", "item_id", "value", "unassigned")
-MAX_GROUPS = 20    # a grouping column has at most this many distinct values ...
+MAX_GROUPS = 100   # a grouping column has at most this many distinct values ...
 MAX_RANGE = 10     # ... and a numeric answer at most this many steps (an 11-point scale)
 MAX_NAME = 32      # item and area ids longer than this are cut at a word
 
@@ -63,7 +64,9 @@ def _find_id(frame: pd.DataFrame) -> str | None:
 
 
 def _few(count: int, rows: int) -> bool:
-    return 2 <= count <= min(MAX_GROUPS, max(2, rows // 2))
+    """Few enough distinct values to be groups: 2 to twice the square root of the responses,
+    at most MAX_GROUPS (12 responses: up to 6 groups; 64,600: up to 100, so 51 regions)."""
+    return 2 <= count <= min(MAX_GROUPS, max(2, int(2 * math.sqrt(rows))))
 
 
 def _classify_one(name: str, column: pd.Series, source: Source) -> Column:
@@ -93,7 +96,7 @@ def _classify_one(name: str, column: pd.Series, source: Source) -> Column:
     placed = [t for t in distinct if score(t) is not None]
     if placed and len(placed) + sum(is_missing(t) for t in distinct) >= max(1, len(distinct) // 2 + 1):
         return Column(name, "answer", "answers", "answer texts name a scale", tuple(distinct))
-    if all(t in ISO_ALPHA2 for t in distinct) and len(distinct) <= MAX_GROUPS * 10:
+    if all(t in ISO_ALPHA2 for t in distinct) and len(distinct) <= len(ISO_ALPHA2):
         return Column(name, "group", "country", "ISO 3166-1 alpha-2 codes")
     if _few(len(distinct), rows):
         return Column(name, "group", "category", f"text with {len(distinct)} distinct values")
