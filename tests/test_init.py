@@ -290,3 +290,43 @@ def test_labels_on_endpoints_only_fill_the_codes_between():
     only_missing = from_labels({9.0: "Don't know"}, seen={1.0, 2.0, 4.0, 9.0}, declared=set())
     assert [code for code, _, _ in only_missing.rows] == ["1", "2", "3", "4", "9"]
     assert any("do not tell which end" in d for d in only_missing.doubts)
+
+
+# --------------------------------------------------------------------------- drafted = written by hand
+
+
+BY_HAND = DATA / "by_hand"
+TITLES = {"comm": "Communication", "acc": "Accuracy", "sat": "Satisfaction", "general": "General"}
+
+
+def test_drafted_and_answered_study_equals_the_hand_written_one(capsys, tmp_path):
+    """init on the SPSS file, the checklist answered (areas titled as the researcher would),
+    then the same prepare summaries, byte for byte, as by_hand/ (a wide CSV of the same
+    answers with study files written by hand), and a site built by reproduce --study."""
+    study = init(capsys, tmp_path, SAV)
+    answer_checklist(study)
+    areas = pd.read_csv(study / "areas.csv", dtype=str, keep_default_na=False)
+    areas["title"] = areas["area"].map(TITLES)
+    areas.to_csv(study / "areas.csv", index=False)
+    code, out, err = run(capsys, "check", "--study", study)
+    assert code == 0, err
+    assert "12 respondents, 8 scaled items, 4 areas; the study is valid" in out
+    for name, folder in (("drafted", study), ("by_hand", BY_HAND)):
+        code, _, err = run(capsys, "prepare", "--study", folder, "--out", tmp_path / f"prepared_{name}")
+        assert code == 0, err
+    for summary in ("item_summary.csv", "area_summary.csv", "missing_summary.csv"):
+        drafted = (tmp_path / "prepared_drafted" / summary).read_bytes()
+        assert drafted == (tmp_path / "prepared_by_hand" / summary).read_bytes(), summary
+    items = pd.read_csv(tmp_path / "prepared_drafted" / "item_summary.csv")
+    acc_1 = items[(items["scope"] == "all") & (items["item_id"] == "acc_1")].iloc[0]
+    assert (acc_1["n_5"], acc_1["n_1"]) == (4, 1)  # 1 = "Very accurate" is position 5: read the right way round
+    comm_2 = items[(items["scope"] == "all") & (items["item_id"] == "comm_2")].iloc[0]
+    assert (comm_2["n"], comm_2["n_missing"]) == (11, 1)  # 9 = "Don't know" kept apart
+    site = tmp_path / "site"
+    code, _, err = run(capsys, "reproduce", "--study", study, "--out", site, "--only", "competencies",
+                       "--group", "country=LT", "--jobs", "1", "--no-progress")
+    assert code == 0, err
+    index = pd.read_csv(site / "index.csv")
+    assert list(index["status"]) == ["done"] * len(index) and len(index) >= 1
+    html = (site / index["html"].iloc[0]).read_text(encoding="utf-8")
+    assert "Communication" in html and "@example.org" not in html
