@@ -10,6 +10,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import itertools
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -351,9 +352,10 @@ def read_sheet(path: str | Path, *, encoding: str | None = None, head: int | Non
     text, utf8 = _decode(path, path.read_bytes(), encoding)
     if not text.strip():
         raise InputError(path, where(row=1), "empty file: the first row must be a header naming the columns")
-    sep = _delimiter(text.split("\n", 1)[0])
+    sep, width = _delimiter(text.split("\n", 1)[0]), 0
     try:
-        width = len(next(csv.reader(io.StringIO(text, newline=""), delimiter=sep)))
+        first = itertools.islice(csv.reader(io.StringIO(text, newline=""), delimiter=sep), 3)
+        width = max(len(record) for record in first)  # the header rows, which may differ in length
         frame = pd.read_csv(io.BytesIO(utf8), sep=sep, header=None, names=list(range(width)), dtype=str,
                             keep_default_na=False, na_values=[""], skip_blank_lines=False, encoding="utf-8",
                             nrows=head)

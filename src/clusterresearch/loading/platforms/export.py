@@ -92,7 +92,7 @@ def finish(reading: Reading, keep: Iterable[str] | None, responses: str) -> Expo
     dropped = tuple(c for c in table.header if c not in set(kept))
     if out.all():
         said = ", ".join(f"{n} {r}" for r, n in excluded.items())
-        hint = "; --responses all keeps incomplete ones" if responses == "complete" and reading.partial.ne("").any() else ""
+        hint = "; --responses all keeps the incomplete or rejected ones" if responses == "complete" and reading.partial.ne("").any() else ""
         raise InputError(table.file, where(row=int(table.rows[0])), f"no responses left to analyse ({said}){hint}")
     frame = table.frame.loc[~out, kept].reset_index(drop=True)
     result = RawTable(table.file, table.kind, kept, frame, table.rows[~out])
