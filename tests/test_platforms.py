@@ -225,3 +225,21 @@ def test_bad_export_gives_one_line_naming_file_row_column(file, place, fragment)
     message = str(err.value)
     assert message.startswith(f"{path}: {place}: "), message
     assert fragment in message and "\n" not in message
+
+
+def test_qualtrics_tsv_in_utf16_with_encoding(tmp_path):
+    """Qualtrics also downloads TSV, written as UTF-16: read with encoding="utf-16"."""
+    import csv
+    import io
+
+    text = (DATA / "qualtrics_choice_text.csv").read_text(encoding="utf-8-sig")
+    records = list(csv.reader(io.StringIO(text, newline="")))
+    out = io.StringIO()
+    csv.writer(out, delimiter="\t", lineterminator="\r\n").writerows(records)
+    tsv = tmp_path / "export.tsv"
+    tsv.write_bytes(out.getvalue().encode("utf-16"))
+    with pytest.raises(InputError, match="pass --encoding"):
+        read_export(tsv)
+    exp = read_export(tsv, encoding="utf-16", keep=keep_of("qualtrics_choice_text.csv"))
+    assert exp.layout == "qualtrics"
+    assert answers(exp, "qualtrics_choice_text.csv") == KEPT
