@@ -243,3 +243,18 @@ def test_qualtrics_tsv_in_utf16_with_encoding(tmp_path):
     exp = read_export(tsv, encoding="utf-16", keep=keep_of("qualtrics_choice_text.csv"))
     assert exp.layout == "qualtrics"
     assert answers(exp, "qualtrics_choice_text.csv") == KEPT
+
+
+def test_personal_columns_found_by_name_in_any_layout(tmp_path):
+    """A SurveyMonkey contact-information question and a Qualtrics embedded field named
+    like personal data are dropped without a mapping, and refused when mapped."""
+    monkey = tmp_path / "monkey.csv"
+    monkey.write_text("Respondent ID,Collector ID,Start Date,End Date,Contact information,,,Your country?\n"
+                      ",,,,Name,Email Address,Phone Number,Response\n"
+                      "1,2,03/01/2024,03/01/2024,Anna Kowalska,planted.7f3c@example.org,+48 600 000 000,PL\n")
+    exp = read_export(monkey)
+    assert exp.dropped == ("Contact information | Name", "Contact information | Email Address",
+                           "Contact information | Phone Number")
+    assert "planted" not in exp.table.frame.to_csv()
+    with pytest.raises(InputError, match="holds personal data"):
+        read_export(monkey, keep={"Respondent ID", "Contact information | Email Address"})
