@@ -16,6 +16,7 @@ import pandas as pd
 import pytest
 
 from clusterresearch.errors import InputError
+from clusterresearch.loading.formats import read_table
 from clusterresearch.loading.platforms import FORMATS, Export, read_export
 
 DATA = Path(__file__).parent / "data" / "platforms"
@@ -258,3 +259,18 @@ def test_personal_columns_found_by_name_in_any_layout(tmp_path):
     assert "planted" not in exp.table.frame.to_csv()
     with pytest.raises(InputError, match="holds personal data"):
         read_export(monkey, keep={"Respondent ID", "Contact information | Email Address"})
+
+
+SURVEY_BAD = sorted((Path(__file__).parent / "data" / "survey" / "bad").iterdir())
+
+
+@pytest.mark.parametrize("path", SURVEY_BAD, ids=[p.name for p in SURVEY_BAD])
+def test_wide_files_fail_as_before(path):
+    """Reading through read_export changes nothing for our own files: every bad file of the
+    survey corpus gives the error `read_table` gives, or reads the same way."""
+    def outcome(read):
+        try:
+            return read(path).frame.to_csv()
+        except InputError as exc:
+            return str(exc)
+    assert outcome(lambda p: read_export(p, responses="all").table) == outcome(read_table)
