@@ -10,6 +10,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import itertools
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -326,6 +327,20 @@ def _blank(value) -> bool:
     return value is None or (isinstance(value, float) and np.isnan(value)) or (isinstance(value, str) and not value.strip())
 
 
+def _head_bytes(path: Path, size: int = 1 << 20) -> bytes:
+    """The first ``size`` bytes of a file, cut after its last complete line (or after a
+    whole UTF-16 unit when the file is UTF-16): enough for the header rows, read fast."""
+    with open(path, "rb") as handle:
+        data = handle.read(size)
+        if len(data) < size:
+            return data
+    cut = data.rfind(b"\n")
+    if data[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+        cut += 2 - (cut % 2)  # keep whole two-byte units
+        return data[:cut]
+    return data[: cut + 1] if cut >= 0 else data
+
+
 def read_sheet(path: str | Path, *, encoding: str | None = None, head: int | None = None) -> Sheet:
     """Read a CSV (comma, semicolon or tab), TSV/TXT or XLSX file into a `Sheet` (only its
     first ``head`` rows when given: enough to recognise a layout)."""
@@ -348,13 +363,20 @@ def read_sheet(path: str | Path, *, encoding: str | None = None, head: int | Non
                 raise InputError(path, where(row=number), f"a value right of the last named column ({width})")
         cells = [[_xlsx_cell(v) for v in (tuple(r[:width]) + (None,) * (width - len(r[:width])))] for r in records]
         return Sheet(path, kind, pd.DataFrame(cells, columns=range(width), dtype=object))
-    text, utf8 = _decode(path, path.read_bytes(), encoding)
-    if not text.strip():
-        raise InputError(path, where(row=1), "empty file: the first row must be a header naming the columns")
-    sep = _delimiter(text.split("\n", 1)[0])
     try:
-        width = len(next(csv.reader(io.StringIO(text, newline=""), delimiter=sep)))
-        frame = pd.read_csv(io.BytesIO(utf8), sep=sep, header=None, names=list(range(width)), dtype=str,
+        text, utf8 = _decode(path, _head_bytes(path) if head else path.read_bytes(), encoding)
+    except InputError:
+        if not head:
+            raise
+        text, utf8 = _decode(path, path.read_bytes(), encoding)  # the whole file names the right row
+    if not text or text.isspace():
+        raise InputError(path, where(row=1), "empty file: the first row must be a header naming the columns")
+    end = text.find("\n")
+    sep, width = _delimiter(text if end < 0 else text[:end]), 0
+    try:
+        first = itertools.islice(csv.reader(io.StringIO(text, newline=""), delimiter=sep), 3)
+        width = max(len(record) for record in first)  # the header rows, which may differ in length
+        frame = pd.read_csv(io.BytesIO(utf8), sep=sep, header=None, names=list(range(width)), dtype=object,
                             keep_default_na=False, na_values=[""], skip_blank_lines=False, encoding="utf-8",
                             nrows=head)
     except (csv.Error, pd.errors.ParserError, ValueError):

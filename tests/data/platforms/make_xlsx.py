@@ -56,15 +56,15 @@ def kobo() -> None:
     book = Workbook()
     sheet = book.active
     sheet.append(["start", "end", *STATEMENTS, "In which country is your firm?",
-                  "Which cluster is your firm a member of?", "_id", "_uuid", "_submission_time",
+                  "Which cluster is your firm a member of?", "email", "_id", "_uuid", "_submission_time",
                   "_validation_status", "_notes", "_status", "_submitted_by", "__version__", "_tags", "_index"])
     sheet.append(["", "", "#indicator+info", "#indicator+trust", "#indicator+univ", "#indicator+conflict",
-                  "#country+code", "#group+cluster", "", "", "", "", "", "", "", "", "", ""])
+                  "#country+code", "#group+cluster", "", "", "", "", "", "", "", "", "", "", ""])
     kept = [p for p in PEOPLE if p[0] == 0]
-    for n, (_, _, _, finished, rid, _, answers, country, cluster) in enumerate(kept, start=1):
+    for n, (_, _, _, finished, rid, email, answers, country, cluster) in enumerate(kept, start=1):
         status = "Not Approved" if not finished else ("Approved" if n % 2 else "")
         sheet.append([f"2024-03-0{n}T10:00:00.000+01:00", f"2024-03-0{n}T10:04:00.000+01:00",
-                      *[LABELS[a] if a else None for a in answers], country, cluster, 400 + n,
+                      *[LABELS[a] if a else None for a in answers], country, cluster, email, 400 + n,
                       f"0000000{n}-aaaa-4bbb-8ccc-dddddddddddd", f"2024-03-0{n}T09:04:10", status, None,
                       "submitted_via_web", "enumerator_x", "vQx8ZmVb3kLgT2", None, n])
     book.save(HERE / "kobo_labels.xlsx")

@@ -13,6 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Iterable
 
+from ...errors import InputError, where
 from ..formats import SUFFIXES, RolesFor, all_codes, read_sheet
 from . import kobo, limesurvey, qualtrics, surveymonkey, wide
 from .detect import LAYOUTS, detect
@@ -52,8 +53,6 @@ def read_export(path: str | Path, format: str = "auto", encoding: str | None = N
 
 def detect_sav(path: Path, format: str) -> str:
     """An SPSS file is always read in the wide layout."""
-    from ...errors import InputError, where
-
     if format not in ("auto", "wide"):
         raise InputError(path, where(), f"an SPSS .sav file is read as wide, not as {format}: use --format auto")
     return "wide"

@@ -71,11 +71,12 @@ def detect(sheet: Sheet, format: str = "auto") -> str:
         found = "wide"
     if format == "auto":
         if found is None:
-            raise InputError(sheet.file, where(row=1), "not a layout we know: expected " + "; or ".join(
-                f"{name} ({EXPECTED[name]})" for name in EXPECTED))
+            raise InputError(sheet.file, where(row=1), "not a layout we know: expected a wide file (row 1 naming "
+                             "the columns) or an export of Qualtrics, LimeSurvey, SurveyMonkey, KoboToolbox or "
+                             "ODK Central with its header rows (docs/data_formats.md)")
         return found
     if found in LAYOUTS[format]:
         return found
     expected = " or ".join(EXPECTED[layout] for layout in LAYOUTS[format])
-    seen = f"; it looks like a {found} export (use --format auto)" if found else ""
+    seen = f"; it looks like the {found} layout (use --format auto)" if found else ""
     raise InputError(sheet.file, where(row=1), f"not a {format} export: expected {expected}{seen}")

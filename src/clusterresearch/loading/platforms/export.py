@@ -18,6 +18,18 @@ from ...errors import InputError, where
 from ..formats import RawTable, Sheet, table_from
 
 RESPONSES = ("complete", "all")
+# Names that say a column holds personal data, whatever the platform (matched on the last part
+# of a key: "Contact information | Email Address", "grp/phone", "ip_address").
+PERSONAL_NAMES = frozenset({
+    "email", "e mail", "email address", "e mail address", "ip", "ip address", "ipaddress", "name", "full name",
+    "first name", "last name", "firstname", "lastname", "surname", "phone", "phone number", "telephone",
+    "mobile", "address", "street address", "latitude", "longitude"})
+
+
+def looks_personal(key: str) -> bool:
+    """True when a column's name (its last part) says it holds personal data."""
+    last = key.rsplit(" | ", 1)[-1].rsplit("/", 1)[-1]
+    return " ".join(last.lower().replace("_", " ").replace("-", " ").split()) in PERSONAL_NAMES
 
 
 @dataclass(frozen=True)
@@ -78,13 +90,14 @@ def finish(reading: Reading, keep: Iterable[str] | None, responses: str) -> Expo
     if responses == "complete":
         reason = reason.where(reason != "", reading.partial)
     out = (reason != "").to_numpy()
+    personal = reading.personal | {name for name in table.header if looks_personal(name)}
     excluded = {name: int(count) for name, count in sorted(reason[out].value_counts().items())}
     if keep is None:
-        kept = [c for c in table.header if c not in reading.personal]
+        kept = [c for c in table.header if c not in personal]
     else:
         wanted = set(keep)
         for name in table.header:
-            if name in wanted and name in reading.personal:
+            if name in wanted and name in personal:
                 raise InputError(table.file, where(row=1, column=name),
                                  "holds personal data (e-mail, IP address, name or location) and is never read: "
                                  "map another column")
@@ -92,7 +105,7 @@ def finish(reading: Reading, keep: Iterable[str] | None, responses: str) -> Expo
     dropped = tuple(c for c in table.header if c not in set(kept))
     if out.all():
         said = ", ".join(f"{n} {r}" for r, n in excluded.items())
-        hint = "; --responses all keeps incomplete ones" if responses == "complete" and reading.partial.ne("").any() else ""
+        hint = "; --responses all keeps the incomplete or rejected ones" if responses == "complete" and reading.partial.ne("").any() else ""
         raise InputError(table.file, where(row=int(table.rows[0])), f"no responses left to analyse ({said}){hint}")
     frame = table.frame.loc[~out, kept].reset_index(drop=True)
     result = RawTable(table.file, table.kind, kept, frame, table.rows[~out])

@@ -22,17 +22,22 @@ VV_NULL = "{question_not_shown}"
 VV_ESCAPES = (("{newline}", "\n"), ("{cr}", "\r"), ("{tab}", "\t"), ("{lbrace}", "{"))
 
 
+def _unescape(text: str) -> str:
+    """The VV writer escapes ``{`` first and a leading quote last; undo in the reverse order."""
+    if text.startswith("{quote}"):
+        text = '"' + text[len("{quote}"):]
+    for escape, char in VV_ESCAPES:
+        text = text.replace(escape, char)
+    return text
+
+
 def _unescape_vv(frame: pd.DataFrame) -> pd.DataFrame:
     """Undo the VV writer's escapes: nulls, line breaks, tabs, braces, a leading quote."""
-    frame = frame.mask(frame == VV_NULL)
+    frame = frame.astype(object).mask(frame == VV_NULL)
     for column in frame.columns:
-        values = frame[column]
-        if values.dtype != object or not values.astype(str).str.contains("{", regex=False).any():
-            continue
-        text = values.where(values.isna(), values.astype(str))
-        for escape, char in VV_ESCAPES:
-            text = text.str.replace(escape, char, regex=False)
-        frame[column] = text.str.replace(r"^\{quote\}", '"', regex=True).where(values.notna(), np.nan)
+        escaped = frame[column].map(lambda v: isinstance(v, str) and "{" in v).to_numpy(dtype=bool)
+        if escaped.any():
+            frame.loc[escaped, column] = frame.loc[escaped, column].map(_unescape)
     return frame
 
 

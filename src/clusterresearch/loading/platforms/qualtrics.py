@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pandas as pd
 
 from ...errors import InputError, where
@@ -42,36 +43,42 @@ def _text(value) -> str:
     return str(value).strip().lower()
 
 
-def _status(table) -> pd.Series:
-    if "Status" not in table.header:
-        return no_reason(table)
-    reasons = []
-    for row, value in zip(table.rows, table.frame["Status"]):
-        if pd.isna(value):
-            reasons.append("")
-            continue
-        text = _text(value)
-        text = STATUS_CODES.get(int(text), text).lower() if text.isdigit() else text
-        if text not in STATUS_REASON:
-            raise InputError(table.file, where(row=int(row), column="Status"), f"unknown Qualtrics response status "
-                             f"{value!r}: expected one of {', '.join(STATUS_CODES.values())} or their codes")
-        reasons.append(STATUS_REASON[text])
-    return pd.Series(reasons, index=table.frame.index, dtype=object)
+def _per_value(table, column: str, decide) -> pd.Series:
+    """Apply ``decide(text) -> reason`` once per distinct cell of ``column`` (fast on large
+    exports); ``decide`` raises ValueError for a value it does not know, reported at its
+    first row. Empty cells give no reason."""
+    values = table.frame[column]
+    reasons: dict = {}
+    for value in values.dropna().unique():
+        try:
+            reasons[value] = decide(_text(value))
+        except ValueError as exc:
+            row = int(table.rows[np.argmax((values == value).to_numpy())])
+            raise InputError(table.file, where(row=row, column=column), f"{value!r} {exc}") from None
+    return values.map(reasons).fillna("").astype(object)
+
+
+def _status_reason(text: str) -> str:
+    text = STATUS_CODES.get(int(text), text).lower() if text.isdigit() else text
+    if text not in STATUS_REASON:
+        raise ValueError(f"is not a Qualtrics response status: expected one of "
+                         f"{', '.join(STATUS_CODES.values())} or their codes")
+    return STATUS_REASON[text]
+
+
+def _finished_reason(text: str) -> str:
+    if text not in TRUE | FALSE:
+        raise ValueError("is not a Qualtrics Finished value: expected True/False or 1/0")
+    return "" if text in TRUE else "incomplete"
 
 
 def _incomplete(table) -> pd.Series:
     if "Finished" in table.header:
-        reasons = []
-        for row, value in zip(table.rows, table.frame["Finished"]):
-            text = "" if pd.isna(value) else _text(value)
-            if text not in TRUE | FALSE:
-                raise InputError(table.file, where(row=int(row), column="Finished"),
-                                 f"{value!r} is not a Qualtrics Finished value: expected True/False or 1/0")
-            reasons.append("" if text in TRUE else "incomplete")
-        return pd.Series(reasons, index=table.frame.index, dtype=object)
+        reasons = _per_value(table, "Finished", _finished_reason)
+        return reasons.where(table.frame["Finished"].notna(), "incomplete")
     if "Progress" in table.header:
-        progress = pd.to_numeric(table.frame["Progress"], errors="coerce")
-        return pd.Series(["" if p == 100 else "incomplete" for p in progress], index=table.frame.index, dtype=object)
+        progress = pd.to_numeric(table.frame["Progress"], errors="coerce").to_numpy()
+        return pd.Series(np.where(progress == 100, "", "incomplete"), index=table.frame.index, dtype=object)
     return no_reason(table)
 
 
@@ -96,4 +103,5 @@ def read(sheet: Sheet, layout: str) -> Reading:
         rows, id_column = 2, "ResponseID"
     table = body_table(sheet, header, rows)
     labels = {key: text for key, text in zip(header, r2) if key and text and text != key}
-    return Reading(layout, table, id_column, PERSONAL, labels, _status(table), _incomplete(table))
+    status = _per_value(table, "Status", _status_reason) if "Status" in table.header else no_reason(table)
+    return Reading(layout, table, id_column, PERSONAL, labels, status, _incomplete(table))
