@@ -330,3 +330,13 @@ def test_drafted_and_answered_study_equals_the_hand_written_one(capsys, tmp_path
     assert list(index["status"]) == ["done"] * len(index) and len(index) >= 1
     html = (site / index["html"].iloc[0]).read_text(encoding="utf-8")
     assert "Communication" in html and "@example.org" not in html
+
+
+def test_unlabelled_numbers_each_question_on_its_own_observed_range(capsys, tmp_path):
+    study = init(capsys, tmp_path, DATA / "by_hand" / "responses.csv")
+    items = instrument(study)
+    assert items.loc["sat_1", "scale"] == items.loc["sat_2", "scale"] == "range_1_7"  # one question: Q's range
+    assert items.loc["acc_1", "scale"] == "range_1_5"   # not widened to comm's 1-9 (9 is "Don't know" there)
+    assert items.loc["comm_1", "scale"] == "range_1_9"
+    readme = (study / "README.md").read_text(encoding="utf-8")
+    assert "`range_1_9`" in readme and "taken as items on their observed range" in readme

@@ -63,7 +63,8 @@ def _label(name: str, source: Source) -> str:
 
 
 def _scales(answers: list[Column], prefix: dict, source: Source) -> tuple[dict[str, ProposedScale], list[ProposedScale]]:
-    """One scale per distinct set of value labels, per question's answer texts, per question's range."""
+    """One scale per distinct set of value labels, per question's answer texts (widened to
+    another question's texts that include them all), per question's observed range."""
     by_labels: dict[tuple, list[Column]] = {}
     by_question: dict[tuple, list[Column]] = {}
     for column in answers:
@@ -84,10 +85,8 @@ def _scales(answers: list[Column], prefix: dict, source: Source) -> tuple[dict[s
     for question, members in by_question.items():
         if question in texts:
             scale = from_answers(_widest(texts[question], texts.values()))
-        else:
-            low, high = ranges[question]
-            scale = from_range(*max((r for r in ranges.values() if r[0] <= low and high <= r[1]),
-                                    key=lambda r: r[1] - r[0]))
+        else:  # never widened across questions: 1-4 items beside 1-7 ones are common
+            scale = from_range(*ranges[question])
         proposed.update({c.name: scale for c in members})
     unique: dict[tuple, ProposedScale] = {}
     for name in [c.name for c in answers]:
@@ -103,7 +102,7 @@ def _observed(scale: ProposedScale, users: list[Column]) -> str:
         return ""
     low, high = scale.rows[0][0], scale.rows[-1][0]
     narrower = [f"`{c.name}` {c.values[0]}-{c.values[1]}" for c in users if (str(c.values[0]), str(c.values[1])) != (low, high)]
-    return f" Observed narrower: {', '.join(narrower)} (a 1-4 item beside 1-7 ones would be wrong here)." if narrower else ""
+    return f" Observed narrower: {', '.join(narrower)}: their range is the question's." if narrower else ""
 
 
 def _widest(seen: list[str], every: Iterable[list[str]]) -> list[str]:
