@@ -340,3 +340,10 @@ def test_unlabelled_numbers_each_question_on_its_own_observed_range(capsys, tmp_
     assert items.loc["comm_1", "scale"] == "range_1_9"
     readme = (study / "README.md").read_text(encoding="utf-8")
     assert "`range_1_9`" in readme and "taken as items on their observed range" in readme
+
+
+def test_toml_strings_survive_any_column_name():
+    from clusterresearch.draft.study import _toml
+
+    for text in ['Q1 "quoted"', "back\\slash", "tab\there", "line\nbreak", "del\x7f", "Łódź — région", "a'b"]:
+        assert tomllib.loads(f"x = {_toml(text)}")["x"] == text

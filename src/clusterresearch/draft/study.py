@@ -54,8 +54,9 @@ def title_of(path: Path) -> str:
 
 
 def _toml(value: str) -> str:
-    """A TOML basic string (JSON's escapes are TOML's, non-ASCII kept)."""
-    return json.dumps(value, ensure_ascii=False)
+    """A TOML basic string: JSON's escapes are TOML's (non-ASCII kept); DEL, which JSON leaves
+    bare and TOML refuses, escaped too."""
+    return json.dumps(value, ensure_ascii=False).replace("\x7f", "\\u007f")
 
 
 def study_toml(result: Draft, title: str, responses: str, source_name: str) -> str:
