@@ -42,9 +42,11 @@ class SurveyReport:
 
     @classmethod
     def from_parameters(cls, study_dir=None, data_path=None, group_column=None, group=None,
-                        output_dir=None, min_cell=0, encoding=None, registry=None):
+                        output_dir=None, min_cell=0, encoding=None, registry=None, data_format="auto",
+                        responses="complete"):
         """Build the report from the notebook's parameters (None: the shipped study, all data)."""
-        survey = load_survey(data_path, study=study_dir, encoding=encoding, registry=registry)
+        survey = load_survey(data_path, study=study_dir, encoding=encoding, registry=registry,
+                             format=data_format or "auto", responses=responses or "complete")
         scope = find(scopes(survey), group_column, group, survey.source)
         disclosure = Disclosure(int(min_cell or 0))
         out = Path(output_dir) if output_dir else default_output_dir(scope, disclosure)

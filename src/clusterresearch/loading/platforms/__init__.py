@@ -29,7 +29,20 @@ PLATFORM_IDS = {"qualtrics": ("ResponseId", "ResponseID"), "qualtrics-legacy": (
                 "limesurvey": ("id",), "limesurvey-vv": ("id",), "surveymonkey": ("Respondent ID",),
                 "kobo": ("_uuid",), "odk-central": ("KEY",), "wide": ()}
 
-__all__ = ["FORMATS", "RESPONSES", "LAYOUTS", "PLATFORM_IDS", "Export", "layout_of", "read_export"]
+__all__ = ["FORMATS", "RESPONSES", "LAYOUTS", "PLATFORM_IDS", "Export", "describe_export", "layout_of",
+           "read_export"]
+
+
+def describe_export(export: dict) -> str:
+    """One sentence on how a responses file was read (`Survey.export`): layout, rows left out
+    and why, columns dropped (names only)."""
+    if not export:
+        return ""
+    left = ", ".join(f"{n} {reason}" for reason, n in export.get("excluded", {}).items()) or "none"
+    dropped = export.get("dropped", [])
+    names = ", ".join(dropped) if dropped else "none"
+    return (f"Read as {export.get('layout')} (responses: {export.get('responses')}); "
+            f"responses left out: {left}; columns dropped ({len(dropped)}): {names}.")
 
 
 def layout_of(path: str | Path, format: str = "auto", encoding: str | None = None) -> str:
