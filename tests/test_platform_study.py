@@ -132,3 +132,15 @@ def test_reproduce_writes_no_personal_data(tmp_path):
     assert any(p.suffix == ".html" for p in files)
     text = output_text(site)
     assert "Kowalska" not in text and not any(p in text for p in PLANTED)
+    assert "Left out of the qualtrics export before any figure: 1 survey preview (--responses all)" in text
+
+
+def test_report_states_what_was_left_out(tmp_path):
+    from clusterresearch.competencies import SurveyReport
+
+    study = make_study(tmp_path / "study", "qualtrics_choice_text.csv")
+    report = SurveyReport.from_parameters(str(study), output_dir=str(tmp_path / "figures"))
+    assert "1 incomplete, 1 survey preview (--responses complete)" in report.heading().data
+    wide = SurveyReport.from_parameters(str(make_study(tmp_path / "wide", "wide.csv")),
+                                        output_dir=str(tmp_path / "figures2"))
+    assert "Left out" not in wide.heading().data

@@ -69,7 +69,17 @@ class SurveyReport:
         """The study's title and citation, and the scope this report is about."""
         citation = f"<p><em>{html.escape(self.study.citation)}</em></p>" if self.study.citation else ""
         return HTML(f"<h2>{html.escape(self.study.title)}</h2>{citation}"
-                    f"<p>Scope: {html.escape(self.scope.title)}, {self.n_respondents} {html.escape(self._people(self.n_respondents))}.</p>")
+                    f"<p>Scope: {html.escape(self.scope.title)}, {self.n_respondents} {html.escape(self._people(self.n_respondents))}.</p>"
+                    + self._left_out())
+
+    def _left_out(self) -> str:
+        """How many responses of the file were left out and why (platform exports), or ""."""
+        export = self.survey.export
+        if not export.get("excluded"):
+            return ""
+        said = ", ".join(f"{n} {reason}" for reason, n in export["excluded"].items())
+        return (f"<p>Left out of the {html.escape(export.get('layout', ''))} export before any figure: "
+                f"{html.escape(said)} (--responses {html.escape(export.get('responses', ''))}).</p>")
 
     def banner(self):
         """The notice every report opens with: the study's notice, privacy, and its caution."""
