@@ -26,8 +26,9 @@ def _prepare(args: argparse.Namespace) -> int:
     for path in written:
         print(path)
     export = json.loads(written[-1].read_text(encoding="utf-8"))["responses_file"]
-    if export["excluded"] or export["dropped_columns"]:
-        print(describe_export({**export, "dropped": export["dropped_columns"]}))
+    said = describe_export({**export, "dropped": export["dropped_columns"]})
+    if said:
+        print(said)
     return 0
 
 
@@ -49,7 +50,9 @@ def _check(args: argparse.Namespace) -> int:
     n = survey.answers["respondent_id"].nunique()
     print(f"{survey.study.title}: {n} {survey.study.respondents}, {len(survey.items)} scaled items, "
           f"{len(survey.study.areas)} areas; the study is valid.")
-    print(describe_export(survey.export))
+    said = describe_export(survey.export)
+    if said:
+        print(said)
     if statements is None:
         print("The study has no statements to check (statements in study.toml).")
         return 0

@@ -35,8 +35,8 @@ __all__ = ["FORMATS", "RESPONSES", "LAYOUTS", "PLATFORM_IDS", "Export", "describ
 
 def describe_export(export: dict) -> str:
     """One sentence on how a responses file was read (`Survey.export`): layout, rows left out
-    and why, columns dropped (names only)."""
-    if not export:
+    and why, columns dropped (names only); "" when nothing was left out or dropped."""
+    if not export or not (export.get("excluded") or export.get("dropped")):
         return ""
     left = ", ".join(f"{n} {reason}" for reason, n in export.get("excluded", {}).items()) or "none"
     dropped = export.get("dropped", [])
