@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Iterable
 
 from ...errors import InputError, where
-from ..formats import SUFFIXES, RolesFor, all_codes, read_sheet
+from ..formats import SUFFIXES, RolesFor, all_codes, kind_of, read_sheet
 from . import kobo, limesurvey, qualtrics, surveymonkey, wide
 from .detect import LAYOUTS, detect
 from .export import RESPONSES, Export, finish
@@ -24,8 +24,42 @@ READERS = {"qualtrics": qualtrics.read, "qualtrics-legacy": qualtrics.read, "lim
            "limesurvey-vv": limesurvey.read, "surveymonkey": surveymonkey.read, "kobo": kobo.read,
            "odk-central": kobo.read}
 HEADER_ROWS = 3  # enough rows to recognise every layout
+# the respondent id column each platform writes (a study may map another one)
+PLATFORM_IDS = {"qualtrics": ("ResponseId", "ResponseID"), "qualtrics-legacy": ("ResponseID",),
+                "limesurvey": ("id",), "limesurvey-vv": ("id",), "surveymonkey": ("Respondent ID",),
+                "kobo": ("_uuid",), "odk-central": ("KEY",), "wide": ()}
 
-__all__ = ["FORMATS", "RESPONSES", "LAYOUTS", "Export", "read_export"]
+__all__ = ["FORMATS", "RESPONSES", "LAYOUTS", "PLATFORM_IDS", "Export", "describe_export", "layout_of",
+           "read_export"]
+
+
+def describe_export(export: dict) -> str:
+    """One sentence on how a responses file was read (`Survey.export`): layout, rows left out
+    and why, columns dropped (names only); "" when nothing was left out or dropped."""
+    if not export or not (export.get("excluded") or export.get("dropped")):
+        return ""
+    left = ", ".join(f"{n} {reason}" for reason, n in export.get("excluded", {}).items()) or "none"
+    dropped = export.get("dropped", [])
+    names = ", ".join(dropped) if dropped else "none"
+    return (f"Read as {export.get('layout')} (responses: {export.get('responses')}); "
+            f"responses left out: {left}; columns dropped ({len(dropped)}): {names}.")
+
+
+def layout_of(path: str | Path, format: str = "auto", encoding: str | None = None) -> str:
+    """The layout ``read_export`` will use for ``path`` (reads the first rows only)."""
+    path = Path(path)
+    if SUFFIXES.get(path.suffix.lower()) == "sav":
+        return detect_sav(path, format)
+    sheet = read_sheet(path, encoding=encoding, head=HEADER_ROWS)
+    if path.suffix.lower() in SUFFIXES:
+        return detect(sheet, format)
+    try:  # .tsv / .txt: platform exports only (a wide file is .csv, .xlsx or .sav)
+        layout = detect(sheet, format)
+    except InputError:
+        layout = "wide"
+    if layout == "wide":
+        kind_of(path)  # the unknown-file-type error read_table gives
+    return layout
 
 
 def read_export(path: str | Path, format: str = "auto", encoding: str | None = None,
@@ -40,10 +74,7 @@ def read_export(path: str | Path, format: str = "auto", encoding: str | None = N
     ``roles`` applies to the wide layout only (which columns `read_table` reads as text).
     """
     path = Path(path)
-    if path.suffix.lower() in SUFFIXES and SUFFIXES[path.suffix.lower()] == "sav":
-        layout = detect_sav(path, format)
-    else:
-        layout = detect(read_sheet(path, encoding=encoding, head=HEADER_ROWS), format)
+    layout = layout_of(path, format, encoding)
     if layout == "wide":
         reading = wide.read(path, encoding, roles)
     else:
