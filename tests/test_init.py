@@ -347,3 +347,29 @@ def test_toml_strings_survive_any_column_name():
 
     for text in ['Q1 "quoted"', "back\\slash", "tab\there", "line\nbreak", "del\x7f", "Łódź — région", "a'b"]:
         assert tomllib.loads(f"x = {_toml(text)}")["x"] == text
+
+
+def test_drafted_qualtrics_study_gives_the_same_numbers(capsys, tmp_path):
+    """The Qualtrics export of the same answers (choice texts, its own item ids and scale
+    names, one preview response, personal columns), drafted and answered: every count,
+    share and interval of item_summary equals the hand-written study's, item for item."""
+    study = init(capsys, tmp_path, QUALTRICS)
+    answer_checklist(study)
+    for name, folder in (("drafted", study), ("by_hand", BY_HAND)):
+        code, _, err = run(capsys, "prepare", "--study", folder, "--out", tmp_path / name)
+        assert code == 0, err
+    columns = dict(zip(instrument(study)["item_id"], ["comm_1", "comm_2", "comm_3", "acc_1", "acc_2", "sat_1", "sat_2",
+                                                      "overall"]))
+    drafted = pd.read_csv(tmp_path / "drafted" / "item_summary.csv", dtype=str)
+    by_hand = pd.read_csv(tmp_path / "by_hand" / "item_summary.csv", dtype=str)
+    by_hand = by_hand[by_hand["scope"].isin(set(drafted["scope"]))]
+    drafted["item_id"] = drafted["item_id"].map(columns)
+    numbers = ["scope", "group", "item_id"] + list(drafted.columns[drafted.columns.get_loc("k"):])
+    key = ["scope", "group", "item_id"]
+    pd.testing.assert_frame_equal(drafted[numbers].sort_values(key).reset_index(drop=True),
+                                  by_hand[numbers].sort_values(key).reset_index(drop=True))
+    assert set(drafted["scope"]) >= {"all", "country"}
+    for written in (tmp_path / "drafted").rglob("*"):
+        if written.is_file() and written.suffix in (".csv", ".json"):
+            text = written.read_text(encoding="utf-8")
+            assert "@example.org" not in text and "192.0.2." not in text
