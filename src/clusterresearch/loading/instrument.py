@@ -17,16 +17,19 @@ from .cells import as_text
 from .formats import read_table
 from .validation import require_columns, require_filled, require_unique
 
-COLUMNS = ("item_id", "area", "type", "text", "source", "compares_to")
+COLUMNS = ("item_id", "area", "type", "text", "source", "compares_to", "reverse")
+REVERSE_VALUES = ("true", "false")
 REQUIRED = ("item_id", "area", "type")
 RESERVED = ("respondent_id", "country", "cluster", "item_id", "value")
 
 
 def load_instrument(path: str | Path | None = None, encoding: str | None = None) -> pd.DataFrame:
-    """``item_id, area, type, text, source, compares_to`` as ``str`` (empty text is ""), file order.
+    """``item_id, area, type, text, source, compares_to, reverse`` as ``str`` (empty text is ""), file order.
 
     Defaults to data/raw/instrument.csv. Types are config.ITEM_TYPES, areas config.AREAS;
-    ``compares_to``, when given, must name another item.
+    ``compares_to``, when given, must name another item; ``reverse`` is ``true`` for a
+    reverse-keyed item (agreeing means less competence), ``false`` otherwise (empty or absent:
+    ``false``).
     """
     path = Path(path) if path is not None else config.INSTRUMENT_PATH
     table = read_table(path, encoding=encoding)
@@ -48,6 +51,9 @@ def load_instrument(path: str | Path | None = None, encoding: str | None = None)
     linked = cols["compares_to"].notna()
     _require_in(path, rows[linked.to_numpy()], cols["compares_to"][linked], "compares_to",
                 set(cols["item_id"]), want=True, what="is not an item_id of the instrument")
+    cols["reverse"] = cols["reverse"].str.lower().fillna("false")
+    _require_in(path, rows, cols["reverse"], "reverse", set(REVERSE_VALUES), want=True,
+                what="is not true or false")
     frame = pd.DataFrame({name: cols[name].fillna("").astype("str").to_numpy() for name in COLUMNS}, dtype="str")
     return frame
 
