@@ -49,3 +49,130 @@ def test_generator_is_deterministic(shipped_survey):
     one = generate(shipped_survey.instrument, registry, load_statements(), 7)
     two = generate(shipped_survey.instrument, registry, load_statements(), 7)
     pd.testing.assert_frame_equal(one, two)
+
+
+# ------------------------------------------------------------ the level model (issue 13)
+
+import numpy as np
+
+from clusterresearch.metrics.consistency import alpha_from_matrix, area_matrix
+from clusterresearch.reconstruction import levels
+from clusterresearch.reconstruction.generator import area_noise, reverse_items
+
+ALPHA_RANGE = (0.6, 0.95)
+
+
+def _registry():
+    from clusterresearch.loading import load_registry
+
+    return load_registry(config.REGISTRY_PATH)
+
+
+def _reversed_area_matrix(answers, instrument, area):
+    """The area's likert matrix with reverse-keyed columns turned round (6 - x on 1-5)."""
+    matrix = area_matrix(answers, area)
+    for item in set(matrix.columns) & reverse_items(instrument):
+        matrix[item] = 6 - matrix[item]
+    return matrix
+
+
+def _eligible_alphas(answers, instrument):
+    """Alpha per area with three or more varying self-assessed items, reverse-keyed items reversed."""
+    out = {}
+    for area in config.AREAS:
+        matrix = _reversed_area_matrix(answers, instrument, area)
+        if int((matrix.var(ddof=1) > 0).sum()) >= 3:
+            out[area] = alpha_from_matrix(matrix).alpha
+    return out
+
+
+def test_alpha_is_in_range_in_every_eligible_area_of_the_shipped_data(shipped_survey):
+    alphas = _eligible_alphas(shipped_survey.answers, shipped_survey.instrument)
+    assert set(alphas) == set(config.AREAS)  # every area has 3+ varying self-assessed items
+    low, high = ALPHA_RANGE
+    outside = {area: round(a, 3) for area, a in alphas.items() if not low <= a <= high}
+    assert not outside, outside
+
+
+def test_random_pairing_would_fail_the_alpha_target(shipped_survey):
+    """The target can fail: the same multisets in random order give alphas out of range."""
+    answers = shipped_survey.answers.copy()
+    rng = np.random.default_rng(0)
+    for item, rows in answers.groupby("item_id").groups.items():
+        answers.loc[rows, "value"] = rng.permutation(answers.loc[rows, "value"].to_numpy())
+    alphas = _eligible_alphas(answers, shipped_survey.instrument)
+    assert any(not ALPHA_RANGE[0] <= a <= ALPHA_RANGE[1] for a in alphas.values())
+
+
+def test_reverse_keyed_items_run_against_their_area(shipped_survey):
+    """Before reversal a reverse-keyed item correlates negatively with the rest of its area."""
+    instrument = shipped_survey.instrument
+    reverse = reverse_items(instrument)
+    assert reverse == {"neg_conflicts", "coop_grant_driven"}
+    matrix = area_matrix(shipped_survey.answers, "international_cooperation")
+    rest = matrix.drop(columns=["coop_grant_driven"]).mean(axis=1)
+    assert np.corrcoef(matrix["coop_grant_driven"], rest)[0, 1] < 0
+
+
+def test_levels_change_who_answered_what_never_how_many(shipped_survey):
+    instrument, statements = shipped_survey.instrument, load_statements()
+    loose = generate(instrument, _registry(), statements, SHIPPED_SEED, correlation=0.0, reliability=0.5)
+    shipped = generate(instrument, _registry(), statements, SHIPPED_SEED)
+    sort = lambda frame: frame.sort_values(["item_id", "value"])["value"].to_numpy()
+    np.testing.assert_array_equal(sort(loose), sort(shipped))
+    assert not loose["value"].equals(shipped["value"])
+
+
+def test_generator_does_not_read_country(shipped_survey):
+    registry = _registry()
+    relabelled = registry.assign(country=registry["country"].map({"PL": "LT", "LT": "PL"}))
+    one = generate(shipped_survey.instrument, registry, load_statements(), SHIPPED_SEED)
+    two = generate(shipped_survey.instrument, relabelled, load_statements(), SHIPPED_SEED)
+    pd.testing.assert_series_equal(one["value"], two["value"])
+    assert not one["country"].equals(two["country"])
+
+
+def test_desired_levels_are_not_handed_out_by_level(shipped_survey):
+    """Desired items keep step 1's random order whatever the level model; the provenance says how each item went."""
+    instrument, statements = shipped_survey.instrument, load_statements()
+    one = generate(instrument, _registry(), statements, SHIPPED_SEED, correlation=0.0, reliability=0.3)
+    two = generate(instrument, _registry(), statements, SHIPPED_SEED, correlation=0.9, reliability=0.95)
+    desired = one["type"] == "desired"
+    pd.testing.assert_series_equal(one.loc[desired, "value"], two.loc[desired, "value"])
+    assert not one.loc[one["type"] == "likert", "value"].equals(two.loc[two["type"] == "likert", "value"])
+    prov = pd.read_csv(config.PROVENANCE_PATH, dtype=str, keep_default_na=False).set_index("item_id")
+    assert prov.loc["communication_desired", "handed_out"].startswith("at random")
+    assert prov.loc["coop_grant_driven", "handed_out"].endswith("(reverse-keyed)")
+    assert prov.loc["comm_tools", "handed_out"].startswith("highest answer")
+
+
+def test_hand_out_follows_the_level_and_keeps_the_multiset():
+    rng = np.random.default_rng(1)
+    level = np.array([0.3, -1.0, 2.0, 0.0])
+    answers = np.array([1.0, 5.0, 3.0, 3.0])
+    assert list(levels.hand_out(answers, level, rng, noise=0.0)) == [3.0, 1.0, 5.0, 3.0]
+    assert list(levels.hand_out(answers, level, rng, noise=0.0, reverse=True)) == [3.0, 5.0, 1.0, 3.0]
+    noisy = levels.hand_out(answers, level, rng, noise=5.0)
+    assert sorted(noisy) == sorted(answers)
+
+
+def test_levels_correlate_across_areas_as_set():
+    rng = np.random.default_rng(3)
+    drawn = levels.draw_levels(rng, 20000, 3, 0.5)
+    corr = np.corrcoef(drawn, rowvar=False)
+    assert np.allclose(corr[np.triu_indices(3, 1)], 0.5, atol=0.03)
+    assert np.allclose(drawn.std(axis=0), 1.0, atol=0.03)
+    with pytest.raises(ValueError):
+        levels.draw_levels(rng, 5, 2, 1.5)
+
+
+@pytest.mark.parametrize("k", [1, 4, 12])
+def test_item_noise_gives_the_stated_reliability(k):
+    noise = levels.item_noise(k, 0.9)
+    r = 1.0 / (1.0 + noise ** 2)
+    assert k * r / (1 + (k - 1) * r) == pytest.approx(0.9)
+
+
+def test_areas_with_more_items_get_more_noise(shipped_survey):
+    noise = area_noise(shipped_survey.instrument)
+    assert noise["international_cooperation"] > noise["communication"] > noise["marketing"]
