@@ -265,7 +265,7 @@ def test_shipped_survey_gets_the_shipped_registry(monkeypatch):
 def test_shipped_instrument_loads_as_strings(monkeypatch):
     monkeypatch.undo()
     instrument = load_instrument()
-    assert list(instrument.columns) == ["item_id", "area", "type", "text", "source", "compares_to", "reverse"]
+    assert list(instrument.columns) == ["item_id", "area", "type", "text", "source", "compares_to"]
     assert set(instrument["type"]) <= set(config.ITEM_TYPES) and set(instrument["area"]) <= set(config.AREAS)
     assert instrument["item_id"].is_unique and not instrument.isna().any().any()
 
@@ -277,7 +277,6 @@ def test_shipped_instrument_loads_as_strings(monkeypatch):
     ("item_id,area,type\ncountry,communication,likert\n", "row 2, column 'item_id'", "reserved"),
     ("item_id,area,type,compares_to\nq1,communication,assessor,q9\n", "row 2, column 'compares_to'", "not an item_id"),
     ("item_id,type\nq1,likert\n", "row 1, column 'area'", "missing column"),
-    ("item_id,area,type,reverse\nq1,communication,likert,yes\n", "row 2, column 'reverse'", "not true or false"),
 ])
 def test_bad_instrument(tmp_path, body, where, fragment):
     path = tmp_path / "instrument.csv"
