@@ -5,7 +5,7 @@ import pytest
 
 from clusterresearch import config
 from clusterresearch.cli import main
-from clusterresearch.reconstruction.generator import SHIPPED_SEED, find_seed, generate
+from clusterresearch.reconstruction.generator import SHIPPED_SEED, find_seed, generate, shipped_inputs
 from clusterresearch.metrics.statements import load_statements
 
 
@@ -15,11 +15,9 @@ def test_shipped_files_are_the_generators_output(tmp_path):
         assert (tmp_path / name).read_bytes() == (config.RAW_DIR / name).read_bytes(), name
 
 
-def test_shipped_seed_is_the_first_that_satisfies_every_statement(shipped_survey):
-    from clusterresearch.loading import load_registry
-
-    registry = load_registry(config.REGISTRY_PATH)
-    assert find_seed(shipped_survey.instrument, registry, load_statements(), tries=SHIPPED_SEED - 2016 + 1) == SHIPPED_SEED
+def test_shipped_seed_is_the_first_that_satisfies_every_statement():
+    instrument, registry, statements, items = shipped_inputs()
+    assert find_seed(instrument, registry, statements, tries=SHIPPED_SEED - 2016 + 1, items=items) == SHIPPED_SEED
 
 
 def test_no_essay_answer_is_invented(shipped_survey):
@@ -42,12 +40,10 @@ def test_reconstruct_refuses_to_write_under_data_raw(capsys):
     assert err.startswith("error: ") and "data/raw is immutable" in err and err.count("\n") == 1
 
 
-def test_generator_is_deterministic(shipped_survey):
-    from clusterresearch.loading import load_registry
-
-    registry = load_registry(config.REGISTRY_PATH)
-    one = generate(shipped_survey.instrument, registry, load_statements(), 7)
-    two = generate(shipped_survey.instrument, registry, load_statements(), 7)
+def test_generator_is_deterministic():
+    instrument, registry, statements, _ = shipped_inputs()
+    one = generate(instrument, registry, statements, 7)
+    two = generate(instrument, registry, statements, 7)
     pd.testing.assert_frame_equal(one, two)
 
 
@@ -55,7 +51,7 @@ def test_generator_is_deterministic(shipped_survey):
 
 import numpy as np
 
-from clusterresearch.metrics.consistency import alpha_from_matrix, area_matrix
+from clusterresearch.metrics.consistency import area_consistency, area_matrix
 from clusterresearch.reconstruction import levels
 from clusterresearch.reconstruction.generator import area_noise, reverse_items
 
@@ -63,44 +59,40 @@ ALPHA_RANGE = (0.6, 0.95)
 
 
 def _registry():
-    from clusterresearch.loading import load_registry
-
-    return load_registry(config.REGISTRY_PATH)
+    return shipped_inputs()[1]
 
 
-def _reversed_area_matrix(answers, instrument, area):
-    """The area's likert matrix with reverse-keyed columns turned round (6 - x on 1-5)."""
-    matrix = area_matrix(answers, area)
-    for item in set(matrix.columns) & reverse_items(instrument):
-        matrix[item] = 6 - matrix[item]
-    return matrix
-
-
-def _eligible_alphas(answers, instrument):
-    """Alpha per area with three or more varying self-assessed items, reverse-keyed items reversed."""
-    out = {}
-    for area in config.AREAS:
-        matrix = _reversed_area_matrix(answers, instrument, area)
-        if int((matrix.var(ddof=1) > 0).sum()) >= 3:
-            out[area] = alpha_from_matrix(matrix).alpha
-    return out
+def _eligible_alphas(answers, items):
+    """Alpha (the public metric, reverse-keyed items reversed) per area with three or more
+    self-assessed items that vary."""
+    table = area_consistency(answers, items)
+    constant = table["zero_variance_items"].map(lambda text: len([i for i in text.split("; ") if i]))
+    eligible = table[table["k"] - constant >= 3]
+    return dict(zip(eligible["area"], eligible["alpha"]))
 
 
 def test_alpha_is_in_range_in_every_eligible_area_of_the_shipped_data(shipped_survey):
-    alphas = _eligible_alphas(shipped_survey.answers, shipped_survey.instrument)
-    assert set(alphas) == set(config.AREAS)  # every area has 3+ varying self-assessed items
+    alphas = _eligible_alphas(shipped_survey.answers, shipped_survey.items)
+    assert len(alphas) == 8  # every area has 3+ varying self-assessed items
     low, high = ALPHA_RANGE
     outside = {area: round(a, 3) for area, a in alphas.items() if not low <= a <= high}
     assert not outside, outside
+
+
+def test_alpha_reverses_the_reverse_keyed_items(shipped_survey):
+    """The metric honours ``reverse``: without it, international cooperation reads lower."""
+    keyed = _eligible_alphas(shipped_survey.answers, shipped_survey.items)
+    unkeyed = _eligible_alphas(shipped_survey.answers, shipped_survey.items.assign(reverse=False))
+    assert keyed["international_cooperation"] > unkeyed["international_cooperation"]
 
 
 def test_random_pairing_would_fail_the_alpha_target(shipped_survey):
     """The target can fail: the same multisets in random order give alphas out of range."""
     answers = shipped_survey.answers.copy()
     rng = np.random.default_rng(0)
-    for item, rows in answers.groupby("item_id").groups.items():
+    for _, rows in answers.groupby("item_id", observed=True).groups.items():
         answers.loc[rows, "value"] = rng.permutation(answers.loc[rows, "value"].to_numpy())
-    alphas = _eligible_alphas(answers, shipped_survey.instrument)
+    alphas = _eligible_alphas(answers, shipped_survey.items)
     assert any(not ALPHA_RANGE[0] <= a <= ALPHA_RANGE[1] for a in alphas.values())
 
 
@@ -109,13 +101,13 @@ def test_reverse_keyed_items_run_against_their_area(shipped_survey):
     instrument = shipped_survey.instrument
     reverse = reverse_items(instrument)
     assert reverse == {"neg_conflicts", "coop_grant_driven"}
-    matrix = area_matrix(shipped_survey.answers, "international_cooperation")
+    matrix = area_matrix(shipped_survey.answers, "international_cooperation")  # no items: raw positions
     rest = matrix.drop(columns=["coop_grant_driven"]).mean(axis=1)
     assert np.corrcoef(matrix["coop_grant_driven"], rest)[0, 1] < 0
 
 
-def test_levels_change_who_answered_what_never_how_many(shipped_survey):
-    instrument, statements = shipped_survey.instrument, load_statements()
+def test_levels_change_who_answered_what_never_how_many():
+    instrument, _, statements, _ = shipped_inputs()
     loose = generate(instrument, _registry(), statements, SHIPPED_SEED, correlation=0.0, reliability=0.5)
     shipped = generate(instrument, _registry(), statements, SHIPPED_SEED)
     sort = lambda frame: frame.sort_values(["item_id", "value"])["value"].to_numpy()
@@ -123,18 +115,18 @@ def test_levels_change_who_answered_what_never_how_many(shipped_survey):
     assert not loose["value"].equals(shipped["value"])
 
 
-def test_generator_does_not_read_country(shipped_survey):
-    registry = _registry()
+def test_generator_does_not_read_country():
+    instrument, registry, statements, _ = shipped_inputs()
     relabelled = registry.assign(country=registry["country"].map({"PL": "LT", "LT": "PL"}))
-    one = generate(shipped_survey.instrument, registry, load_statements(), SHIPPED_SEED)
-    two = generate(shipped_survey.instrument, relabelled, load_statements(), SHIPPED_SEED)
+    one = generate(instrument, registry, statements, SHIPPED_SEED)
+    two = generate(instrument, relabelled, statements, SHIPPED_SEED)
     pd.testing.assert_series_equal(one["value"], two["value"])
     assert not one["country"].equals(two["country"])
 
 
-def test_desired_levels_are_not_handed_out_by_level(shipped_survey):
+def test_desired_levels_are_not_handed_out_by_level():
     """Desired items keep step 1's random order whatever the level model; the provenance says how each item went."""
-    instrument, statements = shipped_survey.instrument, load_statements()
+    instrument, _, statements, _ = shipped_inputs()
     one = generate(instrument, _registry(), statements, SHIPPED_SEED, correlation=0.0, reliability=0.3)
     two = generate(instrument, _registry(), statements, SHIPPED_SEED, correlation=0.9, reliability=0.95)
     desired = one["type"] == "desired"
@@ -173,6 +165,6 @@ def test_item_noise_gives_the_stated_reliability(k):
     assert k * r / (1 + (k - 1) * r) == pytest.approx(0.9)
 
 
-def test_areas_with_more_items_get_more_noise(shipped_survey):
-    noise = area_noise(shipped_survey.instrument)
+def test_areas_with_more_items_get_more_noise():
+    noise = area_noise(shipped_inputs()[0])
     assert noise["international_cooperation"] > noise["communication"] > noise["marketing"]

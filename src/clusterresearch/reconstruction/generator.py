@@ -107,17 +107,21 @@ def _mean_sides(statements: pd.DataFrame) -> dict[str, str]:
 
 
 def reverse_items(instrument: pd.DataFrame) -> set[str]:
-    """Item ids whose ``reverse`` is true (no ``reverse`` column: none)."""
+    """Item ids the instrument declares reverse-keyed (``reverse`` as `load_instrument` parses it)."""
     if "reverse" not in instrument.columns:
         return set()
-    flags = instrument["reverse"].map(lambda v: v is True or str(v).strip().lower() == "true")
-    return set(instrument.loc[flags.to_numpy(dtype=bool), "item_id"])
+    return set(instrument.loc[instrument["reverse"].to_numpy(dtype=bool), "item_id"])
+
+
+def area_order(instrument: pd.DataFrame) -> list[str]:
+    """The areas in instrument order: the columns of the level matrix."""
+    return list(pd.unique(instrument["area"]))
 
 
 def area_noise(instrument: pd.DataFrame, reliability: float = RELIABILITY) -> dict[str, float]:
     """Per area, the item noise at which its self-assessed items would reach ``reliability``."""
     counts = instrument[instrument["type"] == "likert"].groupby("area")["item_id"].count()
-    return {area: item_noise(int(counts.get(area, 1)), reliability) for area in config.AREAS}
+    return {area: item_noise(int(counts.get(area, 1)), reliability) for area in area_order(instrument)}
 
 
 def level_stream(seed: int) -> np.random.Generator:
@@ -146,12 +150,13 @@ def generate(instrument: pd.DataFrame, registry: pd.DataFrame, statements: pd.Da
         profile = MEAN_PROFILE.get(sides.get(item_id), TYPE_PROFILE.get(item_type, AREA_PROFILE[area]))
         columns[item_id] = item_answers(rng, profile, pins.get(item_id, {}), n)
     by_level = level_stream(seed)
-    levels = draw_levels(by_level, n, len(config.AREAS), correlation)
+    areas = area_order(instrument)
+    levels = draw_levels(by_level, n, len(areas), correlation)
     reverse = reverse_items(instrument)
     noise = area_noise(instrument, reliability)
     for item_id, area, item_type in scaled[["item_id", "area", "type"]].itertuples(index=False):
         if item_type in BY_LEVEL_TYPES:
-            level = levels[:, config.AREAS.index(area)]
+            level = levels[:, areas.index(area)]
             columns[item_id] = hand_out(columns[item_id], level, by_level, noise[area], reverse=item_id in reverse)
     wide = pd.concat([respondents, pd.DataFrame(columns)], axis=1)
     tidy = wide.melt(id_vars=list(respondents.columns), var_name="item_id", value_name="value")
@@ -161,11 +166,13 @@ def generate(instrument: pd.DataFrame, registry: pd.DataFrame, statements: pd.Da
     return tidy[["respondent_id", "country", "cluster", "item_id", "area", "type", "value"]].reset_index(drop=True)
 
 
-def find_seed(instrument, registry, statements, start: int = BASE_SEED, tries: int = MAX_TRIES) -> int:
-    """The first seed from ``start`` whose answers make every statement hold."""
+def find_seed(instrument, registry, statements, start: int = BASE_SEED, tries: int = MAX_TRIES,
+              items: pd.DataFrame | None = None) -> int:
+    """The first seed from ``start`` whose answers make every statement hold (``items``:
+    the items' scale geometry, as `clusterresearch check` reads them)."""
     for seed in range(start, start + tries):
         answers = generate(instrument, registry, statements, seed)
-        if check_statements(answers, statements, instrument)["holds"].all():
+        if check_statements(answers, statements, instrument, items)["holds"].all():
             return seed
     raise RuntimeError(f"no seed in [{start}, {start + tries}) satisfies every statement")
 
@@ -216,15 +223,24 @@ def provenance(instrument: pd.DataFrame, statements: pd.DataFrame, n: int, seed:
     return pd.DataFrame(rows)
 
 
+def shipped_inputs():
+    """The shipped study's instrument, cluster registry (``cluster_id, country``), statements
+    and item geometry: everything the generator reads."""
+    from ..loading import load_names, load_study
+    from ..loading.scales import item_scales
+
+    study = load_study(config.RAW_DIR)
+    names = load_names(study.group("cluster").names)
+    registry = pd.DataFrame({"cluster_id": names["id"], "country": names["country"]})
+    statements = load_statements(study.statements or config.STATEMENTS_PATH)
+    return study.instrument, registry, statements, item_scales(study.instrument, study.scales)
+
+
 def reconstruct(seed: int | None = None):
     """Answers (wide), provenance and the seed, from the shipped instrument, registry and statements."""
-    from ..loading import load_instrument, load_registry
-
-    instrument = load_instrument(config.INSTRUMENT_PATH)
-    registry = load_registry(config.REGISTRY_PATH)
-    statements = load_statements(config.STATEMENTS_PATH)
+    instrument, registry, statements, items = shipped_inputs()
     if seed is None:
-        seed = SHIPPED_SEED if SHIPPED_SEED is not None else find_seed(instrument, registry, statements)
+        seed = SHIPPED_SEED if SHIPPED_SEED is not None else find_seed(instrument, registry, statements, items=items)
     answers = generate(instrument, registry, statements, seed)
     return to_wide(answers, instrument), provenance(instrument, statements, len(registry), seed), seed
 
