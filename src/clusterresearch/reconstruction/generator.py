@@ -226,12 +226,11 @@ def provenance(instrument: pd.DataFrame, statements: pd.DataFrame, n: int, seed:
 def shipped_inputs():
     """The shipped study's instrument, cluster registry (``cluster_id, country``), statements
     and item geometry: everything the generator reads."""
-    from ..loading import load_names, load_study
+    from ..loading import load_registry, load_study
     from ..loading.scales import item_scales
 
     study = load_study(config.RAW_DIR)
-    names = load_names(study.group("cluster").names)
-    registry = pd.DataFrame({"cluster_id": names["id"], "country": names["country"]})
+    registry = load_registry(config.REGISTRY_PATH)
     statements = load_statements(study.statements or config.STATEMENTS_PATH)
     return study.instrument, registry, statements, item_scales(study.instrument, study.scales)
 
