@@ -63,7 +63,7 @@ def test_one_job_per_notebook_and_group_in_order(groups):
     ]
     assert all(j.notebook == "roadmap" for j in jobs[6:])
     assert [(j.scope, j.group) for j in jobs[:2]] == [("all", "all"), ("country", "LT")]
-    assert jobs[1].title == "Cluster managers' competencies: Country LT (n = 3)"
+    assert jobs[1].title == "Survey report: Country LT (n = 3)"
 
 
 def test_public_confidential_split_by_min_group(groups):
