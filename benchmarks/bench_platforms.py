@@ -4,7 +4,9 @@ Not a test: it prints timings. It writes, seeded, the same N respondents (defaul
 x 60 agreement items as (a) a wide CSV read by ``formats.read_table`` and (b) a Qualtrics
 export (three header rows, choice text, metadata incl. IPAddress/RecipientEmail, 2 %
 previews, 5 % unfinished) and (c) a KoboToolbox ``;`` CSV, then times, best of 3 with
-time.perf_counter, each reader and prints the ratios side by side.
+time.perf_counter, each reader and prints the ratios side by side; then ``run_prepare`` on a
+study folder holding the wide file and on one holding the Qualtrics export (same instrument,
+items mapped by ``column``), best of 3 each.
 
     python benchmarks/bench_platforms.py [--respondents 64600] [--items 60] [--seed 7]
 """
@@ -21,6 +23,7 @@ import pandas as pd
 
 from clusterresearch.loading.formats import read_table
 from clusterresearch.loading.platforms import read_export
+from clusterresearch.prepare import run_prepare
 
 LABELS = np.array(["Strongly disagree", "Disagree", "Neither agree nor disagree", "Agree", "Strongly agree"])
 
@@ -61,6 +64,17 @@ def make_files(folder: Path, n: int, items: int, seed: int) -> dict[str, tuple[P
             "kobo": (folder / "kobo.csv", {"_uuid", "country", *[f"g/q{k}" for k in range(1, items + 1)]})}
 
 
+def make_study(folder: Path, responses: Path, items: int) -> Path:
+    """A study folder around ``responses``: one area, the built-in agree5 scale, a country group."""
+    folder.mkdir()
+    (folder / responses.name).write_bytes(responses.read_bytes())
+    (folder / "study.toml").write_text(f'title = "Benchmark"\nrespondents = "firms"\nresponses = "{responses.name}"\n'
+                                       '\n[[groups]]\ncolumn = "country"\nlabel = "Country"\nkind = "country"\n')
+    rows = ["item_id,area,type,text,column"] + [f"i{k},area1,likert,Statement {k},Q1_{k}" for k in range(1, items + 1)]
+    (folder / "instrument.csv").write_text("\n".join(rows) + "\n")
+    return folder
+
+
 def best_of(runs: int, work) -> float:
     times = []
     for _ in range(runs):
@@ -89,6 +103,17 @@ def main() -> None:
             size = path.stat().st_size / 1e6
             print(f"  {name:<9} read_export (keep)        {took:7.2f} s   {took / base:4.2f}x   {size:5.1f} MB   "
                   f"kept {len(exp.table.frame)}, excluded {exp.excluded}")
+        qualtrics = Path(tmp) / "qualtrics_q2.csv"  # the country question keyed "country", as the study maps it
+        text = files["qualtrics"][0].read_text(encoding="utf-8")
+        head, rest = text.split("\n", 1)
+        qualtrics.write_text(head.replace(",Q2", ",country") + "\n" + rest, encoding="utf-8")
+        studies = {"wide": make_study(Path(tmp) / "wide_study", files["wide"][0], args.items),
+                   "qualtrics": make_study(Path(tmp) / "qualtrics_study", qualtrics, args.items)}
+        times = {name: best_of(3, lambda s=study: run_prepare(study=s, out=Path(tmp) / f"out_{s.name}"))
+                 for name, study in studies.items()}
+        print(f"  prepare --study (wide CSV)          {times['wide']:7.2f} s   1.00x")
+        print(f"  prepare --study (Qualtrics export)  {times['qualtrics']:7.2f} s   "
+              f"{times['qualtrics'] / times['wide']:4.2f}x")
 
 
 if __name__ == "__main__":

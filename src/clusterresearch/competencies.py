@@ -267,7 +267,9 @@ class SurveyReport:
     def consistency_table(self):
         """Cronbach's alpha per area (keyed), flagged where n or the items cannot support it."""
         frame = frames.consistency_frame(area_consistency(self.answers, self.survey.items), self.titles, self.noun)
-        return tables.html_table(self.disclosure.mask(frame, n_col=f"{self.noun} (complete answers)"))
+        note = self.study.extra.get("consistency_note")
+        return tables.html_table(self.disclosure.mask(frame, n_col=f"{self.noun} (complete answers)"),
+                                 caption=note if isinstance(note, str) else None)
 
     def comparison_table(self):
         """Every pair of groups of the study's ``compare`` column: permutation tests with Holm's
