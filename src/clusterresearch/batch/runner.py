@@ -130,7 +130,7 @@ def run_local(jobs: Sequence[Job], settings: RunSettings, workers: int,
     for round_ in range(pool_restarts + 1):
         broken: list[Job] = []
         with ProcessPoolExecutor(max_workers=max(1, min(workers, len(remaining))), mp_context=_mp_context(),
-                                 initializer=warm_up, initargs=(settings.with_code,)) as pool:
+                                 initializer=warm_up, initargs=(settings.with_code, None, settings)) as pool:
             pending: dict[Future, Job] = {pool.submit(run_job, job, settings): job for job in remaining}
             try:
                 while pending:

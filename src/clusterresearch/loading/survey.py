@@ -16,6 +16,7 @@ import pandas as pd
 
 from .. import config
 from ..errors import InputError, where
+from ..preload import preloadable
 from .cells import as_number, as_text
 from .formats import ColumnRoles, RawTable, read_table
 from .instrument import load_instrument
@@ -99,6 +100,7 @@ def default_registry(path: str | Path) -> Path | None:
     return config.REGISTRY_PATH if shipped else None
 
 
+@preloadable  # the study is loaded once per reproduce worker (clusterresearch.preload)
 def load_survey(path: str | Path, instrument: pd.DataFrame | str | Path | None = None,
                 registry: pd.DataFrame | str | Path | None = None, encoding: str | None = None) -> Survey:
     """Read and validate a responses file (wide/long CSV, XLSX, SAV) into a `Survey`.
