@@ -92,7 +92,11 @@ def read_respondents(path: str | Path) -> list[tuple[str, str, str]]:
     """
     from ..loading import load_survey
 
-    answers = load_survey(path).answers
+    return respondents(load_survey(path).answers)
+
+
+def respondents(answers) -> list[tuple[str, str, str]]:
+    """``(respondent_id, country, cluster)`` once per respondent of a loaded survey's answers."""
     ids = answers[["respondent_id", "country", "cluster"]].drop_duplicates("respondent_id")
     return [tuple("" if value != value or value is None else str(value) for value in row)  # NaN -> ""
             for row in ids.itertuples(index=False, name=None)]

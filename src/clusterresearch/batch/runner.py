@@ -20,7 +20,8 @@ from typing import Callable, Mapping, Sequence
 from .. import config
 from ..errors import InputError
 from ..outputs import guard_not_raw
-from .jobs import Job, check_inputs, check_notebooks, count_groups, plan_jobs, read_respondents
+from . import buildinfo
+from .jobs import Job, check_inputs, check_notebooks, count_groups, plan_jobs, respondents
 from .site import records, replacing_site, write_index
 from .worker import JobResult, RunSettings, one_line, run_job, warm_up
 
@@ -29,7 +30,7 @@ EXECUTORS = ("local", "dask")
 
 @dataclass(frozen=True)
 class ReproduceOptions:
-    """Everything `clusterresearch reproduce` accepts (the CLI fills the first 13 fields)."""
+    """Everything `clusterresearch reproduce` accepts (the CLI fills the first 14 fields)."""
 
     data: Path = config.RESPONSES_PATH
     network: Path | None = config.ROADMAP_EXAMPLE_DIR
@@ -44,6 +45,7 @@ class ReproduceOptions:
     scheduler: str | None = None       # Dask scheduler address; None with dask = a LocalCluster
     timeout: int | None = 600          # per-cell execution timeout (s); None or 0 = no limit
     progress: bool = True
+    force: bool = False                # rebuild every report, even those whose inputs are unchanged
     # Not on the command line (yet):
     start_timeout: float = 120.0       # kernel start-up timeout (s)
     kernel_name: str = "python3"
@@ -52,6 +54,7 @@ class ReproduceOptions:
     relay_retention: float | None = None       # roadmap overrides, passed only when set
     platform_retention: float | None = None
     platform_delay: float | None = None
+    warm: bool = True                  # kernels forked from a pre-imported template (batch/kernels.py)
 
 
 def default_jobs() -> int:
@@ -227,7 +230,10 @@ def reproduce(options: ReproduceOptions) -> int:
     :class:`InputError` (or ``RawDataWriteError`` for an --out under data/raw) before any job.
     """
     opts = _validate(options)
-    groups = count_groups(read_respondents(opts.data))
+    from ..loading import load_survey
+
+    survey = load_survey(opts.data)
+    groups = count_groups(respondents(survey.answers))
     jobs = plan_jobs(groups, opts)
     if not jobs:
         raise InputError(opts.data, "file", "no report to build for these options")
@@ -238,14 +244,22 @@ def reproduce(options: ReproduceOptions) -> int:
         start_timeout=opts.start_timeout,
         execution_timeout=opts.timeout or None,
         with_code=opts.with_code,
+        warm=opts.warm,
+        preload=(str(opts.data),),
         **({"transport": opts.transport} if opts.transport else {}),
     )
+    builds = buildinfo.build_keys(jobs, survey, opts.data, {"with_code": opts.with_code, "kernel": opts.kernel_name})
+    reused = [] if opts.force else buildinfo.reusable(opts.out, jobs, builds)
+    todo = [job for job in jobs if job not in reused]
     client = cluster = None
-    if opts.executor == "dask":
-        client, cluster = _dask_client(opts, min(opts.jobs, len(jobs)), settings)
+    if not todo:
+        pass  # every report is reused: no kernel needed
+    elif opts.executor == "dask":
+        client, cluster = _dask_client(opts, min(opts.jobs, len(todo)), settings)
     else:
         _check_kernel(opts.kernel_name)
 
+    staged = buildinfo.stage(opts.out, reused) if reused else None
     try:
         with replacing_site(opts.out) as out, _progress(len(jobs), opts.progress) as bar:
             def on_result(result: JobResult) -> None:
@@ -253,13 +267,19 @@ def reproduce(options: ReproduceOptions) -> int:
                 bar.update(1)
 
             if client is not None:
-                results = run_dask(client, jobs, settings, on_result)
+                results = run_dask(client, todo, settings, on_result)
             else:
-                results = run_local(jobs, settings, opts.jobs, on_result)
+                results = run_local(todo, settings, opts.jobs, on_result) if todo else []
+            for result in staged.restore() if staged else []:
+                results.append(result)
+                on_result(result)
             rows = records(jobs, results)
             written = write_index(out, rows, min_group=opts.min_group, data=opts.data, network=opts.network,
                                   with_code=opts.with_code)
+            buildinfo.write_builds(out, builds, [(r.visibility, r.stem) for r in results if r.status == "done"])
     finally:
+        if staged is not None:
+            staged.discard()
         if client is not None:
             client.close()
         if cluster is not None:
