@@ -18,7 +18,8 @@ from .outputs import RawDataWriteError
 def _prepare(args: argparse.Namespace) -> int:
     from .prepare import run_prepare
 
-    written = run_prepare(data=args.data, out=args.out, registry=args.registry, encoding=args.encoding)
+    written = run_prepare(data=args.data, out=args.out, registry=args.registry, encoding=args.encoding,
+                          long_csv=args.long_csv)
     for path in written:
         print(path)
     return 0
@@ -93,6 +94,10 @@ def build_parser() -> argparse.ArgumentParser:
                    help="clusters.csv registry (default: the shipped one for the shipped data, none otherwise)")
     p.add_argument("--out", type=Path, default=config.PROCESSED_DIR)
     p.add_argument("--encoding", default=None, help="text encoding of CSV input (default: UTF-8, BOM allowed)")
+    p.add_argument("--long-csv", action="store_true", default=False,
+                   help="also write the tidy answers as responses_tidy.csv, one line per respondent x item "
+                        "(large: ~420 MB at 100,000 respondents); responses_tidy.parquet is always written "
+                        "(default: off)")
     p.set_defaults(func=_prepare)
 
     p = sub.add_parser("reconstruct", help="regenerate the reconstructed survey answers from the paper's statements")
