@@ -56,6 +56,8 @@ TEMPLATE_MAIN = ("import sys; from clusterresearch.batch.kernels import template
                  "template_main(int(sys.argv[1]), sys.argv[2:])")
 INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
 
+FIRST_REPLY_TIMEOUT = 600.0  # seconds: imports and loading the study, on a busy machine
+REPLY_TIMEOUT = 60.0         # seconds for a fork
 _lock = threading.Lock()
 _templates: dict[tuple, "Template"] = {}
 
@@ -97,7 +99,12 @@ class Template:
             try:
                 self._requests.write(json.dumps({"argv": list(argv), "env": env, "cwd": cwd}) + "\n")
                 self._requests.flush()
-                line = self._reader.readline()  # the first one also waits for the imports
+                # the first reply also waits for the imports and the study
+                wait = FIRST_REPLY_TIMEOUT if not self.ready else REPLY_TIMEOUT
+                if not select.select([self._replies], [], [], wait)[0]:
+                    self.process.kill()
+                    raise RuntimeError(f"kernel template did not answer within {wait:.0f} s")
+                line = self._reader.readline()
             except (OSError, ValueError) as exc:
                 raise RuntimeError(f"kernel template gone: {exc}") from None
         if not line:
