@@ -9,20 +9,51 @@ from pathlib import Path
 
 from clusterresearch import cli, config
 from clusterresearch.batch import buildinfo, runner, worker
+from clusterresearch.batch.jobs import plan_jobs
+from clusterresearch.batch.runner import ReproduceOptions
 from clusterresearch.loading import load_survey
+from clusterresearch.scope import scopes
 
-DATA = Path(__file__).parent / "data" / "batch"
-
-
-def _site_files(out: Path) -> dict[str, bytes]:
-    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*"))
-            if p.is_file() and p.suffix in (".html", ".csv") and p.name != "index.csv"}
+STUB = Path(__file__).parent / "data" / "batch" / "scope_stub.ipynb"
 
 
-def test_rebuilds_only_what_changed(tmp_path, monkeypatch, capsys):
-    monkeypatch.setattr(config, "COMPETENCIES_NOTEBOOK", DATA / "competencies_stub.ipynb")
+def _changed_answer(source: Path, target: Path, respondent: str) -> None:
+    """A copy of the responses with one answer of ``respondent`` moved by one point."""
+    lines = source.read_text().splitlines(keepends=True)
+    for i, line in enumerate(lines):
+        if line.startswith(respondent + ","):
+            cells = line.rstrip("\n").split(",")
+            cells[3] = "1" if cells[3] != "1" else "2"  # the first item's answer
+            lines[i] = ",".join(cells) + "\n"
+    target.write_text("".join(lines))
+
+
+def _keys(data: Path, out: Path) -> dict[str, str]:
+    survey = load_survey(data)
+    options = ReproduceOptions(data=data, out=out, only="competencies", notebooks={"competencies": STUB})
+    jobs = plan_jobs(scopes(survey), options)
+    return {name: build["key"] for name, build in buildinfo.build_keys(jobs, survey, {}).items()}
+
+
+def test_one_clusters_answers_change_three_keys(tmp_path):
+    before = tmp_path / "before.csv"
+    after = tmp_path / "after.csv"
+    shutil.copy(config.RESPONSES_PATH, before)
+    _changed_answer(config.RESPONSES_PATH, after, "R03")  # R03 is the manager of cluster PL03
+    assert before.read_text() != after.read_text()
+    old = _keys(before, tmp_path / "site")
+    shutil.copy(after, before)  # the data path is a parameter: keep it, change the content
+    new = _keys(before, tmp_path / "site")
+    changed = sorted(name for name in old if old[name] != new[name])
+    assert changed == ["confidential/competencies_cluster_PL03", "public/competencies_all",
+                       "public/competencies_country_PL"]
+    assert len(old) == 15
+
+
+def test_rerun_reuses_and_force_rebuilds(tmp_path, monkeypatch, capsys):
     for key, value in worker.KERNEL_ENV.items():
         monkeypatch.setenv(key, value)
+    monkeypatch.setattr(config, "COMPETENCIES_NOTEBOOK", STUB)
     ran: list[list[str]] = []
     real = runner.run_local
 
@@ -32,47 +63,38 @@ def test_rebuilds_only_what_changed(tmp_path, monkeypatch, capsys):
 
     monkeypatch.setattr(runner, "run_local", recording)
     data = tmp_path / "responses.csv"
-    shutil.copy(DATA / "responses.csv", data)
+    shutil.copy(config.RESPONSES_PATH, data)
     out = tmp_path / "site"
     argv = ["reproduce", "--data", str(data), "--out", str(out), "--only", "competencies", "--jobs", "1",
-            "--min-group", "2", "--no-progress"]
+            "--group", "country=LT", "--no-progress"]
+    everything = ["competencies_cluster_LT01", "competencies_cluster_LT02", "competencies_cluster_LT03",
+                  "competencies_cluster_LT04", "competencies_cluster_LT05", "competencies_country_LT"]
 
     assert cli.main(argv) == 0
-    everything = ["competencies_all", "competencies_cluster_K1", "competencies_cluster_K3",
-                  "competencies_cluster_b-8aba981f", "competencies_country_LT", "competencies_country_PL"]
     assert ran == [everything]
-    first = _site_files(out)
+    site = {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*"))
+            if p.is_file() and p.suffix in (".html", ".csv") and p.name != "index.csv"}
+    assert len([name for name in site if name.endswith("table.csv")]) == 6
 
-    # nothing changed: nothing runs, the site is the same
+    # nothing changed: no notebook runs, no worker starts, the same site
     assert cli.main(argv) == 0
-    assert ran[-1:] == [everything] and len(ran) == 1
-    assert _site_files(out) == first
+    assert len(ran) == 1
+    assert {name: (out / name).read_bytes() for name in site} == site
     rows = json.loads((out / "index.json").read_text())["reports"]
     assert [r["status"] for r in rows] == ["done"] * 6
 
-    # one answer of cluster K1 (country PL) changes
-    text = data.read_text().replace("r1,PL,K1,comm_tools,4", "r1,PL,K1,comm_tools,1")
-    assert text != data.read_text()
-    data.write_text(text)
+    # one answer of the manager of LT02 changes (R09): LT02's and LT's reports only
+    respondent = next(line.split(",")[0] for line in data.read_text().splitlines() if ",LT,LT02," in line)
+    _changed_answer(config.RESPONSES_PATH, data, respondent)
     assert cli.main(argv) == 0
-    assert ran[-1] == ["competencies_all", "competencies_cluster_K1", "competencies_country_PL"]
+    assert ran[-1] == ["competencies_cluster_LT02", "competencies_country_LT"]
+    assert (out / "confidential/competencies_cluster_LT02_files/table.csv").read_bytes() != \
+        site["confidential/competencies_cluster_LT02_files/table.csv"]
 
     # --force rebuilds all
     assert cli.main(argv + ["--force"]) == 0
     assert ran[-1] == everything
     capsys.readouterr()
-
-
-def test_scope_digest_sees_only_the_scope(tmp_path):
-    data = tmp_path / "responses.csv"
-    shutil.copy(DATA / "responses.csv", data)
-    before = load_survey(data)
-    data.write_text(data.read_text().replace("r4,LT,K3,comm_tools,3", "r4,LT,K3,comm_tools,5"))
-    after = load_survey(data)
-    changed = {(scope, group) for scope, group in [("all", "all"), ("country", "PL"), ("country", "LT"),
-                                                    ("cluster", "K1"), ("cluster", "K3"), ("cluster", "<b>&")]
-               if buildinfo.scope_digest(before, scope, group) != buildinfo.scope_digest(after, scope, group)}
-    assert changed == {("all", "all"), ("country", "LT"), ("cluster", "K3")}
 
 
 def test_force_is_documented_in_help(capsys):

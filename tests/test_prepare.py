@@ -28,7 +28,7 @@ INSTRUMENT = DATA / "instrument.csv"
 REGISTRY = DATA / "clusters_de_fr.csv"
 TINY = DATA / "tiny.csv"
 DE_FR = DATA / "responses_de_fr.csv"
-FILES = ["area_summary.csv", "essays_tidy.csv", "item_summary.csv", "manifest.json", "responses_tidy.parquet"]
+FILES = ["area_summary.csv", "essays_tidy.csv", "item_summary.csv", "manifest.json", "responses_tidy.csv"]
 Z = 1.959963984540054  # the 97.5 % point of the standard normal
 
 
@@ -130,15 +130,8 @@ def test_outputs_and_manifest(tmp_path, fixture_instrument):
 
 
 def test_tidy_files_read_back_to_the_survey(tmp_path, fixture_instrument):
-    out = prepared(tmp_path, DE_FR, "--long-csv")
+    out = prepared(tmp_path, DE_FR)
     survey = load_survey(DE_FR)
-    parquet = pd.read_parquet(out / "responses_tidy.parquet")
-    parquet = parquet.astype({c: "str" for c in survey.answers.columns[:-1]})
-    pd.testing.assert_frame_equal(parquet, survey.answers)
-    manifest = json.loads((out / "manifest.json").read_text())
-    assert set(manifest["outputs"]) == set(FILES + ["responses_tidy.csv"]) - {"manifest.json"}
-    for name, digest in manifest["outputs"].items():
-        assert sha256_file(out / name) == digest
     tidy = pd.read_csv(out / "responses_tidy.csv", dtype={c: "str" for c in survey.answers.columns[:-1]},
                        keep_default_na=False, na_values={"value": [""]})
     pd.testing.assert_frame_equal(tidy, survey.answers)
@@ -226,12 +219,8 @@ def test_tidy_csv_renderer_matches_to_csv_on_awkward_text(tmp_path, fixture_inst
     expected = grid.answers().to_csv(index=False, float_format="%.6g", lineterminator="\n")
     assert render_tidy_csv(grid) == expected
     assert render_tidy_csv(grid, chunk=1) == expected
-    written = run_prepare(data=path, out=tmp_path / "out", long_csv=True)
-    assert (tmp_path / "out" / "responses_tidy.csv") in written
-    assert (tmp_path / "out" / "responses_tidy.csv").read_text(encoding="utf-8") == expected
-    # without --long-csv the CSV goes (it would no longer match the manifest)
-    assert (tmp_path / "out" / "responses_tidy.csv") not in run_prepare(data=path, out=tmp_path / "out")
-    assert not (tmp_path / "out" / "responses_tidy.csv").exists()
+    written = run_prepare(data=path, out=tmp_path / "out")
+    assert written[0].read_text(encoding="utf-8") == expected
 
 
 def test_tidy_csv_renderer_matches_to_csv_on_the_shipped_survey():
@@ -247,7 +236,7 @@ def test_tidy_csv_renderer_matches_to_csv_on_the_shipped_survey():
 def test_surveys_without_scaled_or_likert_items(tmp_path, fixture_instrument, body):
     data = tmp_path / "few.csv"
     data.write_text(body)
-    out = prepared(tmp_path, data, "--long-csv")
+    out = prepared(tmp_path, data)
     assert list(read(out, "area_summary.csv").columns[:3]) == ["scope", "group", "area"]
     assert read(out, "area_summary.csv").empty
     grid = read_grid(data)

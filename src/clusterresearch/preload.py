@@ -2,7 +2,7 @@
 
 ``reproduce`` forks every report's kernel from a template process (batch/kernels.py). The
 template calls :func:`preload_study` once; each forked kernel then finds the loaded study
-in memory and its first ``load_survey(path)`` returns it instead of reading and validating
+in memory and its first ``load_survey(...)`` with the same arguments returns it instead of reading and validating
 the file again. So a report's cost does not grow with the study's size beyond the one read
 per worker.
 
@@ -11,8 +11,8 @@ Why a report still sees exactly what a fresh load gives:
   and each kernel is its own forked copy of the template, so no report can see another
   report's changes to it;
 - it is keyed by the function, its arguments and the size and modification time of every
-  file involved (the study file, the instrument and registry it defaults to), so a file
-  changed after the template loaded it is read again;
+  file involved (the responses file, every file of the study folder, a registry given), so
+  a file changed after the template loaded it is read again;
 - a load that warned or printed anything is not kept (the kernel loads it itself, so the
   notebook shows the same messages a fresh run shows); one that failed is not kept either.
 """
@@ -40,16 +40,25 @@ def _stat(path: Any) -> tuple | None:
     return (str(Path(path).resolve()), info.st_mtime_ns, info.st_size)
 
 
+def _study_files(study: Any) -> list:
+    """The files of a study folder (default data/raw), not recursive: any of them may shape
+    what the loader returns."""
+    folder = Path(study) if isinstance(study, (str, os.PathLike)) else config.RAW_DIR
+    try:
+        return sorted(entry.path for entry in os.scandir(folder) if entry.is_file())
+    except OSError:
+        return []
+
+
 def _key(func: Callable, path: Any, args: tuple, kwargs: dict) -> tuple | None:
-    if not isinstance(path, (str, os.PathLike)):
-        return None
+    kwargs = {k: v for k, v in kwargs.items() if v is not None}  # load(x, study=None) == load(x)
     simple = (str, int, float, bool, type(None), os.PathLike)
-    if not all(isinstance(a, simple) for a in (*args, *kwargs.values())):
+    if not all(isinstance(a, simple) for a in (path, *args, *kwargs.values())):
         return None  # e.g. an instrument passed as a frame: not worth keying
-    files = [path, *[a for a in (*args, *kwargs.values()) if isinstance(a, (str, os.PathLike))],
-             config.INSTRUMENT_PATH, config.REGISTRY_PATH]
+    named = [a for a in (path, *args, *kwargs.values()) if isinstance(a, (str, os.PathLike))]
+    files = [*named, *_study_files(kwargs.get("study"))]
     return (func.__module__, func.__qualname__, tuple(_stat(f) for f in files),
-            tuple(map(str, args)), tuple(sorted((k, str(v)) for k, v in kwargs.items())))
+            str(path), tuple(map(str, args)), tuple(sorted((k, str(v)) for k, v in kwargs.items())))
 
 
 def preloadable(func: Callable) -> Callable:
@@ -85,11 +94,18 @@ def preloadable(func: Callable) -> Callable:
     return wrapper
 
 
-def preload_study(paths: Sequence[str | os.PathLike]) -> list[bool]:
-    """Load each study file as the notebooks will (``load_survey(path)``); True where kept."""
+def preload_study(calls: Sequence[str]) -> list[bool]:
+    """Make each ``load_survey`` call the notebooks will make (JSON ``{"path", "kwargs"}``,
+    see batch.kernels.study_loads); True where the result is kept."""
+    import json
+
     from .loading import load_survey
 
-    return [load_survey.preload(Path(path)) for path in paths]
+    kept = []
+    for call in calls:
+        spec = json.loads(call)
+        kept.append(load_survey.preload(spec.get("path"), **spec.get("kwargs", {})))
+    return kept
 
 
 def clear() -> None:

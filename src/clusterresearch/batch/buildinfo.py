@@ -8,8 +8,9 @@ beside the reports (so a confidential group's digests stay in ``confidential/``)
 run reuses a report whose key is unchanged and whose files are still there, and runs the
 rest; ``--force`` runs everything.
 
-Per scope, only the scope's own rows count (:func:`scope_digest`): changing one cluster's
-answers changes that cluster's, its country's and the all-data keys, and no other.
+Per scope, only the scope's own rows count (:func:`scope_digest`, through
+``scope.select``): changing one cluster's answers changes that cluster's, its country's and
+the all-data keys, and no other.
 """
 
 from __future__ import annotations
@@ -26,7 +27,6 @@ from typing import Any, Iterable, Mapping, Sequence
 
 import pandas as pd
 
-from .. import config
 from ..outputs import write_text
 from .jobs import Job
 
@@ -50,18 +50,21 @@ def file_digest(path: str | Path) -> str:
     return digest.hexdigest()
 
 
-def shared_inputs(data: Path, job: Job) -> dict[str, Path]:
-    """The files ``job``'s report reads besides its scope's answers: the one list to extend
-    when a study gains files (e.g. everything in a study folder)."""
-    from ..loading.survey import default_registry
-    from ..roadmap.analysis import SERVICES_PATH
-
-    files: dict[str, Path] = {"instrument": config.INSTRUMENT_PATH, "statements": config.STATEMENTS_PATH}
-    registry = default_registry(data)
-    if registry is not None:
-        files["registry"] = Path(registry)
+def shared_inputs(survey: Any, job: Job) -> dict[str, Path]:
+    """The files ``job``'s report reads besides its scope's answers: the study folder's
+    files (``Study.files``: study.toml, instrument, scales, areas, names, statements) and,
+    for the roadmap, the IT services file and the network folder. The one list to extend
+    when reports read more."""
+    study = survey.study
+    files: dict[str, Path] = {}
+    for path in study.files():
+        path = Path(path)
+        name = path.relative_to(study.dir).as_posix() if path.is_relative_to(study.dir) else path.name
+        files[f"study/{name}"] = path
     network = job.parameters.get("network_dir")
     if network:
+        from ..roadmap.analysis import SERVICES_PATH
+
         files["services"] = SERVICES_PATH
         for path in sorted(Path(network).iterdir()):
             if path.is_file():
@@ -69,25 +72,22 @@ def shared_inputs(data: Path, job: Job) -> dict[str, Path]:
     return files
 
 
-def scope_rows(frame: pd.DataFrame, scope: str, group: str) -> pd.DataFrame:
-    """The rows of ``frame`` whose respondents a report of ``scope``/``group`` is about
-    (the rule of jobs.count_groups: all rows, or those whose ``scope`` column is ``group``)."""
-    if scope == "all":
-        return frame
-    return frame[frame[scope].astype("string") == group]
-
-
 def frame_digest(frame: pd.DataFrame) -> str:
-    """sha256 of a frame's columns and values (row order included, index ignored)."""
+    """sha256 of a frame's columns and values (row order included, index ignored;
+    categoricals hash by value, so unused categories do not count)."""
     digest = hashlib.sha256(json.dumps([str(c) for c in frame.columns]).encode())
-    digest.update(pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes())
+    digest.update(pd.util.hash_pandas_object(frame, index=False, categorize=False).to_numpy().tobytes())
     return digest.hexdigest()
 
 
-def scope_digest(survey: Any, scope: str, group: str) -> str:
-    """Digest of the scope's answers and essays: all a report reads of the survey itself."""
-    answers = scope_rows(survey.answers, scope, group)
-    essays = survey.essays[survey.essays["respondent_id"].isin(answers["respondent_id"])]
+def scope_digest(survey: Any, column: str | None, group: str) -> str:
+    """Digest of the answers and essays of the scope's respondents (``scope.select``): all a
+    report reads of the responses file."""
+    from ..scope import Scope, select
+
+    answers = select(survey.answers, Scope(column, group))
+    people = set(answers["respondent_id"].astype("str"))
+    essays = survey.essays[survey.essays["respondent_id"].astype("str").isin(people)]
     return hashlib.sha256((frame_digest(answers) + frame_digest(essays)).encode()).hexdigest()
 
 
@@ -111,7 +111,7 @@ def library_versions() -> dict[str, str]:
     return versions
 
 
-def build_keys(jobs: Sequence[Job], survey: Any, data: Path, export: Mapping[str, Any]) -> dict[str, dict]:
+def build_keys(jobs: Sequence[Job], survey: Any, export: Mapping[str, Any]) -> dict[str, dict]:
     """Per job (``visibility/stem``): its inputs' digests and the key over them all."""
     digests: dict[str, str] = {}  # every file hashed once per run
 
@@ -125,13 +125,14 @@ def build_keys(jobs: Sequence[Job], survey: Any, data: Path, export: Mapping[str
     builds = {}
     for job in jobs:
         if (job.scope, job.group) not in scopes:
-            scopes[(job.scope, job.group)] = scope_digest(survey, job.scope, job.group)
+            column = None if job.scope == "all" else job.scope
+            scopes[(job.scope, job.group)] = scope_digest(survey, column, job.group)
         inputs = {
             "notebook": digest(Path(job.input_path)),
             "parameters": json.dumps(job.parameters, sort_keys=True, default=str),
             "title": job.title,
             "scope answers": scopes[(job.scope, job.group)],
-            "files": {name: digest(path) for name, path in shared_inputs(data, job).items()},
+            "files": {name: digest(path) for name, path in shared_inputs(survey, job).items()},
             **common,
         }
         key = hashlib.sha256(json.dumps(inputs, sort_keys=True).encode()).hexdigest()

@@ -158,6 +158,28 @@ def template(python: str, preload: Sequence[str] = ()) -> Template:
         return current
 
 
+def study_loads(jobs) -> tuple[str, ...]:
+    """The ``load_survey`` calls the jobs' notebooks make, as JSON for the template to make
+    first (clusterresearch.preload): the competencies report's
+    ``load_survey(data_path, study=study_dir, encoding=..., registry=...)`` and the roadmap's
+    readiness ``load_survey(data_path or the shipped responses)``."""
+    from .. import config
+
+    calls = []
+    for job in jobs:
+        p = job.parameters
+        if job.notebook == "roadmap":
+            call = {"path": p.get("data_path") or str(config.RESPONSES_PATH), "kwargs": {}}
+        else:
+            call = {"path": p.get("data_path"), "kwargs": {k: p.get(key) for k, key in
+                                                           (("study", "study_dir"), ("encoding", "encoding"),
+                                                            ("registry", "registry"))}}
+        text = json.dumps(call, sort_keys=True)
+        if text not in calls:
+            calls.append(text)
+    return tuple(calls)
+
+
 def kernel_python(kernel_name: str) -> str | None:
     """The interpreter a kernelspec runs (as jupyter_client formats it), None if not ipykernel."""
     from jupyter_client.kernelspec import KernelSpecManager

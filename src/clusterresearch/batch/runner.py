@@ -21,7 +21,10 @@ from .. import config
 from ..errors import InputError
 from ..outputs import guard_not_raw
 from . import buildinfo
-from .jobs import Job, check_inputs, check_notebooks, count_groups, plan_jobs, respondents
+from .kernels import study_loads
+from ..loading import load_survey
+from ..scope import scopes
+from .jobs import Job, check_inputs, check_notebooks, plan_jobs
 from .site import records, replacing_site, write_index
 from .worker import JobResult, RunSettings, one_line, run_job, warm_up
 
@@ -32,13 +35,15 @@ EXECUTORS = ("local", "dask")
 class ReproduceOptions:
     """Everything `clusterresearch reproduce` accepts (the CLI fills the first 14 fields)."""
 
-    data: Path = config.RESPONSES_PATH
+    study: Path | None = None          # study folder; None = data/raw
+    data: Path | None = None           # responses file overriding the study's
     network: Path | None = config.ROADMAP_EXAMPLE_DIR
     out: Path = config.REPORTS_DIR
     jobs: int | None = None            # worker processes; None = number of usable cores
     only: str | None = None            # "competencies" | "roadmap"
-    country: str | None = None
-    cluster: str | None = None
+    groups: tuple[tuple[str, str], ...] = ()   # --group COLUMN=GROUP filters
+    encoding: str | None = None
+    registry: Path | None = None
     min_group: int = 3                 # groups with fewer respondents are confidential
     with_code: bool = False
     executor: str = "local"            # "local" | "dask"
@@ -85,7 +90,9 @@ def _validate(options: ReproduceOptions) -> ReproduceOptions:
         raise InputError(out, "--out", "exists and is not a folder")
     return replace(
         options,
-        data=Path(options.data).expanduser().resolve(),
+        study=Path(options.study).expanduser().resolve() if options.study is not None else None,
+        data=Path(options.data).expanduser().resolve() if options.data is not None else None,
+        registry=Path(options.registry).expanduser().resolve() if options.registry is not None else None,
         network=Path(options.network).expanduser().resolve() if options.network is not None else None,
         out=out,
         jobs=options.jobs or default_jobs(),
@@ -224,33 +231,30 @@ def _progress(total: int, enabled: bool):
 
 
 def reproduce(options: ReproduceOptions) -> int:
-    """Run the notebooks for all data, each country and each cluster; write the site.
+    """Run the notebooks for all data and each group of each grouping column; write the site.
 
     Returns 0 when every report was built, 1 when any failed. Bad input raises
     :class:`InputError` (or ``RawDataWriteError`` for an --out under data/raw) before any job.
     """
     opts = _validate(options)
-    from ..loading import load_survey
-
-    survey = load_survey(opts.data)
-    groups = count_groups(respondents(survey.answers))
-    jobs = plan_jobs(groups, opts)
+    survey = load_survey(opts.data, study=opts.study, registry=opts.registry, encoding=opts.encoding)
+    jobs = plan_jobs(scopes(survey), opts)
     if not jobs:
-        raise InputError(opts.data, "file", "no report to build for these options")
+        raise InputError(survey.source, "file", "no report to build for these options")
     check_notebooks(jobs)
     check_inputs(jobs)
+    builds = buildinfo.build_keys(jobs, survey, {"with_code": opts.with_code, "kernel": opts.kernel_name})
+    reused = [] if opts.force else buildinfo.reusable(opts.out, jobs, builds)
+    todo = [job for job in jobs if job not in reused]
     settings = RunSettings(
         kernel_name=opts.kernel_name,
         start_timeout=opts.start_timeout,
         execution_timeout=opts.timeout or None,
         with_code=opts.with_code,
         warm=opts.warm,
-        preload=(str(opts.data),),
+        preload=study_loads(todo),
         **({"transport": opts.transport} if opts.transport else {}),
     )
-    builds = buildinfo.build_keys(jobs, survey, opts.data, {"with_code": opts.with_code, "kernel": opts.kernel_name})
-    reused = [] if opts.force else buildinfo.reusable(opts.out, jobs, builds)
-    todo = [job for job in jobs if job not in reused]
     client = cluster = None
     if not todo:
         pass  # every report is reused: no kernel needed
@@ -274,8 +278,8 @@ def reproduce(options: ReproduceOptions) -> int:
                 results.append(result)
                 on_result(result)
             rows = records(jobs, results)
-            written = write_index(out, rows, min_group=opts.min_group, data=opts.data, network=opts.network,
-                                  with_code=opts.with_code)
+            written = write_index(out, rows, min_group=opts.min_group, data=survey.source, network=opts.network,
+                                  with_code=opts.with_code, title=survey.study.title, notice=survey.study.notice)
             buildinfo.write_builds(out, builds, [(r.visibility, r.stem) for r in results if r.status == "done"])
     finally:
         if staged is not None:

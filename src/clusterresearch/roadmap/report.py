@@ -22,7 +22,7 @@ from .analysis import Roadmap, analyse, load_services
 from .narrative import findings, notices
 from .network import load_network
 from .pipeline import readiness_label
-from .readiness import READINESS_THRESHOLD, survey_readiness
+from .readiness import READINESS_THRESHOLD, area_title, survey_readiness
 from .scenarios import FLOW_TABLE_COLUMNS, SCENARIO_TITLES, Parameters
 
 
@@ -171,7 +171,7 @@ class RoadmapReport:
     def readiness_table(self):
         """Stage IV readiness of the management for the survey scope; small groups suppressed."""
         frame = self.readiness[["scope", "group", "area", "n_respondents", "index_mean", "readiness", "below_threshold"]]
-        frame = frame.assign(area=[config.AREA_TITLES.get(a, a) for a in frame["area"]],
+        frame = frame.assign(area=[area_title(a) for a in frame["area"]],
                              below_threshold=["yes" if b else "no" for b in frame["below_threshold"]])
         masked = tables.mask_small_cells(frame, n_col="n_respondents", min_cell=self.min_cell,
                                          value_cols=["index_mean", "readiness", "below_threshold"])
