@@ -19,6 +19,7 @@ then where a report's seconds go (kernel start, each kind of cell, HTML export),
 executed notebooks' papermill metadata.
 
     python benchmarks/bench_reproduce.py [--jobs 2] [--no-large] [--no-prepare] [--large-respondents 64600]
+                                         [--check-fresh]
 """
 
 from __future__ import annotations
@@ -43,8 +44,10 @@ import numpy as np
 import pandas as pd
 
 from clusterresearch import config
-from clusterresearch.batch.jobs import count_groups, plan_jobs, read_respondents
+from clusterresearch.batch.jobs import plan_jobs
 from clusterresearch.batch.runner import ReproduceOptions, default_jobs, reproduce
+from clusterresearch.loading import load_survey
+from clusterresearch.scope import scopes
 
 HERE = Path(__file__).resolve().parent
 FLOOR = HERE / "floor.ipynb"
@@ -137,19 +140,31 @@ def large_items() -> list[str]:
     return chosen
 
 
-def make_large_study(path: Path, respondents: int, seed: int = 7) -> None:
-    """64,600 respondents x 25 items, 50 clusters in 5 countries, 5 % missing answers."""
+def make_large_study(folder: Path, respondents: int, seed: int = 7) -> Path:
+    """A study folder (the shipped instrument and areas) whose responses.csv has
+    ``respondents`` answering 25 items, in 50 clusters of 5 countries, 5 % missing answers."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in ("instrument.csv", "areas.csv"):
+        shutil.copy(config.RAW_DIR / name, folder / name)
+    (folder / "study.toml").write_text(
+        'title = "Synthetic large study (benchmark)"\nrespondents = "managers"\nrespondent = "manager"\n'
+        'responses = "responses.csv"\nnotice = "Synthetic answers drawn at random for a benchmark."\n'
+        'compare = "country"\n\n[[groups]]\ncolumn = "country"\nlabel = "Country"\nkind = "country"\n\n'
+        '[[groups]]\ncolumn = "cluster"\nlabel = "Cluster"\nkind = "category"\nnames = "clusters.csv"\n')
     rng = np.random.default_rng(seed)
     countries = np.array(["PL", "LT", "DE", "FR", "CZ"])
+    clusters = [f"{countries[c // 10]}{c % 10 + 1:02d}" for c in range(50)]
+    pd.DataFrame({"cluster_id": clusters, "country": [c[:2] for c in clusters],
+                  "name": [f"Cluster {c}" for c in clusters]}).to_csv(folder / "clusters.csv", index=False)
     cluster_no = rng.integers(0, 50, respondents)
     frame = {"respondent_id": [f"R{i:06d}" for i in range(1, respondents + 1)],
-             "country": countries[cluster_no // 10],
-             "cluster": [f"{countries[c // 10]}{c % 10 + 1:02d}" for c in cluster_no]}
+             "country": countries[cluster_no // 10], "cluster": np.array(clusters)[cluster_no]}
     for item in large_items():
         answers = rng.integers(1, 6, respondents).astype(float)
         answers[rng.random(respondents) < 0.05] = np.nan
         frame[item] = pd.array(answers).astype("Int64")
-    pd.DataFrame(frame).to_csv(path, index=False)
+    pd.DataFrame(frame).to_csv(folder / "responses.csv", index=False)
+    return folder
 
 
 def main() -> int:
@@ -159,13 +174,15 @@ def main() -> int:
     parser.add_argument("--no-large", action="store_true", help="skip (d)")
     parser.add_argument("--no-prepare", action="store_true", help="skip (e)")
     parser.add_argument("--no-speedup", action="store_true", help="skip (b)")
+    parser.add_argument("--check-fresh", action="store_true",
+                        help="also build with a fresh kernel per report and compare the files byte for byte")
     args = parser.parse_args()
 
     jobs = args.jobs or default_jobs()
     work = Path(tempfile.mkdtemp(prefix="bench_reproduce."))
     site = work / "site"
     options = ReproduceOptions(out=site, jobs=jobs, progress=False, force=True)
-    runs = len(plan_jobs(count_groups(read_respondents(options.data)), options))
+    runs = len(plan_jobs(scopes(load_survey(options.data, study=options.study)), options))
     print(f"cores {default_jobs()}, --jobs {jobs}, {runs} reports on the shipped study; load average {load()}")
     results: list[tuple[str, str, str, str]] = []
     try:
@@ -185,6 +202,19 @@ def main() -> int:
         results.append(("(c) no-change rerun vs full build", f"{rerun:.2f} s / {full:.1f} s",
                         f"{100 * rerun / full:.1f} %", "< 5 %"))
 
+        if args.check_fresh:  # the same build with a fresh kernel per report: same bytes?
+            kept = work / "warm_site"
+            shutil.copytree(site, kept)
+            fresh, _ = time_reproduce(ReproduceOptions(**{**options.__dict__, "warm": False}))
+            files = [p.relative_to(kept) for p in sorted(kept.rglob("*")) if p.is_file()
+                     and p.suffix in (".html", ".csv", ".png", ".svg") and p.parent != kept]
+            differ = [str(f) for f in files if (kept / f).read_bytes() != (site / f).read_bytes()]
+            print(f"  reproduce --jobs {jobs} --force with fresh kernels: {fresh:.1f} s; {len(files)} report files "
+                  f"(HTML, tables, figures) compared with the warm build: {len(differ)} differ {differ[:3]}")
+            results.append(("    warm vs fresh kernels, same reproduce", f"{full:.1f} s / {fresh:.1f} s",
+                             f"{full / fresh:.2f}", "(for reference)"))
+            shutil.rmtree(kept, ignore_errors=True)
+
         if not args.no_speedup:
             other = 1 if jobs != 1 else 2
             one, _ = time_reproduce(ReproduceOptions(**{**options.__dict__, "jobs": other, "out": work / "site1"}))
@@ -194,10 +224,9 @@ def main() -> int:
                             f"{slow / fast:.2f}", ">= 1.8"))
 
         if not args.no_large:
-            data = work / "large.csv"
-            make_large_study(data, args.large_respondents)
-            large, rows = time_reproduce(ReproduceOptions(data=data, out=work / "large", jobs=jobs, only="competencies",
-                                                          progress=False, force=True))
+            study = make_large_study(work / "large_study", args.large_respondents)
+            large, rows = time_reproduce(ReproduceOptions(study=study, out=work / "large", jobs=jobs,
+                                                          only="competencies", progress=False, force=True))
             per = [r["seconds"] for r in rows]
             biggest = max(rows, key=lambda r: r["n"])
             print(f"  large study ({args.large_respondents:,} respondents, 25 items, 50 clusters): {large:.1f} s for "
