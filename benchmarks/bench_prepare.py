@@ -55,7 +55,25 @@ def make_survey(path: Path, respondents: int, seed: int) -> list[str]:
             frame[item_id] = pd.array(answers).astype("Int64")
             scaled.append(item_id)
     pd.DataFrame(frame).to_csv(path, index=False)
+    write_study(path.parent, sorted(set(cluster)))
     return scaled
+
+
+def write_study(folder: Path, clusters: list[str]) -> None:
+    """The study folder around ``folder/survey.csv``: the shipped instrument and areas, the
+    clusters as the names file of the cluster column (prepare checks the ids against it)."""
+    import shutil
+
+    from clusterresearch import config
+
+    for name in ("instrument.csv", "areas.csv"):
+        shutil.copy(config.RAW_DIR / name, folder / name)
+    (folder / "study.toml").write_text(
+        'title = "Synthetic survey (benchmark)"\nrespondents = "managers"\nrespondent = "manager"\n'
+        'responses = "survey.csv"\n\n[[groups]]\ncolumn = "country"\nlabel = "Country"\nkind = "country"\n\n'
+        '[[groups]]\ncolumn = "cluster"\nlabel = "Cluster"\nkind = "category"\nnames = "clusters.csv"\n')
+    pd.DataFrame({"cluster_id": clusters, "country": [c.split("-")[0] for c in clusters],
+                  "name": clusters}).to_csv(folder / "clusters.csv", index=False)
 
 
 def child(mode: str, data: str, out: str, scaled: list[str]) -> None:
@@ -66,7 +84,7 @@ def child(mode: str, data: str, out: str, scaled: list[str]) -> None:
     if mode == "baseline":
         pd.read_csv(data).groupby("cluster")[scaled].mean()
     else:
-        run_prepare(data=data, out=out, long_csv=(mode == "prepare-long-csv"))
+        run_prepare(study=Path(data).parent, out=out, long_csv=(mode == "prepare-long-csv"))
     seconds = time.perf_counter() - start
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
     print(json.dumps({"seconds": seconds, "peak_mb": peak_mb}))
@@ -84,23 +102,20 @@ def measure(mode: str, data: Path, out: Path, scaled: list[str], runs: int) -> d
 
 
 def stages(data: Path, work: Path) -> str:
-    from clusterresearch import config
-    from clusterresearch.loading.survey import read_grid
+    from clusterresearch.loading import load_survey
     from clusterresearch.outputs import atomic_file
-    from clusterresearch.prepare import area_summary, item_summary, scope_counts, write_tidy_parquet
+    from clusterresearch.prepare import summaries, write_tidy_parquet
 
     times = {}
     start = time.perf_counter()
-    grid = read_grid(data, instrument=config.INSTRUMENT_PATH, registry=None)
+    survey = load_survey(study=data.parent)
     times["read + validate"] = time.perf_counter() - start
     start = time.perf_counter()
-    counts = scope_counts(grid)
-    item_summary(grid, counts)
-    area_summary(grid, counts)
+    summaries(survey)
     times["summaries"] = time.perf_counter() - start
     start = time.perf_counter()
     with atomic_file(work / "copy.parquet") as sink:
-        write_tidy_parquet(grid, sink)
+        write_tidy_parquet(survey.answers, sink)
     times["write + hash responses_tidy.parquet"] = time.perf_counter() - start
     size = (work / "copy.parquet").stat().st_size / 1e6
     return "; ".join(f"{k} {v:.3f} s" for k, v in times.items()) + f" (parquet {size:.1f} MB)"

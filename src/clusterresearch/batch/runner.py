@@ -20,10 +20,10 @@ from typing import Callable, Mapping, Sequence
 from .. import config
 from ..errors import InputError
 from ..outputs import guard_not_raw
-from . import buildinfo
-from .kernels import study_loads
 from ..loading import load_survey
 from ..scope import scopes
+from . import buildinfo
+from .kernels import study_loads
 from .jobs import Job, check_inputs, check_notebooks, plan_jobs
 from .site import records, replacing_site, write_index
 from .worker import JobResult, RunSettings, one_line, run_job, warm_up

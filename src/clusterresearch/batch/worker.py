@@ -61,8 +61,8 @@ class RunSettings:
     # Kernels forked from a pre-imported template process (batch/kernels.py) where the
     # platform allows; False starts a fresh interpreter per report, as papermill does.
     warm: bool = True
-    # Study files the template loads once (clusterresearch.preload); their first load in a
-    # report's kernel is then free.
+    # load_survey calls (JSON, kernels.study_loads) the template makes once
+    # (clusterresearch.preload); the same call in a report's kernel is then free.
     preload: tuple[str, ...] = ()
 
 
