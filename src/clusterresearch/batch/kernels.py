@@ -162,18 +162,13 @@ def study_loads(jobs) -> tuple[str, ...]:
     """The ``load_survey`` calls the jobs' notebooks make, as JSON for the template to make
     first (clusterresearch.preload): the competencies report's
     ``load_survey(data_path, study=study_dir, encoding=..., registry=...)`` and the roadmap's
-    readiness ``load_survey(data_path or the shipped responses)``."""
-    from .. import config
-
+    readiness ``load_survey(data_path, study=study_dir)`` (None arguments do not count)."""
     calls = []
     for job in jobs:
         p = job.parameters
-        if job.notebook == "roadmap":
-            call = {"path": p.get("data_path") or str(config.RESPONSES_PATH), "kwargs": {}}
-        else:
-            call = {"path": p.get("data_path"), "kwargs": {k: p.get(key) for k, key in
-                                                           (("study", "study_dir"), ("encoding", "encoding"),
-                                                            ("registry", "registry"))}}
+        names = (("study", "study_dir"),) if job.notebook == "roadmap" else \
+            (("study", "study_dir"), ("encoding", "encoding"), ("registry", "registry"))
+        call = {"path": p.get("data_path"), "kwargs": {k: p.get(key) for k, key in names if p.get(key) is not None}}
         text = json.dumps(call, sort_keys=True)
         if text not in calls:
             calls.append(text)

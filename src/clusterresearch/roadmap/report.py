@@ -44,12 +44,13 @@ class RoadmapReport:
 
     @classmethod
     def from_parameters(cls, country=None, cluster=None, network_dir=None, data_path=None, output_dir=None,
-                        relay_retention=None, platform_retention=None, platform_delay=None, min_cell=0):
+                        relay_retention=None, platform_retention=None, platform_delay=None, min_cell=0,
+                        study_dir=None):
         """Build the report from the notebook's parameters (None: the documented default)."""
         parameters = Parameters.resolve(platform_retention, platform_delay, relay_retention)
         network = load_network(Path(network_dir) if network_dir else config.ROADMAP_EXAMPLE_DIR)
-        data = Path(data_path) if data_path else config.RESPONSES_PATH
-        readiness, reconstructed = survey_readiness(data, country=country, cluster=cluster)
+        readiness, reconstructed, data = survey_readiness(data_path, country=country, cluster=cluster,
+                                                          study=study_dir)
         min_cell = int(min_cell or 0)
         scope, group = str(readiness["scope"].iloc[0]), str(readiness["group"].iloc[0])
         label = readiness_label(scope, group, data, reconstructed)
