@@ -108,7 +108,7 @@ def stages(data: Path, work: Path) -> str:
 
     times = {}
     start = time.perf_counter()
-    survey = load_survey(study=data.parent)
+    survey = load_survey(None, study=data.parent)
     times["read + validate"] = time.perf_counter() - start
     start = time.perf_counter()
     summaries(survey)

@@ -66,14 +66,15 @@ def preloadable(func: Callable) -> Callable:
     preloaded value; ``func.preload(path, ...)`` computes and keeps one."""
 
     @functools.wraps(func)
-    def wrapper(path, *args, **kwargs):
+    def wrapper(*args, **kwargs):
         if _store:
-            key = _key(func, path, args, kwargs)
+            key = _key(func, args[0] if args else kwargs.get("path"), args[1:],
+                       {k: v for k, v in kwargs.items() if k != "path"})
             if key is not None and key in _store:
                 return _store.pop(key)
-        return func(path, *args, **kwargs)
+        return func(*args, **kwargs)
 
-    def preload(path, *args, **kwargs) -> bool:
+    def preload(path=None, *args, **kwargs) -> bool:
         key = _key(func, path, args, kwargs)
         if key is None:
             return False
