@@ -33,7 +33,7 @@ EXECUTORS = ("local", "dask")
 
 @dataclass(frozen=True)
 class ReproduceOptions:
-    """Everything `clusterresearch reproduce` accepts (the CLI fills the first 14 fields)."""
+    """Everything `clusterresearch reproduce` accepts (the CLI fills the first 18 fields)."""
 
     study: Path | None = None          # study folder; None = data/raw
     data: Path | None = None           # responses file overriding the study's
@@ -44,6 +44,8 @@ class ReproduceOptions:
     groups: tuple[tuple[str, str], ...] = ()   # --group COLUMN=GROUP filters
     encoding: str | None = None
     registry: Path | None = None
+    data_format: str = "auto"          # --format: layout of the responses file
+    responses: str = "complete"        # --responses: complete | all
     min_group: int = 3                 # groups with fewer respondents are confidential
     with_code: bool = False
     executor: str = "local"            # "local" | "dask"
@@ -237,7 +239,8 @@ def reproduce(options: ReproduceOptions) -> int:
     :class:`InputError` (or ``RawDataWriteError`` for an --out under data/raw) before any job.
     """
     opts = _validate(options)
-    survey = load_survey(opts.data, study=opts.study, registry=opts.registry, encoding=opts.encoding)
+    survey = load_survey(opts.data, study=opts.study, registry=opts.registry, encoding=opts.encoding,
+                         format=opts.data_format, responses=opts.responses)
     jobs = plan_jobs(scopes(survey), opts)
     if not jobs:
         raise InputError(survey.source, "file", "no report to build for these options")
