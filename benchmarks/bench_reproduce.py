@@ -1,19 +1,25 @@
-"""Measure `clusterresearch reproduce` against its floor, and its parallel speedup.
+"""Measure `clusterresearch reproduce`: every ratio of issue 11 side by side, in one run.
 
-Not a test: it prints timings (time.perf_counter, best of --repeat runs).
+Not a test: it prints timings (time.perf_counter) and the load average (on a busy machine
+the ratios mean little). In order:
 
-(a) ratio to the floor: the full reproduce at --jobs J against the same number of papermill
-    runs of benchmarks/floor.ipynb (a notebook that only imports clusterresearch and its
-    libraries) in a pool of J worker processes. Goal: ratio <= 1.3.
-(b) speedup: the full reproduce at --jobs 1 over --jobs 2. Goal: >= 1.7 on 2 cores.
+(floor)  the fresh-kernel floor: as many papermill runs of benchmarks/floor.ipynb (a
+         notebook that only imports clusterresearch and its libraries, one fresh kernel
+         each, as every papermill user pays) as reproduce runs reports, in J processes;
+(a)      reproduce --jobs J --force on the shipped study against the floor (goal <= 0.8);
+(b)      reproduce --jobs 1 --force against --jobs 2 (goal: speedup >= 1.8 on 2 cores);
+(c)      a rerun with nothing changed against the full build (goal < 5 %);
+(d)      a large synthetic study (64,600 respondents, 25 items, 50 clusters in 5 countries,
+         competencies only): mean seconds per report against the shipped study's
+         competencies reports (n = 12 and below) (goal <= 1.3);
+(e)      prepare on 100,000 respondents against a bare read_csv + groupby (goal <= 3),
+         from benchmarks/bench_prepare.py (skip with --no-prepare);
 
-It also prints where a report's time goes (kernel start-up, cells, export), from the executed
-notebooks' papermill metadata, the mean seconds per report of each run and the load average:
-on a busy machine the ratios mean little (a per-report time that grows between runs shows
-other processes took CPU).
+then where a report's seconds go (kernel start, each kind of cell, HTML export), from the
+executed notebooks' papermill metadata.
 
-    python benchmarks/bench_reproduce.py [--jobs J] [--repeat 1] [--only competencies|roadmap]
-                                         [--data PATH] [--network DIR] [--no-speedup]
+    python benchmarks/bench_reproduce.py [--jobs 2] [--no-large] [--no-prepare] [--large-respondents 64600]
+                                         [--check-fresh]
 """
 
 from __future__ import annotations
@@ -24,19 +30,32 @@ import io
 import json
 import multiprocessing
 import os
+import re
 import shutil
 import statistics
 import sys
 import tempfile
 import time
+from collections import defaultdict
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from clusterresearch import config
-from clusterresearch.batch.jobs import count_groups, plan_jobs, read_respondents
-from clusterresearch.batch.runner import ReproduceOptions, default_jobs, reproduce
+import numpy as np
+import pandas as pd
 
-FLOOR = Path(__file__).resolve().with_name("floor.ipynb")
+from clusterresearch import config
+from clusterresearch.batch.jobs import plan_jobs
+from clusterresearch.batch.runner import ReproduceOptions, default_jobs, reproduce
+from clusterresearch.loading import load_survey
+from clusterresearch.scope import scopes
+
+HERE = Path(__file__).resolve().parent
+FLOOR = HERE / "floor.ipynb"
+mean = statistics.fmean
+
+
+def load() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
 def floor_run(index: int, out_dir: str) -> None:
@@ -49,49 +68,36 @@ def floor_run(index: int, out_dir: str) -> None:
 def time_floor(runs: int, jobs: int, work: Path) -> float:
     out = work / "floor"
     out.mkdir(parents=True, exist_ok=True)
-    context = multiprocessing.get_context("forkserver" if "forkserver" in multiprocessing.get_all_start_methods()
-                                          else "spawn")
+    context = multiprocessing.get_context("forkserver")
     start = time.perf_counter()
     with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
         for future in [pool.submit(floor_run, i, str(out)) for i in range(runs)]:
             future.result()
     seconds = time.perf_counter() - start
-    papermill, cells = [], []
-    for path in out.glob("*.ipynb"):
-        nb = json.loads(path.read_text())
-        papermill.append(nb["metadata"]["papermill"]["duration"])
-        cells.append(sum((c["metadata"].get("papermill", {}).get("duration") or 0) for c in nb["cells"]))
     shutil.rmtree(out, ignore_errors=True)
-    print(f"    floor: {seconds:.1f} s; per run: cells (imports) {statistics.fmean(cells):.2f} s + kernel start/stop "
-          f"and papermill {statistics.fmean(papermill) - statistics.fmean(cells):.2f} s; "
-          f"load average now {os.getloadavg()[0]:.2f}")
     return seconds
 
 
-def time_reproduce(options: ReproduceOptions, work: Path, keep: Path | None = None) -> float:
-    out = work / "site"
-    shutil.rmtree(out, ignore_errors=True)
+def time_reproduce(options: ReproduceOptions) -> tuple[float, list[dict]]:
     start = time.perf_counter()
     with contextlib.redirect_stdout(io.StringIO()):  # the index path it prints
-        code = reproduce(ReproduceOptions(**{**options.__dict__, "out": out}))
+        code = reproduce(options)
     seconds = time.perf_counter() - start
     if code != 0:
-        print(f"warning: reproduce exited {code} (see above); timing kept", file=sys.stderr)
-    per_report = statistics.fmean(r["seconds"] for r in json.loads((out / "index.json").read_text())["reports"])
-    print(f"    reproduce --jobs {options.jobs}: {seconds:.1f} s, {per_report:.2f} s per report in its worker; "
-          f"load average now {os.getloadavg()[0]:.2f}")
-    if keep is not None:
-        shutil.rmtree(keep, ignore_errors=True)
-        shutil.move(str(out), keep)
-    return seconds
+        print(f"warning: reproduce exited {code}; timing kept", file=sys.stderr)
+    return seconds, json.loads((Path(options.out) / "index.json").read_text())["reports"]
 
 
-def breakdown(site: Path) -> str:
-    """Mean seconds per report: job (worker), papermill (kernel start + cells + shutdown), cells."""
+_CALL = re.compile(r"report\.([a-z_]+)\(")
+
+
+def breakdown(site: Path) -> list[str]:
+    """Mean seconds per report: kernel start/stop, cells by kind, HTML export and writing."""
     rows = json.loads((site / "index.json").read_text())["reports"]
     job, papermill, cells = [], [], []
+    kinds: dict[str, list[float]] = defaultdict(list)
     for row in rows:
-        if not row["ipynb"]:
+        if not row["ipynb"] or not row["seconds"]:
             continue
         nb = json.loads((site / row["ipynb"]).read_text())
         meta = nb["metadata"].get("papermill", {})
@@ -99,52 +105,157 @@ def breakdown(site: Path) -> str:
             continue
         job.append(row["seconds"])
         papermill.append(meta["duration"])
-        cells.append(sum((c["metadata"].get("papermill", {}).get("duration") or 0) for c in nb["cells"]))
+        total = 0.0
+        per_kind: dict[str, float] = defaultdict(float)
+        for cell in nb["cells"]:
+            seconds = cell["metadata"].get("papermill", {}).get("duration") or 0.0
+            total += seconds
+            source = "".join(cell["source"])
+            match = _CALL.search(source)
+            kind = ("imports" if source.startswith(("from ", "import ")) else
+                    f"report.{match.group(1)}" if match else "other")
+            if cell["cell_type"] == "code":
+                per_kind[kind] += seconds
+        for kind, seconds in per_kind.items():
+            kinds[f"{row['notebook']}: {kind}"].append(seconds)
+        cells.append(total)
     if not job:
-        return "no executed notebook to break down"
-    mean = statistics.fmean
-    return (f"per report (mean of {len(job)}): job {mean(job):.2f} s = cells {mean(cells):.2f} s"
-            f" + kernel start/stop and papermill {mean(papermill) - mean(cells):.2f} s"
-            f" + HTML export and writing {mean(job) - mean(papermill):.2f} s")
+        return ["no executed notebook to break down"]
+    lines = [f"per report (mean of {len(job)}): {mean(job):.2f} s = cells {mean(cells):.2f} s"
+             f" + kernel start/stop and papermill {mean(papermill) - mean(cells):.2f} s"
+             f" + HTML export and writing {mean(job) - mean(papermill):.2f} s"]
+    top = sorted(kinds.items(), key=lambda kv: -sum(kv[1]))[:12]
+    lines += [f"    {kind:45s} {mean(values):.3f} s per report ({len(values)} reports)" for kind, values in top]
+    return lines
 
 
-def best(repeat: int, func) -> float:
-    return min(func() for _ in range(repeat))
+# 25 scaled items: each area's desired item and two self-assessed ones, and one assessor item
+def large_items() -> list[str]:
+    instrument = pd.read_csv(config.INSTRUMENT_PATH)
+    chosen = []
+    for _, items in instrument.groupby("area", sort=False):
+        chosen += items.loc[items["type"] == "desired", "item_id"].tolist()[:1]
+        chosen += items.loc[items["type"] == "likert", "item_id"].tolist()[:2]
+    chosen += instrument.loc[instrument["type"] == "assessor", "item_id"].tolist()[:1]
+    return chosen
+
+
+def make_large_study(folder: Path, respondents: int, seed: int = 7) -> Path:
+    """A study folder (the shipped instrument and areas) whose responses.csv has
+    ``respondents`` answering 25 items, in 50 clusters of 5 countries, 5 % missing answers."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in ("instrument.csv", "areas.csv"):
+        shutil.copy(config.RAW_DIR / name, folder / name)
+    (folder / "study.toml").write_text(
+        'title = "Synthetic large study (benchmark)"\nrespondents = "managers"\nrespondent = "manager"\n'
+        'responses = "responses.csv"\nnotice = "Synthetic answers drawn at random for a benchmark."\n'
+        'compare = "country"\n\n[[groups]]\ncolumn = "country"\nlabel = "Country"\nkind = "country"\n\n'
+        '[[groups]]\ncolumn = "cluster"\nlabel = "Cluster"\nkind = "category"\nnames = "clusters.csv"\n')
+    rng = np.random.default_rng(seed)
+    countries = np.array(["PL", "LT", "DE", "FR", "CZ"])
+    clusters = [f"{countries[c // 10]}{c % 10 + 1:02d}" for c in range(50)]
+    pd.DataFrame({"cluster_id": clusters, "country": [c[:2] for c in clusters],
+                  "name": [f"Cluster {c}" for c in clusters]}).to_csv(folder / "clusters.csv", index=False)
+    cluster_no = rng.integers(0, 50, respondents)
+    frame = {"respondent_id": [f"R{i:06d}" for i in range(1, respondents + 1)],
+             "country": countries[cluster_no // 10], "cluster": np.array(clusters)[cluster_no]}
+    for item in large_items():
+        answers = rng.integers(1, 6, respondents).astype(float)
+        answers[rng.random(respondents) < 0.05] = np.nan
+        frame[item] = pd.array(answers).astype("Int64")
+    pd.DataFrame(frame).to_csv(folder / "responses.csv", index=False)
+    return folder
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--jobs", type=int, default=None, help="workers for (a) (default: number of cores)")
-    parser.add_argument("--repeat", type=int, default=1, help="runs of each measurement; the best is kept")
-    parser.add_argument("--only", choices=("competencies", "roadmap"), default=None)
-    parser.add_argument("--data", type=Path, default=config.RESPONSES_PATH)
-    parser.add_argument("--network", type=Path, default=config.ROADMAP_EXAMPLE_DIR)
+    parser.add_argument("--jobs", type=int, default=None, help="workers for (floor), (a), (c), (d) (default: cores)")
+    parser.add_argument("--large-respondents", type=int, default=64_600)
+    parser.add_argument("--no-large", action="store_true", help="skip (d)")
+    parser.add_argument("--no-prepare", action="store_true", help="skip (e)")
     parser.add_argument("--no-speedup", action="store_true", help="skip (b)")
+    parser.add_argument("--check-fresh", action="store_true",
+                        help="also build with a fresh kernel per report and compare the files byte for byte")
     args = parser.parse_args()
 
     jobs = args.jobs or default_jobs()
-    options = ReproduceOptions(data=args.data, network=args.network, out=Path("unused"), jobs=jobs, only=args.only,
-                               progress=False)
-    runs = len(plan_jobs(count_groups(read_respondents(args.data)), options))
-    print(f"cores {default_jobs()}, --jobs {jobs}, {runs} notebook runs"
-          f"{' (--only ' + args.only + ')' if args.only else ''}; load average at start "
-          f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}")
-
     work = Path(tempfile.mkdtemp(prefix="bench_reproduce."))
+    site = work / "site"
+    options = ReproduceOptions(out=site, jobs=jobs, progress=False, force=True)
+    runs = len(plan_jobs(scopes(load_survey(options.data, study=options.study)), options))
+    print(f"cores {default_jobs()}, --jobs {jobs}, {runs} reports on the shipped study; load average {load()}")
+    results: list[tuple[str, str, str, str]] = []
     try:
-        kept = work / "kept"
-        full = best(args.repeat, lambda: time_reproduce(options, work, keep=kept))
-        floor = best(args.repeat, lambda: time_floor(runs, jobs, work))
-        print(f"(a) reproduce --jobs {jobs}: {full:.1f} s; floor ({runs} papermill runs of floor.ipynb, "
-              f"{jobs} workers): {floor:.1f} s; ratio {full / floor:.2f} (goal <= 1.3)")
-        print(f"    {breakdown(kept)}")
+        floor = time_floor(runs, jobs, work)
+        print(f"  floor: {floor:.1f} s ({runs} fresh-kernel papermill runs of floor.ipynb, {jobs} processes); "
+              f"load {load()}")
+        full, rows = time_reproduce(options)
+        print(f"  reproduce --jobs {jobs} --force: {full:.1f} s, {mean(r['seconds'] for r in rows):.2f} s per report "
+              f"in its worker, {sum(r['status'] == 'done' for r in rows)}/{len(rows)} done; load {load()}")
+        shipped = [r["seconds"] for r in rows if r["notebook"] == "competencies"]
+        results.append(("(a) reproduce vs fresh-kernel floor", f"{full:.1f} s / {floor:.1f} s",
+                        f"{full / floor:.2f}", "<= 0.8"))
+        profile = breakdown(site)
+
+        rerun, rows = time_reproduce(ReproduceOptions(**{**options.__dict__, "force": False}))
+        print(f"  rerun, nothing changed: {rerun:.2f} s; {sum(r['status'] == 'done' for r in rows)}/{len(rows)} done")
+        results.append(("(c) no-change rerun vs full build", f"{rerun:.2f} s / {full:.1f} s",
+                        f"{100 * rerun / full:.1f} %", "< 5 %"))
+
+        if args.check_fresh:  # the same build with a fresh kernel per report: same bytes?
+            kept = work / "warm_site"
+            shutil.copytree(site, kept)
+            fresh, _ = time_reproduce(ReproduceOptions(**{**options.__dict__, "warm": False}))
+            files = [p.relative_to(kept) for p in sorted(kept.rglob("*")) if p.is_file()
+                     and p.suffix in (".html", ".csv", ".png", ".svg") and p.parent != kept]
+            differ = [str(f) for f in files if (kept / f).read_bytes() != (site / f).read_bytes()]
+            print(f"  reproduce --jobs {jobs} --force with fresh kernels: {fresh:.1f} s; {len(files)} report files "
+                  f"(HTML, tables, figures) compared with the warm build: {len(differ)} differ {differ[:3]}")
+            results.append(("    warm vs fresh kernels, same reproduce", f"{full:.1f} s / {fresh:.1f} s",
+                             f"{full / fresh:.2f}", "(for reference)"))
+            shutil.rmtree(kept, ignore_errors=True)
+
         if not args.no_speedup:
-            one = best(args.repeat, lambda: time_reproduce(ReproduceOptions(**{**options.__dict__, "jobs": 1}), work))
-            two = full if jobs == 2 else best(
-                args.repeat, lambda: time_reproduce(ReproduceOptions(**{**options.__dict__, "jobs": 2}), work))
-            print(f"(b) reproduce --jobs 1: {one:.1f} s; --jobs 2: {two:.1f} s; speedup {one / two:.2f} "
-                  f"(goal >= 1.7 on 2 cores)")
-        print(f"load average at end {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+            other = 1 if jobs != 1 else 2
+            one, _ = time_reproduce(ReproduceOptions(**{**options.__dict__, "jobs": other, "out": work / "site1"}))
+            print(f"  reproduce --jobs {other} --force: {one:.1f} s; load {load()}")
+            slow, fast = (one, full) if other == 1 else (full, one)
+            results.append(("(b) speedup --jobs 2 over --jobs 1", f"{slow:.1f} s / {fast:.1f} s",
+                            f"{slow / fast:.2f}", ">= 1.8"))
+
+        if not args.no_large:
+            study = make_large_study(work / "large_study", args.large_respondents)
+            large, rows = time_reproduce(ReproduceOptions(study=study, out=work / "large", jobs=jobs,
+                                                          only="competencies", progress=False, force=True))
+            per = [r["seconds"] for r in rows]
+            biggest = max(rows, key=lambda r: r["n"])
+            print(f"  large study ({args.large_respondents:,} respondents, 25 items, 50 clusters): {large:.1f} s for "
+                  f"{len(rows)} competencies reports, {sum(r['status'] == 'done' for r in rows)} done; per report "
+                  f"{mean(per):.2f} s (n = {biggest['n']:,}: {biggest['seconds']:.2f} s); shipped competencies "
+                  f"reports {mean(shipped):.2f} s; load {load()}")
+            results.append(("(d) large study per report vs 12-respondent", f"{mean(per):.2f} s / {mean(shipped):.2f} s",
+                            f"{mean(per) / mean(shipped):.2f}", "<= 1.3"))
+
+        if not args.no_prepare:
+            sys.path.insert(0, str(HERE))
+            import bench_prepare
+
+            data = work / "prepare.csv"
+            scaled = bench_prepare.make_survey(data, 100_000, 7)
+            base = bench_prepare.measure("baseline", data, work / "prepared", scaled, 3)
+            prep = bench_prepare.measure("prepare", data, work / "prepared", scaled, 3)
+            print(f"  prepare 100,000 respondents: {prep['seconds']:.2f} s (peak RSS {prep['peak_mb']:.0f} MB); "
+                  f"read_csv + groupby {base['seconds']:.2f} s (peak RSS {base['peak_mb']:.0f} MB); load {load()}")
+            results.append(("(e) prepare vs bare read + groupby", f"{prep['seconds']:.2f} s / {base['seconds']:.2f} s",
+                            f"{prep['seconds'] / base['seconds']:.2f}", "<= 3"))
+
+        print(f"\n{'measure':46s} {'seconds':>22s} {'ratio':>8s}  goal")
+        for name, seconds, ratio, goal in results:
+            print(f"{name:46s} {seconds:>22s} {ratio:>8s}  {goal}")
+        print(f"load average at end {load()}\n")
+        print("where a report's seconds go (shipped study, reproduce --jobs %d):" % jobs)
+        for line in profile:
+            print("  " + line)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return 0

@@ -120,6 +120,7 @@ def _reproduce(args: argparse.Namespace) -> int:
         scheduler=args.scheduler,
         timeout=args.timeout,
         progress=not args.no_progress,
+        force=args.force,
     )
     return reproduce(options)
 
@@ -213,6 +214,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--scheduler", default=None, help="Dask scheduler address for --executor dask (default: a local cluster)")
     p.add_argument("--timeout", type=int, default=600, help="per-cell execution timeout in seconds (default 600)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar (default: shown on a terminal)")
+    p.add_argument("--force", action="store_true", default=False,
+                   help="rebuild every report; by default a report whose inputs (notebook, parameters, its "
+                        "scope's answers, study files, code and library versions) are unchanged since the last "
+                        "run into --out is reused (default: off)")
     p.set_defaults(func=_reproduce)
     return parser
 

@@ -66,16 +66,61 @@ def _umask() -> int:
 FILE_MODE = 0o666 & ~_umask()  # what open() would give: mkstemp's 0600 would hide a published site
 
 
-def write_bytes(path: Path, data: bytes) -> Path:
-    """Write a file atomically (a reader never sees it half-written) with the usual permissions."""
+class HashingFile:
+    """A binary file that updates a sha256 with the bytes as they are written, so a manifest
+    needs no second read of what was just written."""
+
+    def __init__(self, handle):
+        self._handle = handle
+        self._digest = hashlib.sha256()
+
+    def write(self, data) -> int:
+        self._digest.update(data)
+        return self._handle.write(data)
+
+    def flush(self) -> None:
+        self._handle.flush()
+
+    def tell(self) -> int:
+        return self._handle.tell()
+
+    def writable(self) -> bool:
+        return True
+
+    @property
+    def closed(self) -> bool:
+        return self._handle.closed
+
+    def close(self) -> None:  # the writer owns the file: atomic_file closes it
+        self.flush()
+
+    def hexdigest(self) -> str:
+        return self._digest.hexdigest()
+
+
+@contextlib.contextmanager
+def atomic_file(path: Path) -> Iterator[HashingFile]:
+    """Write ``path`` atomically (a reader never sees it half-written) with the usual
+    permissions, through a :class:`HashingFile` (its ``hexdigest()`` is the file's sha256)."""
     path = guard_not_raw(Path(path))
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(data)
-    os.chmod(tmp, FILE_MODE)
-    os.replace(tmp, path)
-    return path
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            yield HashingFile(handle)
+        os.chmod(tmp, FILE_MODE)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def write_bytes(path: Path, data: bytes) -> Path:
+    """Write a file atomically (a reader never sees it half-written) with the usual permissions."""
+    with atomic_file(path) as sink:
+        sink.write(data)
+    return guard_not_raw(Path(path))
 
 
 def write_text(path: Path, text: str) -> Path:
@@ -83,6 +128,11 @@ def write_text(path: Path, text: str) -> Path:
     return write_bytes(path, text.encode("utf-8"))
 
 
+def render_csv(frame, float_format: str = "%.6g") -> str:
+    """A frame as CSV text with a fixed float format so equal inputs give equal bytes."""
+    return frame.to_csv(index=False, float_format=float_format, lineterminator="\n")
+
+
 def write_csv(frame, path: Path, float_format: str = "%.6g") -> Path:
-    """Write a frame as CSV with a fixed float format so equal inputs give equal bytes."""
-    return write_text(path, frame.to_csv(index=False, float_format=float_format, lineterminator="\n"))
+    """Write a frame as CSV (see :func:`render_csv`)."""
+    return write_text(path, render_csv(frame, float_format))

@@ -21,7 +21,7 @@ from . import config
 from .loading.survey import Survey, load_survey
 from .metrics.areas import area_stats
 from .metrics.items import item_stats, missing_counts
-from .outputs import sha256_file, staged_dir, write_bytes, write_csv, write_text
+from .outputs import atomic_file, render_csv, sha256_file, staged_dir, write_text
 from .scope import columns as scope_columns
 
 TIDY = "responses_tidy.parquet"
@@ -48,16 +48,28 @@ def run_prepare(study: str | Path | None = None, data: str | Path | None = None,
                          format=format, responses=responses)
     items, areas, missing = summaries(survey)
     names = [TIDY] + ([TIDY_CSV] if long_csv else []) + [ESSAYS, ITEM_SUMMARY, AREA_SUMMARY, MISSING_SUMMARY]
+    written: dict[str, str] = {}  # name -> sha256 of the bytes as they were written
     with staged_dir(out) as scratch:  # everything is validated before the first write
-        written = {TIDY: write_bytes(scratch / TIDY, tidy_parquet(survey.answers))}
+        with atomic_file(scratch / TIDY) as sink:
+            write_tidy_parquet(survey.answers, sink)
+        written[TIDY] = sink.hexdigest()
         if long_csv:
-            written[TIDY_CSV] = write_csv(survey.answers, scratch / TIDY_CSV)
-        written[ESSAYS] = write_csv(survey.essays, scratch / ESSAYS)
-        written[ITEM_SUMMARY] = write_csv(items, scratch / ITEM_SUMMARY)
-        written[AREA_SUMMARY] = write_csv(areas, scratch / AREA_SUMMARY)
-        written[MISSING_SUMMARY] = write_csv(missing, scratch / MISSING_SUMMARY)
+            written[TIDY_CSV] = _write(scratch / TIDY_CSV, render_csv(survey.answers))
+        written[ESSAYS] = _write(scratch / ESSAYS, render_csv(survey.essays))
+        written[ITEM_SUMMARY] = _write(scratch / ITEM_SUMMARY, render_csv(items))
+        written[AREA_SUMMARY] = _write(scratch / AREA_SUMMARY, render_csv(areas))
+        written[MISSING_SUMMARY] = _write(scratch / MISSING_SUMMARY, render_csv(missing))
         write_text(scratch / MANIFEST, _manifest(survey, data, written))
+    if not long_csv:  # a CSV of an earlier run would no longer match the manifest
+        (out / TIDY_CSV).unlink(missing_ok=True)
     return [out / name for name in names + [MANIFEST]]
+
+
+def _write(path: Path, text: str) -> str:
+    """Write ``text`` atomically; return the sha256 of its bytes, hashed as written."""
+    with atomic_file(path) as sink:
+        sink.write(text.encode("utf-8"))
+    return sink.hexdigest()
 
 
 def by_scope(survey: Survey, stats) -> pd.DataFrame:
@@ -91,10 +103,16 @@ def _typed(table: pd.DataFrame) -> pd.DataFrame:
     return table.reset_index(drop=True)
 
 
+def write_tidy_parquet(answers: pd.DataFrame, sink) -> None:
+    """The tidy answers as Parquet to a binary file object (dictionary-encoded text; same
+    input, same bytes). ``sink`` may hash what it is given (outputs.atomic_file)."""
+    answers.to_parquet(sink, index=False, engine="pyarrow", compression="zstd")
+
+
 def tidy_parquet(answers: pd.DataFrame) -> bytes:
-    """The tidy answers as Parquet bytes (dictionary-encoded text; same input, same bytes)."""
+    """:func:`write_tidy_parquet` into bytes."""
     buffer = io.BytesIO()
-    answers.to_parquet(buffer, index=False, engine="pyarrow", compression="zstd")
+    write_tidy_parquet(answers, buffer)
     return buffer.getvalue()
 
 
@@ -107,8 +125,9 @@ def _relative(path: Path) -> str:
         return path.name
 
 
-def _manifest(survey: Survey, data, outputs: dict[str, Path]) -> str:
-    """sha256 of every input and output, plus counts; sorted keys and no timestamps."""
+def _manifest(survey: Survey, data, outputs: dict[str, str]) -> str:
+    """sha256 of every input and output (outputs: as they were written, not read back),
+    plus counts; sorted keys and no timestamps."""
     inputs = {"responses": survey.source}
     inputs.update({f"study/{p.name}": p for p in survey.study.files()})
     values = survey.answers["value"].to_numpy()
@@ -116,7 +135,7 @@ def _manifest(survey: Survey, data, outputs: dict[str, Path]) -> str:
         "command": "clusterresearch prepare",
         "study": survey.study.title,
         "inputs": {role: {"file": _relative(path), "sha256": sha256_file(path)} for role, path in inputs.items()},
-        "outputs": {name: sha256_file(path) for name, path in outputs.items()},
+        "outputs": dict(outputs),
         "counts": {
             "respondents": int(survey.answers["respondent_id"].nunique()),
             "scaled_items": int(len(survey.items)),

@@ -3,6 +3,9 @@
 - :mod:`.jobs`    which reports to build: groups in the survey -> one :class:`Job` per
   notebook x scope (pure, no I/O in :func:`plan_jobs`);
 - :mod:`.worker`  what one worker does for one job: papermill, then HTML export in process;
+- :mod:`.kernels` warm kernels: each report's kernel forked from the worker's pre-imported
+  template process (fresh interpreter state per report, no import cost);
+- :mod:`.buildinfo` what each report was built from; which reports a rerun can reuse;
 - :mod:`.site`    index.html / index.json / index.csv and the public|confidential folders;
 - :mod:`.runner`  :class:`ReproduceOptions` and :func:`reproduce`, local processes or Dask.
 """

@@ -22,6 +22,8 @@ from ..errors import InputError
 from ..outputs import guard_not_raw
 from ..loading import load_survey
 from ..scope import scopes
+from . import buildinfo
+from .kernels import study_loads
 from .jobs import Job, check_inputs, check_notebooks, plan_jobs
 from .site import records, replacing_site, write_index
 from .worker import JobResult, RunSettings, one_line, run_job, warm_up
@@ -31,7 +33,7 @@ EXECUTORS = ("local", "dask")
 
 @dataclass(frozen=True)
 class ReproduceOptions:
-    """Everything `clusterresearch reproduce` accepts (the CLI fills the first 17 fields)."""
+    """Everything `clusterresearch reproduce` accepts (the CLI fills the first 18 fields)."""
 
     study: Path | None = None          # study folder; None = data/raw
     data: Path | None = None           # responses file overriding the study's
@@ -50,6 +52,7 @@ class ReproduceOptions:
     scheduler: str | None = None       # Dask scheduler address; None with dask = a LocalCluster
     timeout: int | None = 600          # per-cell execution timeout (s); None or 0 = no limit
     progress: bool = True
+    force: bool = False                # rebuild every report, even those whose inputs are unchanged
     # Not on the command line (yet):
     start_timeout: float = 120.0       # kernel start-up timeout (s)
     kernel_name: str = "python3"
@@ -58,6 +61,7 @@ class ReproduceOptions:
     relay_retention: float | None = None       # roadmap overrides, passed only when set
     platform_retention: float | None = None
     platform_delay: float | None = None
+    warm: bool = True                  # kernels forked from a pre-imported template (batch/kernels.py)
 
 
 def default_jobs() -> int:
@@ -138,7 +142,7 @@ def run_local(jobs: Sequence[Job], settings: RunSettings, workers: int,
     for round_ in range(pool_restarts + 1):
         broken: list[Job] = []
         with ProcessPoolExecutor(max_workers=max(1, min(workers, len(remaining))), mp_context=_mp_context(),
-                                 initializer=warm_up, initargs=(settings.with_code,)) as pool:
+                                 initializer=warm_up, initargs=(settings.with_code, None, settings)) as pool:
             pending: dict[Future, Job] = {pool.submit(run_job, job, settings): job for job in remaining}
             try:
                 while pending:
@@ -242,19 +246,27 @@ def reproduce(options: ReproduceOptions) -> int:
         raise InputError(survey.source, "file", "no report to build for these options")
     check_notebooks(jobs)
     check_inputs(jobs)
+    builds = buildinfo.build_keys(jobs, survey, {"with_code": opts.with_code, "kernel": opts.kernel_name})
+    reused = [] if opts.force else buildinfo.reusable(opts.out, jobs, builds)
+    todo = [job for job in jobs if job not in reused]
     settings = RunSettings(
         kernel_name=opts.kernel_name,
         start_timeout=opts.start_timeout,
         execution_timeout=opts.timeout or None,
         with_code=opts.with_code,
+        warm=opts.warm,
+        preload=study_loads(todo),
         **({"transport": opts.transport} if opts.transport else {}),
     )
     client = cluster = None
-    if opts.executor == "dask":
-        client, cluster = _dask_client(opts, min(opts.jobs, len(jobs)), settings)
+    if not todo:
+        pass  # every report is reused: no kernel needed
+    elif opts.executor == "dask":
+        client, cluster = _dask_client(opts, min(opts.jobs, len(todo)), settings)
     else:
         _check_kernel(opts.kernel_name)
 
+    staged = buildinfo.stage(opts.out, reused) if reused else None
     try:
         with replacing_site(opts.out) as out, _progress(len(jobs), opts.progress) as bar:
             def on_result(result: JobResult) -> None:
@@ -262,13 +274,19 @@ def reproduce(options: ReproduceOptions) -> int:
                 bar.update(1)
 
             if client is not None:
-                results = run_dask(client, jobs, settings, on_result)
+                results = run_dask(client, todo, settings, on_result)
             else:
-                results = run_local(jobs, settings, opts.jobs, on_result)
+                results = run_local(todo, settings, opts.jobs, on_result) if todo else []
+            for result in staged.restore() if staged else []:
+                results.append(result)
+                on_result(result)
             rows = records(jobs, results)
             written = write_index(out, rows, min_group=opts.min_group, data=survey.source, network=opts.network,
                                   with_code=opts.with_code, title=survey.study.title, notice=survey.study.notice)
+            buildinfo.write_builds(out, builds, [(r.visibility, r.stem) for r in results if r.status == "done"])
     finally:
+        if staged is not None:
+            staged.discard()
         if client is not None:
             client.close()
         if cluster is not None:

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from ..outputs import write_text
+from . import kernels
 from .jobs import Job
 
 # Kernel start-up failures worth one retry: jupyter_client picks free ports, releases them
@@ -57,6 +58,12 @@ class RunSettings:
     # "ipc": kernels talk over Unix sockets with a unique path per job, so no TCP ports are
     # picked at all (no collisions); "tcp" is jupyter's default and the only choice on Windows.
     transport: str = "tcp" if os.name == "nt" else "ipc"
+    # Kernels forked from a pre-imported template process (batch/kernels.py) where the
+    # platform allows; False starts a fresh interpreter per report, as papermill does.
+    warm: bool = True
+    # load_survey calls (JSON, kernels.study_loads) the template makes once
+    # (clusterresearch.preload); the same call in a report's kernel is then free.
+    preload: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -105,10 +112,13 @@ def exporter(with_code: bool):
     return cache[with_code]
 
 
-def warm_up(with_code: bool = False, kernel_name: str | None = None) -> None:
+def warm_up(with_code: bool = False, kernel_name: str | None = None, settings: RunSettings | None = None) -> None:
     """Import papermill/nbconvert and compile the HTML templates once, before the first job;
-    with ``kernel_name``, also check that its kernelspec exists here (NoSuchKernel if not)."""
+    with ``kernel_name``, also check that its kernelspec exists here (NoSuchKernel if not);
+    with ``settings`` (warm), start the kernel template so that it imports meanwhile."""
     prepare_environment()
+    if settings is not None and settings.warm and kernels.supported():
+        kernels.start_template(settings.kernel_name, settings.preload)
     import nbformat
     import papermill  # noqa: F401
     from jupyter_client.kernelspec import KernelSpecManager
@@ -166,6 +176,13 @@ def _kernel_config(settings: RunSettings, socket_dir: str):
     return Config({"KernelManager": {"transport": "ipc", "ip": os.path.join(socket_dir, "kernel")}})
 
 
+def _kernel_manager(settings: RunSettings) -> dict[str, Any]:
+    """nbclient's kernel_manager_class for warm kernels (none: jupyter_client's default)."""
+    if settings.warm and kernels.supported():
+        return {"kernel_manager_class": kernels.kernel_manager_class(settings.preload)}
+    return {}
+
+
 def _keep(nb, path: str) -> None:
     try:
         from papermill.iorw import write_ipynb
@@ -205,6 +222,7 @@ def _execute(job: Job, settings: RunSettings) -> tuple[Any, str, int]:
                 # kernel launcher, so no chdir (papermill's cwd= is not thread-safe)
                 resources={"metadata": {"path": str(Path(job.input_path).parent)}},
                 config=_kernel_config(settings, socket_dir),
+                **_kernel_manager(settings),
             )
             return nb, "", attempts
         except PapermillExecutionError as exc:  # papermill has written the notebook, error included

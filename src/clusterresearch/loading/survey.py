@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError, where
+from ..preload import preloadable
 from .answers import to_positions
 from .cells import as_text
 from .formats import ColumnRoles, RawTable
@@ -111,6 +112,7 @@ def _first_seen(values: np.ndarray):
     return np.asarray(uniques, dtype=object), codes
 
 
+@preloadable  # the study is loaded once per reproduce worker (clusterresearch.preload)
 def load_survey(path: str | Path | None = None, *, study: Study | str | Path | None = None,
                 instrument: pd.DataFrame | str | Path | None = None,
                 registry: str | Path | None = None, encoding: str | None = None,

@@ -1,0 +1,234 @@
+"""Incremental rebuilds: what each report was built from, and which reports a run can reuse.
+
+A report is a function of its notebook, its parameters, the answers of the respondents in
+its scope, the study files every report reads (:func:`shared_inputs`), the code of
+clusterresearch and the libraries that render it. :func:`build_keys` digests all of these
+per job (sha256); a run keeps each built report's digests in ``<visibility>/.build.json``
+beside the reports (so a confidential group's digests stay in ``confidential/``). The next
+run reuses a report whose key is unchanged and whose files are still there, and runs the
+rest; ``--force`` runs everything.
+
+Per scope, only the scope's own rows count (:func:`scope_digest`, through
+``scope.select``): changing one cluster's answers changes that cluster's, its country's and
+the all-data keys, and no other.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+from typing import Any, Iterable, Mapping, Sequence
+
+import pandas as pd
+
+from ..outputs import write_text
+from .jobs import Job
+
+BUILD_FILE = ".build.json"
+FORMAT = 1
+# The libraries whose version changes what a report looks like (tables, figures, HTML).
+LIBRARIES = ("clusterresearch", "papermill", "nbclient", "nbconvert", "nbformat", "ipykernel", "numpy", "pandas",
+             "scipy", "statsmodels", "matplotlib", "seaborn", "networkx")
+_CHUNK = 1 << 20
+
+
+def file_digest(path: str | Path) -> str:
+    """sha256 of a file's bytes ("missing" if there is none)."""
+    digest = hashlib.sha256()
+    try:
+        with open(path, "rb") as handle:
+            while block := handle.read(_CHUNK):
+                digest.update(block)
+    except FileNotFoundError:
+        return "missing"
+    return digest.hexdigest()
+
+
+def shared_inputs(survey: Any, job: Job) -> dict[str, Path]:
+    """The files ``job``'s report reads besides its scope's answers: the study folder's
+    files (``Study.files``: study.toml, instrument, scales, areas, names, statements) and,
+    for the roadmap, the IT services file and the network folder. The one list to extend
+    when reports read more."""
+    study = survey.study
+    files: dict[str, Path] = {}
+    for path in study.files():
+        path = Path(path)
+        name = path.relative_to(study.dir).as_posix() if path.is_relative_to(study.dir) else path.name
+        files[f"study/{name}"] = path
+    network = job.parameters.get("network_dir")
+    if network:
+        from ..roadmap.analysis import SERVICES_PATH
+
+        files["services"] = SERVICES_PATH
+        for path in sorted(Path(network).iterdir()):
+            if path.is_file():
+                files[f"network/{path.name}"] = path
+    return files
+
+
+def frame_digest(frame: pd.DataFrame) -> str:
+    """sha256 of a frame's columns and values (row order included, index ignored;
+    categoricals hash by value, so unused categories do not count)."""
+    digest = hashlib.sha256(json.dumps([str(c) for c in frame.columns]).encode())
+    digest.update(pd.util.hash_pandas_object(frame, index=False, categorize=False).to_numpy().tobytes())
+    return digest.hexdigest()
+
+
+def scope_digest(survey: Any, column: str | None, group: str) -> str:
+    """Digest of the answers and essays of the scope's respondents (``scope.select``): all a
+    report reads of the responses file."""
+    from ..scope import Scope, select
+
+    answers = select(survey.answers, Scope(column, group))
+    people = set(answers["respondent_id"].astype("str"))
+    essays = survey.essays[survey.essays["respondent_id"].astype("str").isin(people)]
+    return hashlib.sha256((frame_digest(answers) + frame_digest(essays)).encode()).hexdigest()
+
+
+def code_digest() -> str:
+    """Digest of clusterresearch's source files (the version string alone misses edits)."""
+    root = Path(__file__).resolve().parents[1]
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*.py")):
+        digest.update(path.relative_to(root).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def library_versions() -> dict[str, str]:
+    versions = {}
+    for name in LIBRARIES:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = "absent"
+    return versions
+
+
+def build_keys(jobs: Sequence[Job], survey: Any, export: Mapping[str, Any]) -> dict[str, dict]:
+    """Per job (``visibility/stem``): its inputs' digests and the key over them all."""
+    digests: dict[str, str] = {}  # every file hashed once per run
+
+    def digest(path: Path) -> str:
+        if str(path) not in digests:
+            digests[str(path)] = file_digest(path)
+        return digests[str(path)]
+
+    common = {"code": code_digest(), "libraries": library_versions(), "export": dict(export)}
+    scopes: dict[tuple[str, str], str] = {}
+    builds = {}
+    for job in jobs:
+        if (job.scope, job.group) not in scopes:
+            column = None if job.scope == "all" else job.scope
+            scopes[(job.scope, job.group)] = scope_digest(survey, column, job.group)
+        inputs = {
+            "notebook": digest(Path(job.input_path)),
+            "parameters": json.dumps(job.parameters, sort_keys=True, default=str),
+            "title": job.title,
+            "scope answers": scopes[(job.scope, job.group)],
+            "files": {name: digest(path) for name, path in shared_inputs(survey, job).items()},
+            **common,
+        }
+        key = hashlib.sha256(json.dumps(inputs, sort_keys=True).encode()).hexdigest()
+        builds[f"{job.visibility}/{job.stem}"] = {"key": key, "inputs": inputs}
+    return builds
+
+
+def _previous(out: Path) -> dict[str, dict]:
+    reports: dict[str, dict] = {}
+    for visibility in {"public", "confidential"}:
+        try:
+            document = json.loads((out / visibility / BUILD_FILE).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if document.get("format") == FORMAT:
+            reports.update(document.get("reports", {}))
+    return reports
+
+
+def _files(job: Job) -> list[Path]:
+    return [Path(job.output_html), Path(job.output_notebook), Path(job.output_dir)]
+
+
+def reusable(out: Path, jobs: Sequence[Job], builds: Mapping[str, dict]) -> list[Job]:
+    """Jobs whose last build had the same key and whose files are all still in ``out``."""
+    previous = _previous(out)
+    keep = []
+    for job in jobs:
+        name = f"{job.visibility}/{job.stem}"
+        old = previous.get(name)
+        if old and old.get("key") == builds[name]["key"] and all(p.exists() for p in _files(job)[:2]):
+            keep.append(job)
+    return keep
+
+
+@dataclass
+class Staged:
+    """Reusable reports' files, hard-linked aside before the site is replaced."""
+
+    folder: Path
+    jobs: list[Job]
+
+    def restore(self) -> list:
+        """Move the staged files into the new site; one done JobResult per report."""
+        from .worker import JobResult
+
+        results = []
+        for job in self.jobs:
+            for target in _files(job):
+                source = self.folder / job.visibility / target.name
+                if source.exists():
+                    os.replace(source, target)
+            results.append(JobResult(stem=job.stem, visibility=job.visibility, status="done",
+                                     seconds=0.0,  # no time spent on it in this run
+                                     attempts=0, notebook_kept=True, html_written=True))
+        self.discard()
+        return results
+
+    def discard(self) -> None:
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def _link_tree(source: Path, target: Path) -> None:
+    if source.is_dir():
+        shutil.copytree(source, target, copy_function=_link)
+    elif source.exists():
+        _link(source, target)
+
+
+def _link(source, target) -> None:
+    try:
+        os.link(source, target)
+    except OSError:  # another file system, or links not allowed
+        shutil.copy2(source, target)
+
+
+def stage(out: Path, jobs: Sequence[Job]) -> Staged:
+    """Hard-link the files of ``jobs`` into a scratch folder of ``out`` (the old site stays
+    intact, so an interrupted run still puts it back whole)."""
+    folder = Path(tempfile.mkdtemp(prefix=".reproduce-reuse-", dir=out))
+    for job in jobs:
+        (folder / job.visibility).mkdir(exist_ok=True)
+        for source in _files(job):
+            _link_tree(source, folder / job.visibility / source.name)
+    return Staged(folder, list(jobs))
+
+
+def write_builds(out: Path, builds: Mapping[str, dict], done: Iterable[tuple[str, str]]) -> list[Path]:
+    """``<visibility>/.build.json`` for the reports built or reused as done in this run."""
+    written = []
+    by_visibility: dict[str, dict] = {"public": {}, "confidential": {}}
+    for visibility, stem in done:
+        name = f"{visibility}/{stem}"
+        by_visibility.setdefault(visibility, {})[name] = builds[name]
+    for visibility, reports in by_visibility.items():
+        if (out / visibility).is_dir():
+            document = {"format": FORMAT, "reports": dict(sorted(reports.items()))}
+            written.append(write_text(out / visibility / BUILD_FILE, json.dumps(document, indent=1) + "\n"))
+    return written

@@ -1,0 +1,295 @@
+"""Warm kernels: each report's kernel is forked from a pre-imported template process.
+
+A fresh ipykernel spends ~2 s importing pandas, matplotlib, seaborn, scipy, statsmodels and
+clusterresearch before the report's first cell does any work; ``reproduce`` ran that 30
+times. Here each worker starts one *template* process (batch/template.py) that imports those libraries once (and loads the study
+once, see :mod:`clusterresearch.preload`) and then only waits. For every report the
+worker's kernel manager asks the template to ``fork()``; the child becomes an ordinary
+ipykernel (``IPKernelApp``, the same code ``python -m ipykernel_launcher`` runs) on the
+connection file jupyter_client wrote, IPC transport as before.
+
+Why this gives each report a fresh interpreter: the child is a copy of the template, which
+has run no report code; whatever a report does (globals, monkeypatched modules, rcParams,
+``chdir``, a crash) happens in its own process and dies with it. The next report is a new
+copy of the untouched template. What a fresh kernel would see differently is set up to match
+it: the environment jupyter_client passes (set before the template imports anything, since
+matplotlib and ipykernel read it at import), ``sys.argv``, ``sys.path``, the working
+folder, a new process session, default signal handlers and freshly seeded ``random`` and
+``numpy.random`` generators. tests/test_batch_kernels.py checks both the isolation and that
+the outputs are byte-identical to a fresh kernel's.
+
+The template is single-threaded when it forks (apart from library pools that handle fork
+themselves: OpenBLAS, jemalloc), never opens a ZMQ socket and is the kernels' parent: it
+reaps them; the worker watches each kernel through a pidfd (Linux) and signals its process
+group, as jupyter_client's LocalProvisioner does with a Popen. Where fork or pidfd is
+missing (Windows, macOS) or the kernelspec is not ipykernel, kernels start fresh as before.
+
+Protocol (one JSON line each way): the worker writes ``{"argv", "env", "cwd"}`` to the
+template's stdin, the template answers ``{"pid": n}`` or ``{"error": text}`` on a private
+pipe. EOF on stdin (the worker exited) ends the template; its kernels notice their parent
+is gone (ipykernel's parent poller) and exit too.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import select
+import signal
+import subprocess
+import sys
+import threading
+from pathlib import Path
+from typing import Any, Sequence
+
+# What a report's kernel finds already imported: the notebooks' own imports and what they
+# pull in, plus the kernel itself. Import side effects of these are part of every fresh
+# kernel too (the notebooks import them), so preloading them changes no output.
+PRELOAD = (
+    "numpy", "pandas", "matplotlib", "matplotlib.pyplot", "seaborn", "scipy.stats", "networkx",
+    "statsmodels.stats.proportion", "clusterresearch", "clusterresearch.competencies",
+    "clusterresearch.roadmap.report", "IPython", "IPython.display", "ipykernel.kernelapp",
+    "ipykernel.ipkernel", "ipykernel.zmqshell",
+)
+TEMPLATE_MAIN = ("import sys; from clusterresearch.batch.template import template_main; "
+                 "template_main(int(sys.argv[1]), sys.argv[2:])")
+INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
+
+FIRST_REPLY_TIMEOUT = 600.0  # seconds: imports and loading the study, on a busy machine
+REPLY_TIMEOUT = 60.0         # seconds for a fork
+_lock = threading.Lock()
+_templates: dict[tuple, "Template"] = {}
+
+
+def supported() -> bool:
+    """Fork-based kernels need os.fork and os.pidfd_open (Linux >= 5.3)."""
+    return hasattr(os, "fork") and hasattr(os, "pidfd_open") and sys.platform.startswith("linux")
+
+
+def is_ipykernel(argv: Sequence[str]) -> bool:
+    """Whether a kernelspec's argv starts an ipykernel (the only kind a template can fork)."""
+    return len(argv) >= 3 and argv[1] == "-m" and argv[2] in ("ipykernel_launcher", "ipykernel")
+
+
+# --------------------------------------------------------------------------- worker side
+
+
+class Template:
+    """A running template process, owned by one worker process."""
+
+    def __init__(self, python: str, env: dict[str, str], preload: Sequence[str]):
+        read_fd, self._write_fd = os.pipe()
+        self._replies, reply_fd = os.pipe()
+        os.set_inheritable(reply_fd, True)
+        self.process = subprocess.Popen(
+            [python, "-c", TEMPLATE_MAIN, str(reply_fd), *preload],
+            stdin=read_fd, env=env, pass_fds=(reply_fd,), cwd=Path.home() if Path.home().is_dir() else "/",
+        )
+        os.close(read_fd)
+        os.close(reply_fd)
+        self._requests = os.fdopen(self._write_fd, "w", buffering=1, encoding="utf-8")
+        self._reader = os.fdopen(self._replies, "r", encoding="utf-8")
+        self._lock = threading.Lock()
+        self.ready = False
+
+    def fork(self, argv: Sequence[str], env: dict[str, str], cwd: str | None) -> int:
+        """Fork a kernel; return its pid (RuntimeError if the template cannot)."""
+        with self._lock:
+            try:
+                self._requests.write(json.dumps({"argv": list(argv), "env": env, "cwd": cwd}) + "\n")
+                self._requests.flush()
+                # the first reply also waits for the imports and the study
+                wait = FIRST_REPLY_TIMEOUT if not self.ready else REPLY_TIMEOUT
+                if not select.select([self._replies], [], [], wait)[0]:
+                    self.process.kill()
+                    raise RuntimeError(f"kernel template did not answer within {wait:.0f} s")
+                line = self._reader.readline()
+            except (OSError, ValueError) as exc:
+                raise RuntimeError(f"kernel template gone: {exc}") from None
+        if not line:
+            raise RuntimeError(f"kernel template exited (status {self.process.poll()})")
+        reply = json.loads(line)
+        if "error" in reply:
+            raise RuntimeError(f"kernel template: {reply['error']}")
+        self.ready = True
+        return int(reply["pid"])
+
+    def alive(self) -> bool:
+        return self.process.poll() is None
+
+    def close(self) -> None:
+        for stream in (self._requests, self._reader):
+            try:
+                stream.close()
+            except OSError:
+                pass
+        try:
+            self.process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
+def template_env(env: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment a kernel would get from jupyter_client, as far as it is known before
+    the kernel starts (JPY_PARENT_PID is set by the template to its own pid)."""
+    env = dict(os.environ if env is None else env)
+    env.setdefault("MPLBACKEND", INLINE_BACKEND)  # what ipykernel sets before any user import
+    return env
+
+
+def startup_env(env: dict[str, str]) -> dict[str, str]:
+    """The variables an interpreter or its libraries read once at start or import
+    (PYTHONHASHSEED, PYTHONPATH, MPLBACKEND, ...): a template can only stand in for a
+    fresh kernel whose environment has the same ones."""
+    return {k: v for k, v in env.items() if k.startswith(("PYTHON", "MPL", "OMP_", "OPENBLAS", "MKL_"))}
+
+
+def template(python: str, preload: Sequence[str] = ()) -> Template:
+    """This process's template for ``python`` and ``preload`` (started on first use, restarted
+    if it died)."""
+    key = (python, tuple(preload))
+    with _lock:
+        current = _templates.get(key)
+        if current is None or not current.alive():
+            if current is not None:
+                current.close()
+            current = _templates[key] = Template(python, template_env(), preload)
+        return current
+
+
+def study_loads(jobs) -> tuple[str, ...]:
+    """The ``load_survey`` calls the jobs' notebooks make, as JSON for the template to make
+    first (clusterresearch.preload): the competencies report's
+    ``load_survey(data_path, study=study_dir, encoding=..., registry=...)`` and the roadmap's
+    readiness ``load_survey(data_path, study=study_dir)`` (None arguments do not count)."""
+    calls = []
+    for job in jobs:
+        p = job.parameters
+        names = (("study", "study_dir"),) if job.notebook == "roadmap" else \
+            (("study", "study_dir"), ("encoding", "encoding"), ("registry", "registry"))
+        call = {"path": p.get("data_path"), "kwargs": {k: p.get(key) for k, key in names if p.get(key) is not None}}
+        text = json.dumps(call, sort_keys=True)
+        if text not in calls:
+            calls.append(text)
+    return tuple(calls)
+
+
+def kernel_python(kernel_name: str) -> str | None:
+    """The interpreter a kernelspec runs (as jupyter_client formats it), None if not ipykernel."""
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    argv = KernelSpecManager().get_kernel_spec(kernel_name).argv
+    if not is_ipykernel(argv):
+        return None
+    if argv[0] in ("python", f"python{sys.version_info[0]}", f"python{sys.version_info[0]}.{sys.version_info[1]}"):
+        return sys.executable  # what jupyter_client's format_kernel_cmd does
+    return argv[0]
+
+
+def start_template(kernel_name: str, preload: Sequence[str] = ()) -> None:
+    """Start this worker's template now, so that it imports while the worker warms up."""
+    python = kernel_python(kernel_name)
+    if python is not None:
+        template(python, preload)
+
+
+def close_templates() -> None:
+    with _lock:
+        for current in _templates.values():
+            current.close()
+        _templates.clear()
+
+
+class ForkedKernel:
+    """The Popen-like handle LocalProvisioner expects, for a kernel forked by the template.
+
+    The kernel is the template's child, not ours: we watch it through a pidfd (readable once
+    it has exited) instead of waitpid; its exit status is not known here, 1 stands for it.
+    """
+
+    stdin = stdout = stderr = None
+
+    def __init__(self, pid: int):
+        self.pid = pid
+        self.returncode: int | None = None
+        try:
+            self._fd: int | None = os.pidfd_open(pid)
+        except ProcessLookupError:  # already gone (and reaped)
+            self._fd, self.returncode = None, 1
+
+    def poll(self) -> int | None:
+        if self.returncode is None and self._fd is not None:
+            if select.select([self._fd], [], [], 0)[0]:
+                self._finish()
+        return self.returncode
+
+    def wait(self, timeout: float | None = None) -> int:
+        if self.returncode is None and self._fd is not None:
+            if not select.select([self._fd], [], [], timeout)[0]:
+                raise subprocess.TimeoutExpired(str(self.pid), timeout)
+            self._finish()
+        return self.returncode  # type: ignore[return-value]
+
+    def _finish(self) -> None:
+        self.returncode = 1
+        os.close(self._fd)  # type: ignore[arg-type]
+        self._fd = None
+
+    def send_signal(self, signum: int) -> None:
+        if self.poll() is None:
+            signal.pidfd_send_signal(self._fd, signum) if hasattr(signal, "pidfd_send_signal") else os.kill(self.pid, signum)
+
+    def kill(self) -> None:
+        self.send_signal(signal.SIGKILL)
+
+    def terminate(self) -> None:
+        self.send_signal(signal.SIGTERM)
+
+    def __del__(self):
+        if getattr(self, "_fd", None) is not None:
+            os.close(self._fd)
+
+
+def _provisioner_class():
+    from jupyter_client.provisioning import LocalProvisioner
+
+    class WarmProvisioner(LocalProvisioner):
+        """LocalProvisioner whose kernel is forked by the worker's template, not Popen'ed."""
+
+        preload: tuple[str, ...] = ()
+
+        async def launch_kernel(self, cmd: list[str], **kwargs: Any):
+            env = dict(kwargs.get("env") or os.environ)
+            cwd = kwargs.get("cwd")
+            if startup_env(template_env(env)) != startup_env(template_env()):
+                # e.g. another PYTHONHASHSEED or PYTHONPATH: only a new interpreter has it
+                return await super().launch_kernel(cmd, **kwargs)
+            pid = template(cmd[0], self.preload).fork(cmd, env, str(cwd) if cwd else None)
+            self.process = ForkedKernel(pid)
+            self.pid = pid
+            self.pgid = pid  # the child starts a new session, as launch_kernel's Popen does
+            self.cwd = cwd or Path.cwd()
+            return self.connection_info
+
+    return WarmProvisioner
+
+
+@functools.lru_cache(maxsize=None)
+def kernel_manager_class(preload: tuple[str, ...] = ()):
+    """An AsyncKernelManager (what nbclient uses) whose kernels are forked from a template
+    that has loaded ``preload`` (study files, see clusterresearch.preload)."""
+    from jupyter_client.manager import AsyncKernelManager
+
+    provisioner = type("WarmProvisioner", (_provisioner_class(),), {"preload": tuple(preload)})
+
+    class WarmKernelManager(AsyncKernelManager):
+        async def _async_pre_start_kernel(self, **kw: Any):
+            if self.provisioner is None and is_ipykernel(self.kernel_spec.argv):
+                import uuid
+
+                self.kernel_id = self.kernel_id or kw.pop("kernel_id", str(uuid.uuid4()))
+                self.provisioner = provisioner(kernel_id=self.kernel_id, kernel_spec=self.kernel_spec, parent=self)
+            return await super()._async_pre_start_kernel(**kw)
+
+    return WarmKernelManager

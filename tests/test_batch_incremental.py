@@ -1,0 +1,106 @@
+"""Incremental rebuilds (batch/buildinfo.py): a rerun reuses unchanged reports; changing one
+cluster's answers rebuilds that cluster's, its country's and the all-data reports only."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from clusterresearch import cli, config
+from clusterresearch.batch import buildinfo, runner, worker
+from clusterresearch.batch.jobs import plan_jobs
+from clusterresearch.batch.runner import ReproduceOptions
+from clusterresearch.loading import load_survey
+from clusterresearch.scope import scopes
+
+STUB = Path(__file__).parent / "data" / "batch" / "scope_stub.ipynb"
+
+
+def _changed_answer(source: Path, target: Path, respondent: str) -> None:
+    """A copy of the responses with one answer of ``respondent`` moved by one point."""
+    lines = source.read_text().splitlines(keepends=True)
+    for i, line in enumerate(lines):
+        if line.startswith(respondent + ","):
+            cells = line.rstrip("\n").split(",")
+            cells[3] = "1" if cells[3] != "1" else "2"  # the first item's answer
+            lines[i] = ",".join(cells) + "\n"
+    target.write_text("".join(lines))
+
+
+def _keys(data: Path, out: Path) -> dict[str, str]:
+    survey = load_survey(data)
+    options = ReproduceOptions(data=data, out=out, only="competencies", notebooks={"competencies": STUB})
+    jobs = plan_jobs(scopes(survey), options)
+    return {name: build["key"] for name, build in buildinfo.build_keys(jobs, survey, {}).items()}
+
+
+def test_one_clusters_answers_change_three_keys(tmp_path):
+    before = tmp_path / "before.csv"
+    after = tmp_path / "after.csv"
+    shutil.copy(config.RESPONSES_PATH, before)
+    _changed_answer(config.RESPONSES_PATH, after, "R03")  # R03 is the manager of cluster PL03
+    assert before.read_text() != after.read_text()
+    old = _keys(before, tmp_path / "site")
+    shutil.copy(after, before)  # the data path is a parameter: keep it, change the content
+    new = _keys(before, tmp_path / "site")
+    changed = sorted(name for name in old if old[name] != new[name])
+    assert changed == ["confidential/competencies_cluster_PL03", "public/competencies_all",
+                       "public/competencies_country_PL"]
+    assert len(old) == 15
+
+
+def test_rerun_reuses_and_force_rebuilds(tmp_path, monkeypatch, capsys):
+    for key, value in worker.KERNEL_ENV.items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.setattr(config, "COMPETENCIES_NOTEBOOK", STUB)
+    ran: list[list[str]] = []
+    real = runner.run_local
+
+    def recording(jobs, *args, **kwargs):
+        ran.append(sorted(job.stem for job in jobs))
+        return real(jobs, *args, **kwargs)
+
+    monkeypatch.setattr(runner, "run_local", recording)
+    data = tmp_path / "responses.csv"
+    shutil.copy(config.RESPONSES_PATH, data)
+    out = tmp_path / "site"
+    argv = ["reproduce", "--data", str(data), "--out", str(out), "--only", "competencies", "--jobs", "1",
+            "--group", "country=LT", "--no-progress"]
+    everything = ["competencies_cluster_LT01", "competencies_cluster_LT02", "competencies_cluster_LT03",
+                  "competencies_cluster_LT04", "competencies_cluster_LT05", "competencies_country_LT"]
+
+    assert cli.main(argv) == 0
+    assert ran == [everything]
+    site = {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*"))
+            if p.is_file() and p.suffix in (".html", ".csv") and p.name != "index.csv"}
+    assert len([name for name in site if name.endswith("table.csv")]) == 6
+
+    # nothing changed: no notebook runs, no worker starts, the same site
+    assert cli.main(argv) == 0
+    assert len(ran) == 1
+    assert {name: (out / name).read_bytes() for name in site} == site
+    rows = json.loads((out / "index.json").read_text())["reports"]
+    assert [r["status"] for r in rows] == ["done"] * 6
+
+    # one answer of the manager of LT02 changes (R09): LT02's and LT's reports only
+    respondent = next(line.split(",")[0] for line in data.read_text().splitlines() if ",LT,LT02," in line)
+    _changed_answer(config.RESPONSES_PATH, data, respondent)
+    assert cli.main(argv) == 0
+    assert ran[-1] == ["competencies_cluster_LT02", "competencies_country_LT"]
+    assert (out / "confidential/competencies_cluster_LT02_files/table.csv").read_bytes() != \
+        site["confidential/competencies_cluster_LT02_files/table.csv"]
+
+    # --force rebuilds all
+    assert cli.main(argv + ["--force"]) == 0
+    assert ran[-1] == everything
+    capsys.readouterr()
+
+
+def test_force_is_documented_in_help(capsys):
+    try:
+        cli.main(["reproduce", "--help"])
+    except SystemExit:
+        pass
+    text = " ".join(capsys.readouterr().out.split())
+    assert "--force" in text and "rebuild every report" in text and "(default: off)" in text

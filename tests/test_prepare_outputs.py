@@ -1,0 +1,46 @@
+"""What `clusterresearch prepare` writes: Parquet tidy answers, the long CSV only on request,
+a manifest whose output digests (hashed while writing) match the files."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+
+from clusterresearch import cli
+from clusterresearch.loading import load_survey
+from clusterresearch.outputs import atomic_file, sha256_file
+
+
+def test_parquet_manifest_and_long_csv_on_request(tmp_path, capsys):
+    out = tmp_path / "processed"
+    assert cli.main(["prepare", "--out", str(out), "--long-csv"]) == 0
+    assert "responses_tidy.csv" in capsys.readouterr().out
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert "responses_tidy.parquet" in manifest["outputs"] and "responses_tidy.csv" in manifest["outputs"]
+    for name, digest in manifest["outputs"].items():
+        assert sha256_file(out / name) == digest, name
+    survey = load_survey(None)
+    tidy = pd.read_parquet(out / "responses_tidy.parquet")
+    columns = [c for c in survey.answers.columns if c != "value"]
+    pd.testing.assert_frame_equal(tidy.astype({c: "str" for c in columns}),
+                                  survey.answers.astype({c: "str" for c in columns}))
+
+    # without --long-csv: no CSV, and the one of the earlier run is gone (it is not in the manifest)
+    assert cli.main(["prepare", "--out", str(out)]) == 0
+    printed = [Path(p).name for p in capsys.readouterr().out.split()]
+    assert "responses_tidy.csv" not in printed and not (out / "responses_tidy.csv").exists()
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert "responses_tidy.csv" not in manifest["outputs"]
+    for name, digest in manifest["outputs"].items():
+        assert sha256_file(out / name) == digest, name
+
+
+def test_atomic_file_hashes_what_it_writes(tmp_path):
+    with atomic_file(tmp_path / "a.bin") as sink:
+        sink.write(b"abc")
+        sink.write(memoryview(b"def"))
+        assert not (tmp_path / "a.bin").exists()  # only complete files appear
+    assert (tmp_path / "a.bin").read_bytes() == b"abcdef"
+    assert sink.hexdigest() == sha256_file(tmp_path / "a.bin")
