@@ -11,11 +11,10 @@ from functools import cached_property
 from pathlib import Path
 
 import pandas as pd
-from IPython.display import Image
 
 from . import config
 from .errors import InputError
-from .figures import gap_figure, likert_figure, overview_figure, save_figure
+from .figures import gap_figure, likert_figure, overview_figure, show_figure
 from .loading import Survey, load_survey
 from .metrics import area_gap, area_stats, item_stats, self_vs_assessor
 from .metrics.compare import compare_groups
@@ -64,7 +63,9 @@ class CompetencyReport:
         data = Path(data_path) if data_path else config.RESPONSES_PATH
         survey = load_survey(data)
         answers, scope, group = select_scope(survey, country, cluster)
-        out = Path(output_dir) if output_dir else config.FIGURES_DIR / "competencies" / f"{scope}_{group}"
+        n = int(answers["respondent_id"].nunique())
+        out = Path(output_dir) if output_dir else config.figures_dir("competencies", scope, group,
+                                                                       confidential=n < config.MIN_GROUP)
         reconstructed = data.resolve() == config.RESPONSES_PATH.resolve()
         return cls(survey, answers, scope, group, out, int(min_cell or 0), reconstructed)
 
@@ -102,7 +103,8 @@ class CompetencyReport:
         """Figure N of the paper for this scope, saved as PNG and SVG in ``output_dir``."""
         note = "Reconstructed data, not the original answers." if self.reconstructed else None
         fig = likert_figure(self.answers, area, self.survey.instrument, note=note, min_cell=self.min_cell)
-        return self._show(fig, f"figure{config.AREA_FIGURE.get(area, 0)}_{area}")
+        alt = f"Figure {config.AREA_FIGURE.get(area, 0)}: {config.AREA_TITLES.get(area, area)}, {self._scope_words}."
+        return self._show(fig, f"figure{config.AREA_FIGURE.get(area, 0)}_{area}", alt)
 
     def area_table(self, area: str):
         """Every item of the area: the counts of each answer, n, mean, sd, median, agreement."""
@@ -146,7 +148,7 @@ class CompetencyReport:
         columns = {"area": "area", "index_mean": "mean", "index_ci_low": "ci_low",
                    "index_ci_high": "ci_high", "n_respondents": "n"}
         fig = overview_figure(self.area_table_all[list(columns)].rename(columns=columns))
-        return self._show(fig, "overview_area_means")
+        return self._show(fig, "overview_area_means", f"Mean area index of the eight areas, {self._scope_words}.")
 
     def overview_table(self):
         frame = frames.area_frame(self.area_table_all)
@@ -158,7 +160,8 @@ class CompetencyReport:
 
     def gap(self):
         """Desired against existing level per area."""
-        return self._show(gap_figure(self.gap_by_area), "overview_desired_gap")
+        return self._show(gap_figure(self.gap_by_area), "overview_desired_gap",
+                          f"Desired against existing level per area, {self._scope_words}.")
 
     def gap_table(self):
         frame = frames.gap_frame(self.gap_by_area)
@@ -191,11 +194,16 @@ class CompetencyReport:
         return tables.essay_block(self.survey.essays[keep], self.survey.instrument,
                                   min_cell=self.min_cell, n_respondents=self.n_respondents)
 
-    def _show(self, fig, name: str) -> Image:
-        """Save the figure as PNG and SVG in ``output_dir``; show the saved PNG."""
-        paths = save_figure(fig, self.output_dir / name)
-        self._saved += paths
-        return Image(filename=str(next(p for p in paths if p.suffix == ".png")))
+    @property
+    def _scope_words(self) -> str:
+        where_ = "all respondents" if self.scope == "all" else f"{self.scope} {self.group}"
+        return f"{where_}, n = {self.n_respondents}"
+
+    def _show(self, fig, name: str, alt: str):
+        """Save the figure once (SVG) in ``output_dir``; show it by reference with ``alt``."""
+        shown = show_figure(fig, self.output_dir / name, alt)
+        self._saved.append(shown.path)
+        return shown
 
     def saved_files(self) -> list[str]:
         """Figure files written by this report, relative to ``output_dir``."""

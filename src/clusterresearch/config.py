@@ -15,6 +15,9 @@ RAW_DIR = DATA_DIR / "raw"
 PROCESSED_DIR = DATA_DIR / "processed"
 REPORTS_DIR = PROJ_ROOT / "reports"
 FIGURES_DIR = REPORTS_DIR / "figures"
+# Figures of notebook runs outside `reproduce` for groups below MIN_GROUP: kept apart from
+# FIGURES_DIR (which may be shared) and git-ignored; see figures_dir().
+CONFIDENTIAL_FIGURES_DIR = REPORTS_DIR / "confidential-figures"
 NOTEBOOKS_DIR = PROJ_ROOT / "notebooks"
 
 INSTRUMENT_PATH = RAW_DIR / "instrument.csv"
@@ -24,6 +27,9 @@ STATEMENTS_PATH = RAW_DIR / "paper_statements.csv"
 PROVENANCE_PATH = RAW_DIR / "responses_provenance.csv"
 ROADMAP_DIR = RAW_DIR / "roadmap"
 ROADMAP_EXAMPLE_DIR = ROADMAP_DIR / "worked_example"
+
+# Groups with fewer respondents are confidential (the default of `reproduce --min-group`).
+MIN_GROUP = 3
 
 COMPETENCIES_NOTEBOOK = NOTEBOOKS_DIR / "competencies.ipynb"
 ROADMAP_NOTEBOOK = NOTEBOOKS_DIR / "digitalization_roadmap.ipynb"
@@ -71,3 +77,10 @@ INFERENCE_CAUTION = (
     "paper itself abandoned statistical analysis for this reason. Tests and intervals are "
     "shown to make that uncertainty visible, not to claim differences."
 )
+
+
+def figures_dir(notebook: str, scope: str, group: str, confidential: bool) -> Path:
+    """Where a notebook run outside `reproduce` saves its figures: ``FIGURES_DIR/<notebook>/
+    <scope>_<group>``, or the same under ``CONFIDENTIAL_FIGURES_DIR`` for a confidential group."""
+    root = CONFIDENTIAL_FIGURES_DIR if confidential else FIGURES_DIR
+    return root / notebook / (scope if scope == "all" else f"{scope}_{group}")

@@ -61,16 +61,25 @@ class Job:
     output_html: str         # <out>/<visibility>/<stem>.html
     output_dir: str          # <out>/<visibility>/<stem>_files/ (figures the notebook saves)
     parameters: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+    # Filled by site.navigate() once the plan is known: how the pages name and link it.
+    label: str = field(default="", compare=False)        # e.g. "Cluster PL01: Architectural Glass Cluster (n = 1)"
+    siblings: tuple = field(default=(), compare=False, hash=False)  # page.NavLink of the same report, other scopes
 
     @property
     def public(self) -> bool:
         return self.visibility == PUBLIC
 
     @property
+    def report(self) -> str:
+        return NOTEBOOK_TITLES.get(self.notebook, self.notebook)
+
+    @property
+    def scope_label(self) -> str:
+        return self.label or group_label(self.scope, self.group, self.n)
+
+    @property
     def title(self) -> str:
-        what = NOTEBOOK_TITLES.get(self.notebook, self.notebook)
-        where_ = "all respondents" if self.scope == "all" else f"{self.scope} {self.group}"
-        return f"{what}: {where_} (n = {self.n})"
+        return f"{self.report}: {self.scope_label}"
 
     def relative(self, path: str) -> str:
         """``path`` relative to the output folder, with forward slashes (for links)."""
@@ -83,7 +92,8 @@ class Job:
 # --------------------------------------------------------------------------- groups
 
 
-def read_respondents(path: str | Path) -> list[tuple[str, str, str]]:
+def read_respondents(path: str | Path, encoding: str | None = None,
+                     registry: str | Path | None = None) -> list[tuple[str, str, str]]:
     """``(respondent_id, country, cluster)`` once per respondent, in the survey's order.
 
     Reads the survey with :func:`clusterresearch.loading.load_survey`, so every format and
@@ -92,7 +102,7 @@ def read_respondents(path: str | Path) -> list[tuple[str, str, str]]:
     """
     from ..loading import load_survey
 
-    answers = load_survey(path).answers
+    answers = load_survey(path, registry=registry, encoding=encoding).answers
     ids = answers[["respondent_id", "country", "cluster"]].drop_duplicates("respondent_id")
     return [tuple("" if value != value or value is None else str(value) for value in row)  # NaN -> ""
             for row in ids.itertuples(index=False, name=None)]
@@ -120,6 +130,16 @@ def count_groups(respondents: Iterable[tuple[str, str, str]]) -> list[Group]:
 
 
 # --------------------------------------------------------------------------- names
+
+
+def group_label(scope: str, group: str, n: int, name: str = "") -> str:
+    """How pages name a group: "All respondents (n = 12)", "Country PL (n = 7)",
+    "Cluster PL01: Architectural Glass Cluster (n = 1)" (the name from the registry)."""
+    if scope == "all":
+        words = "All respondents"
+    else:
+        words = f"{scope.capitalize()} {group}" + (f": {name}" if name else "")
+    return f"{words} (n = {n})"
 
 
 def slugify(value: str) -> str:
@@ -192,6 +212,11 @@ def _parameters(notebook: str, group: Group, data: Path, network: Path | None, o
     if notebook == "roadmap":
         params["network_dir"] = str(network) if network is not None else None
     params["data_path"] = str(data)
+    # passed only when given, so a notebook needs these parameters only when they are used
+    if getattr(options, "encoding", None) is not None:
+        params["encoding"] = options.encoding
+    if getattr(options, "registry", None) is not None:
+        params["registry_path"] = str(Path(options.registry).absolute())
     params["output_dir"] = str(output_dir)
     if notebook == "roadmap":
         for name in ("relay_retention", "platform_retention", "platform_delay"):

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import sys
+import time
 import uuid
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -21,7 +23,8 @@ from .. import config
 from ..errors import InputError
 from ..outputs import guard_not_raw
 from .jobs import Job, check_inputs, check_notebooks, count_groups, plan_jobs, read_respondents
-from .site import records, replacing_site, write_index
+from .page import SiteInfo
+from .site import navigate, replacing_site, write_site
 from .worker import JobResult, RunSettings, one_line, run_job, warm_up
 
 EXECUTORS = ("local", "dask")
@@ -29,7 +32,7 @@ EXECUTORS = ("local", "dask")
 
 @dataclass(frozen=True)
 class ReproduceOptions:
-    """Everything `clusterresearch reproduce` accepts (the CLI fills the first 13 fields)."""
+    """Everything `clusterresearch reproduce` accepts (the CLI fills the first 15 fields)."""
 
     data: Path = config.RESPONSES_PATH
     network: Path | None = config.ROADMAP_EXAMPLE_DIR
@@ -44,6 +47,8 @@ class ReproduceOptions:
     scheduler: str | None = None       # Dask scheduler address; None with dask = a LocalCluster
     timeout: int | None = 600          # per-cell execution timeout (s); None or 0 = no limit
     progress: bool = True
+    encoding: str | None = None        # text encoding of CSV input; None = UTF-8 (BOM allowed)
+    registry: Path | None = None       # clusters.csv (names, countries); None = the shipped one for the shipped data
     # Not on the command line (yet):
     start_timeout: float = 120.0       # kernel start-up timeout (s)
     kernel_name: str = "python3"
@@ -52,6 +57,7 @@ class ReproduceOptions:
     relay_retention: float | None = None       # roadmap overrides, passed only when set
     platform_retention: float | None = None
     platform_delay: float | None = None
+    site: SiteInfo | None = None               # what the pages say about the study; None = site_info()
 
 
 def default_jobs() -> int:
@@ -84,6 +90,7 @@ def _validate(options: ReproduceOptions) -> ReproduceOptions:
         options,
         data=Path(options.data).expanduser().resolve(),
         network=Path(options.network).expanduser().resolve() if options.network is not None else None,
+        registry=Path(options.registry).expanduser().resolve() if options.registry is not None else None,
         out=out,
         jobs=options.jobs or default_jobs(),
     )
@@ -118,6 +125,52 @@ def _mp_context():
     return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
 
 
+def _local_worker(with_code: bool) -> None:
+    """Pool initializer: Ctrl-C is the parent's to handle (one line, the site restored), so
+    workers ignore SIGINT instead of each printing a traceback; SIGTERM (the parent stopping
+    them) ends the job's kernel with the worker."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _exit_on_term)
+    warm_up(with_code)
+
+
+def _exit_on_term(signum, frame):
+    """The parent is stopping the run (and says so in one line): end the job's kernel and
+    this worker at once, silently. Kernels run in sessions of their own, so the terminal's
+    Ctrl-C does not reach them; without /proc (not Linux) they exit by themselves once they
+    see their parent gone."""
+    for pid in _children():
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except OSError:
+            pass
+    os._exit(128 + signum)
+
+
+def _children() -> list[int]:
+    pids: list[int] = []
+    for task in Path(f"/proc/{os.getpid()}/task").glob("*/children"):
+        try:
+            pids += [int(pid) for pid in task.read_text().split()]
+        except OSError:
+            continue
+    return pids
+
+
+def _stop(pool: ProcessPoolExecutor, grace: float = 10.0) -> None:
+    """Cancel what has not started and stop the running jobs now (their kernels with them)."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        if process.is_alive():
+            process.terminate()
+    deadline = time.monotonic() + grace
+    for process in processes:
+        process.join(max(0.0, deadline - time.monotonic()))
+        if process.is_alive():
+            process.kill()
+
+
 def run_local(jobs: Sequence[Job], settings: RunSettings, workers: int,
               on_result: Callable[[JobResult], None], pool_restarts: int = 1) -> list[JobResult]:
     """Run ``jobs`` in a pool of worker processes; one job never stops the others.
@@ -130,7 +183,7 @@ def run_local(jobs: Sequence[Job], settings: RunSettings, workers: int,
     for round_ in range(pool_restarts + 1):
         broken: list[Job] = []
         with ProcessPoolExecutor(max_workers=max(1, min(workers, len(remaining))), mp_context=_mp_context(),
-                                 initializer=warm_up, initargs=(settings.with_code,)) as pool:
+                                 initializer=_local_worker, initargs=(settings.with_code,)) as pool:
             pending: dict[Future, Job] = {pool.submit(run_job, job, settings): job for job in remaining}
             try:
                 while pending:
@@ -148,8 +201,8 @@ def run_local(jobs: Sequence[Job], settings: RunSettings, workers: int,
                             result = _failure(job, exc)
                         results.append(result)
                         on_result(result)
-            except BaseException:
-                pool.shutdown(wait=True, cancel_futures=True)
+            except BaseException:  # Ctrl-C: stop now; replacing_site puts the previous site back
+                _stop(pool)
                 raise
         if not broken:
             break
@@ -212,28 +265,103 @@ def run_dask(client, jobs: Sequence[Job], settings: RunSettings,
     return results
 
 
-def _progress(total: int, enabled: bool):
-    from tqdm import tqdm
+class Progress:
+    """A bar on a terminal; elsewhere (a log, CI) one line per finished report on stderr;
+    nothing with ``enabled=False``."""
 
-    # enabled: shown on a terminal, silent in logs (tqdm's disable=None)
-    return tqdm(total=total, desc="reproduce", unit="report", file=sys.stderr, disable=None if enabled else True,
-                dynamic_ncols=True)
+    def __init__(self, total: int, enabled: bool, stream=None):
+        self.total, self.count, self.stream = total, 0, stream or sys.stderr
+        self.bar = None
+        self.lines = enabled and not _isatty(self.stream)
+        if enabled and not self.lines:
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=total, desc="reproduce", unit="report", file=self.stream, dynamic_ncols=True)
+
+    def __call__(self, job: Job, result: JobResult) -> None:
+        self.count += 1
+        if self.bar is not None:
+            self.bar.set_postfix_str(result.stem if result.status == "done" else f"{result.stem} FAILED", refresh=False)
+            self.bar.update(1)
+        elif self.lines:
+            print(f"[{self.count}/{self.total}] {result.status}: {job.describe()} ({job.visibility}, "
+                  f"{result.seconds:.1f} s)", file=self.stream, flush=True)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+def _isatty(stream) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def _duration(seconds: float) -> str:
+    minutes, rest = divmod(round(seconds), 60)
+    return f"{minutes} min {rest} s" if minutes else f"{seconds:.1f} s"
+
+
+def site_info(options: ReproduceOptions) -> SiteInfo:
+    """What the pages say about the study: for the shipped (reconstructed) survey, the two
+    papers, the reconstruction notice and the check of the paper's statements; for any
+    other survey, its file name. ``options.site`` overrides it."""
+    if options.site is not None:
+        return options.site
+    if Path(options.data).resolve() != config.RESPONSES_PATH.resolve():
+        return SiteInfo(title=f"Survey reports: {Path(options.data).name}")
+    from ..loading import load_survey
+    from ..metrics.statements import check_statements, load_statements
+
+    survey = load_survey(options.data)
+    table = check_statements(survey.answers, load_statements(), survey.instrument)
+    holds = int(table["holds"].sum())
+    return SiteInfo(
+        title="Cluster managers' competencies (InterCom, Poland and Lithuania) and a cluster digitalization roadmap",
+        citation=("InterCom: \"Strengthening the internationalisation and commercialization of clusters and cluster "
+                  "organisations by upgrading managerial competencies: selected cases from Poland and Lithuania\", "
+                  "Studia Oeconomica Posnaniensia, 2016. Buyanova & Shiro: \"Territorial cluster management "
+                  "digitalization\"."),
+        notice=config.RECONSTRUCTION_NOTICE,
+        statements_summary=(f"{holds} of the paper's {len(table)} statements about its Figures 1-8 hold on these "
+                            "data (the report of all respondents shows each beside its figure). They hold by "
+                            "construction: the answers were rebuilt from these statements."),
+    )
+
+
+def cluster_names(options: ReproduceOptions) -> dict[str, str]:
+    """cluster_id -> name from the registry (--registry, or the shipped one for the shipped data)."""
+    from ..loading.registry import load_registry
+    from ..loading.survey import default_registry
+
+    path = options.registry if options.registry is not None else default_registry(options.data)
+    if path is None:
+        return {}
+    table = load_registry(path, encoding=options.encoding)
+    return {k: v for k, v in zip(table["cluster_id"], table["name"]) if v}
 
 
 def reproduce(options: ReproduceOptions) -> int:
     """Run the notebooks for all data, each country and each cluster; write the site.
 
+    Prints a closing summary on stderr and the public index's path on stdout.
     Returns 0 when every report was built, 1 when any failed. Bad input raises
     :class:`InputError` (or ``RawDataWriteError`` for an --out under data/raw) before any job.
     """
+    started = time.monotonic()
     opts = _validate(options)
-    groups = count_groups(read_respondents(opts.data))
+    groups = count_groups(read_respondents(opts.data, encoding=opts.encoding, registry=opts.registry))
     jobs = plan_jobs(groups, opts)
     if not jobs:
         raise InputError(opts.data, "file", "no report to build for these options")
     check_notebooks(jobs)
     check_inputs(jobs)
+    site = site_info(opts)
+    jobs = navigate(jobs, cluster_names(opts))
     settings = RunSettings(
+        site=site,
         kernel_name=opts.kernel_name,
         start_timeout=opts.start_timeout,
         execution_timeout=opts.timeout or None,
@@ -246,28 +374,36 @@ def reproduce(options: ReproduceOptions) -> int:
     else:
         _check_kernel(opts.kernel_name)
 
+    by_stem = {(job.visibility, job.stem): job for job in jobs}
+    progress = Progress(len(jobs), opts.progress)
     try:
-        with replacing_site(opts.out) as out, _progress(len(jobs), opts.progress) as bar:
+        with replacing_site(opts.out) as out:
             def on_result(result: JobResult) -> None:
-                bar.set_postfix_str(result.stem if result.status == "done" else f"{result.stem} FAILED", refresh=False)
-                bar.update(1)
+                progress(by_stem[(result.visibility, result.stem)], result)
 
             if client is not None:
                 results = run_dask(client, jobs, settings, on_result)
             else:
                 results = run_local(jobs, settings, opts.jobs, on_result)
-            rows = records(jobs, results)
-            written = write_index(out, rows, min_group=opts.min_group, data=opts.data, network=opts.network,
-                                  with_code=opts.with_code)
+            written = write_site(out, jobs, results, site=site, min_group=opts.min_group, data=opts.data,
+                                 network=opts.network, with_code=opts.with_code)
     finally:
+        progress.close()
         if client is not None:
             client.close()
         if cluster is not None:
             cluster.close()
 
-    failed = [(job, row) for job, row in zip(jobs, rows) if row["status"] != "done"]
-    for job, row in failed:
-        print(f"failed: {job.notebook} {job.scope} {job.group}: {row['error']}", file=sys.stderr)
+    status = {(r.visibility, r.stem): r for r in results}
+    failed = [job for job in jobs if getattr(status.get((job.visibility, job.stem)), "status", "failed") != "done"]
+    for job in failed:
+        error = status[(job.visibility, job.stem)].error if (job.visibility, job.stem) in status else "not run"
+        print(f"failed: {job.notebook} {job.scope} {job.group}: {error}", file=sys.stderr)
+    public = sum(1 for job in jobs if job.public and job not in failed)
+    confidential = sum(1 for job in jobs if not job.public and job not in failed)
+    print(f"reproduce: {len(jobs)} reports in {_duration(time.monotonic() - started)}: {public} public, "
+          f"{confidential} confidential, {len(failed)} failed.\n"
+          f"Open {written[0]} (publish the public/ folder as it is; never confidential/).", file=sys.stderr)
     print(written[0])
     return 1 if failed else 0
 

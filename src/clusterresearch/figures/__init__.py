@@ -8,13 +8,15 @@ keeps its inline backend) and no figure piles up in pyplot's registry.
 
 from .areas import gap_figure, overview_figure
 from .likert import LEVEL_COLORS, LEVEL_LABELS, likert_figure
-from .save import save_figure
+from .save import FigureDisplay, save_figure, show_figure
 
 __all__ = [
+    "FigureDisplay",
     "LEVEL_COLORS",
     "LEVEL_LABELS",
     "gap_figure",
     "likert_figure",
     "overview_figure",
     "save_figure",
+    "show_figure",
 ]
