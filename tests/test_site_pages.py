@@ -167,7 +167,7 @@ def test_error_hints_name_options_the_command_has():
     hinted = set(re.findall(r"pass (--[a-z-]+)", source))
     parser = cli.build_parser()
     subparsers = next(a for a in parser._actions if a.__class__.__name__ == "_SubParsersAction")
-    for name in ("prepare", "check", "reproduce"):
+    for name in ("prepare", "check", "roadmap", "reproduce"):
         options = {o for a in subparsers.choices[name]._actions for o in a.option_strings}
         assert hinted <= options, (name, hinted - options)
 

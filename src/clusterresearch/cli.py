@@ -54,6 +54,7 @@ def _roadmap(args: argparse.Namespace) -> int:
         data=args.data,
         cluster=args.cluster,
         country=args.country,
+        encoding=args.encoding,
     )
     for path in written:
         print(path)
@@ -131,6 +132,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="survey cluster id whose results give stage IV readiness (default: all managers)")
     p.add_argument("--country", default=None,
                    help="survey country whose managers' mean results give stage IV readiness (default: all managers)")
+    p.add_argument("--encoding", default=None, help="text encoding of a CSV survey (default: UTF-8, BOM allowed)")
     p.set_defaults(func=_roadmap)
 
     p = sub.add_parser("reproduce", help="run every notebook for all data, each country and each cluster; build the HTML site")

@@ -88,14 +88,15 @@ def readiness_table(area_index: pd.DataFrame, country: str | None = None, cluste
     return pd.DataFrame(out, columns=list(READINESS_COLUMNS))
 
 
-def survey_readiness(path: str | Path | None = None, country: str | None = None, cluster: str | None = None) -> tuple[pd.DataFrame, bool]:
+def survey_readiness(path: str | Path | None = None, country: str | None = None, cluster: str | None = None,
+                     encoding: str | None = None) -> tuple[pd.DataFrame, bool]:
     """Load a survey (None: the shipped reconstruction) and return its readiness table for
     the scope, with True when the data is the shipped reconstruction."""
     from ..loading import load_survey
     from ..metrics.areas import respondent_area_index
 
     path = Path(path) if path is not None else config.RESPONSES_PATH
-    survey = load_survey(path)
+    survey = load_survey(path, encoding=encoding)
     index = respondent_area_index(survey.answers)
     try:
         table = readiness_table(index, country=country, cluster=cluster)
