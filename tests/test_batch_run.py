@@ -12,7 +12,8 @@ import pytest
 
 from clusterresearch import cli, config
 from clusterresearch.batch import worker
-from clusterresearch.batch.jobs import count_groups, plan_jobs
+from clusterresearch.batch.jobs import plan_jobs
+from clusterresearch.scope import Scope
 from clusterresearch.batch.runner import ReproduceOptions, _check_kernel, reproduce
 from clusterresearch.errors import InputError
 
@@ -102,12 +103,12 @@ def test_dask_local_cluster(tmp_path):
     distributed = pytest.importorskip("distributed")
     with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False,
                                   dashboard_address=None) as cluster:
-        code = reproduce(ReproduceOptions(data=RESPONSES, network=DATA, out=tmp_path, min_group=2, cluster="K1",
+        code = reproduce(ReproduceOptions(data=RESPONSES, network=DATA, out=tmp_path, min_group=2, groups=(("cluster", "K1"),),
                                           only="roadmap", notebooks=STUBS, executor="dask",
                                           scheduler=cluster.scheduler_address, progress=False))
         # workers that cannot run the jobs (here: no such kernelspec) are bad input, found before any job
         with pytest.raises(InputError, match="a worker cannot run the jobs"):
-            reproduce(ReproduceOptions(data=RESPONSES, network=DATA, out=tmp_path / "no", cluster="K1",
+            reproduce(ReproduceOptions(data=RESPONSES, network=DATA, out=tmp_path / "no", groups=(("cluster", "K1"),),
                                        notebooks=STUBS, executor="dask", scheduler=cluster.scheduler_address,
                                        kernel_name="no-such-kernel-clusterresearch", progress=False))
         assert not (tmp_path / "no").exists()
@@ -143,9 +144,11 @@ def test_missing_kernelspec_explains_the_fix():
 
 def _job(out, cluster="PL01"):
     """The competencies job of one cluster (notebook from config, as the CLI would)."""
-    groups = count_groups([("r1", "PL", "PL01"), ("r2", "PL", "K1"), ("r3", "PL", "K1")])
+    within = (("country", "PL"),)
+    groups = [Scope(n=3), Scope("country", "PL", 3, "Country"), Scope("cluster", "PL01", 1, "Cluster", "", within),
+              Scope("cluster", "K1", 2, "Cluster", "", within)]
     return plan_jobs(groups, ReproduceOptions(data=RESPONSES, network=DATA, out=out, only="competencies",
-                                              cluster=cluster, min_group=2))[0]
+                                              groups=(("cluster", cluster),), min_group=2))[0]
 
 
 def test_kernel_start_failure_is_retried_once(tmp_path, monkeypatch):

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from clusterresearch.batch.jobs import count_groups, plan_jobs
+from clusterresearch.batch.jobs import plan_jobs
+from clusterresearch.scope import Scope
 from clusterresearch.batch.runner import ReproduceOptions
 from clusterresearch.batch.indexes import confidential_index, local_index, public_index
 from clusterresearch.batch.page import SiteInfo
@@ -18,10 +19,13 @@ from clusterresearch.errors import InputError
 
 
 def _plan(tmp_path: Path):
-    groups = count_groups([("r1", "<i>X", "<b>&"), ("r2", "<i>X", "K2"), ("r3", "<i>X", "K2")])
+    within = (("country", "<i>X"),)
+    groups = [Scope(n=3), Scope("country", "<i>X", 3, "Country"),
+              Scope("cluster", "<b>&", 1, "Cluster", "secret name", within),
+              Scope("cluster", "K2", 2, "Cluster", "Kluster <two>", within)]
     opts = ReproduceOptions(data=tmp_path / "d.csv", network=tmp_path, out=tmp_path / "out", min_group=2,
                             notebooks={"competencies": tmp_path / "<nb>.ipynb", "roadmap": tmp_path / "r.ipynb"})
-    jobs = navigate(plan_jobs(groups, opts), {"K2": "Kluster <two>", "<b>&": "secret name"})
+    jobs = navigate(plan_jobs(groups, opts))
     results = [
         JobResult(stem=j.stem, visibility=j.visibility, status="done", seconds=1.0, notebook_kept=True,
                   html_written=True)
@@ -64,7 +68,7 @@ def test_public_index_links_only_public_reports(tmp_path):
     jobs, rows = _rows(tmp_path)
     page = public_index(jobs, rows, site=SITE, min_group=2)
     assert "Study &lt;&amp;&gt;" in page and "Author &amp; co" in page and "3 of 4 hold" in page
-    assert "Cluster K2: Kluster &lt;two&gt; (n = 2)" in page  # names from the registry, with n
+    assert "Cluster K2 (Kluster &lt;two&gt;) (n = 2)" in page  # names from the registry, with n
     assert "&lt;b&gt;&amp;" not in page and "secret name" not in page
     targets = re.findall(r'href="([^"]+)"', page)
     assert targets and all("/" not in t and not t.startswith("..") for t in targets)

@@ -58,13 +58,16 @@ def test_confidential_figures_of_notebook_runs_go_apart(tmp_path, monkeypatch):
 
 
 def test_competency_report_outside_reproduce_keeps_one_person_apart(monkeypatch, tmp_path):
-    from clusterresearch.competencies import CompetencyReport
+    from clusterresearch.competencies import SurveyReport
 
+    # not inside reports/confidential/, which reproduce replaces as a whole
+    assert config.CONFIDENTIAL_FIGURES_DIR.parent == config.REPORTS_DIR
+    assert config.CONFIDENTIAL_FIGURES_DIR.name != "confidential"
     monkeypatch.setattr(config, "CONFIDENTIAL_FIGURES_DIR", tmp_path / "conf")
     monkeypatch.setattr(config, "FIGURES_DIR", tmp_path / "figs")
-    one = CompetencyReport.from_parameters(cluster="PL01")
+    one = SurveyReport.from_parameters(group_column="cluster", group="PL01", min_cell=3)
     assert one.output_dir == tmp_path / "conf" / "competencies" / "cluster_PL01"
-    country = CompetencyReport.from_parameters(country="PL")
+    country = SurveyReport.from_parameters(group_column="country", group="PL", min_cell=3)
     assert country.output_dir == tmp_path / "figs" / "competencies" / "country_PL"
 
 

@@ -18,7 +18,8 @@ from .outputs import RawDataWriteError
 def _prepare(args: argparse.Namespace) -> int:
     from .prepare import run_prepare
 
-    written = run_prepare(data=args.data, out=args.out, registry=args.registry, encoding=args.encoding)
+    written = run_prepare(study=args.study, data=args.data, out=args.out, registry=args.registry,
+                          encoding=args.encoding, long_csv=args.long_csv)
     for path in written:
         print(path)
     return 0
@@ -36,9 +37,17 @@ def _check(args: argparse.Namespace) -> int:
     from .loading import load_survey
     from .metrics.statements import check_statements, load_statements
 
-    survey = load_survey(args.data, encoding=args.encoding)
-    table = check_statements(survey.answers, load_statements(args.statements), survey.instrument)
+    survey = load_survey(args.data, study=args.study, registry=args.registry, encoding=args.encoding)
+    statements = args.statements or survey.study.statements
+    n = survey.answers["respondent_id"].nunique()
+    print(f"{survey.study.title}: {n} {survey.study.respondents}, {len(survey.items)} scaled items, "
+          f"{len(survey.study.areas)} areas; the study is valid.")
+    if statements is None:
+        print("The study has no statements to check (statements in study.toml).")
+        return 0
+    table = check_statements(survey.answers, load_statements(statements), survey.instrument, survey.items)
     print(table[["statement_id", "figure", "statistic", "op", "value", "observed", "holds"]].to_string(index=False))
+    print(f"{int(table['holds'].sum())} of {len(table)} statements hold.")
     return 0 if bool(table["holds"].all()) else 1
 
 
@@ -64,24 +73,41 @@ def _roadmap(args: argparse.Namespace) -> int:
 def _reproduce(args: argparse.Namespace) -> int:
     from .batch.runner import ReproduceOptions, reproduce
 
+    from .scope import parse
+
+    groups = [parse(text) for text in args.group]
+    groups += [("country", args.country)] if args.country else []
+    groups += [("cluster", args.cluster)] if args.cluster else []
     options = ReproduceOptions(
+        study=args.study,
         data=args.data,
+        encoding=args.encoding,
+        registry=args.registry,
+        groups=tuple(groups),
         network=args.network,
         out=args.out,
         jobs=args.jobs,
         only=args.only,
-        country=args.country,
-        cluster=args.cluster,
         min_group=args.min_group,
         with_code=args.with_code,
         executor=args.executor,
         scheduler=args.scheduler,
         timeout=args.timeout,
         progress=not args.no_progress,
-        encoding=args.encoding,
-        registry=args.registry,
     )
     return reproduce(options)
+
+
+def _study_options(p: argparse.ArgumentParser) -> None:
+    """The options every command that reads a survey takes, with the same defaults."""
+    p.add_argument("--study", type=Path, default=None,
+                   help="study folder (study.toml, instrument.csv, ...; default: data/raw, the shipped study)")
+    p.add_argument("--data", type=Path, default=None,
+                   help="responses file overriding the study's: wide or long CSV, XLSX or SPSS .sav "
+                        "(default: the file study.toml names)")
+    p.add_argument("--registry", type=Path, default=None,
+                   help="names file for the study's named grouping column (default: the one study.toml names)")
+    p.add_argument("--encoding", default=None, help="text encoding of CSV input (default: UTF-8, BOM allowed)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -91,78 +117,66 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"clusterresearch {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    p = sub.add_parser("prepare", help="validate a survey and write tidy answers and summaries")
-    p.add_argument("--data", type=Path, default=config.RESPONSES_PATH,
-                   help="responses file: wide or long CSV, XLSX or SPSS .sav (default: the reconstructed survey)")
-    p.add_argument("--registry", type=Path, default=None,
-                   help="clusters.csv registry (default: the shipped one for the shipped data, none otherwise)")
+    p = sub.add_parser("prepare", help="validate a study's survey and write tidy answers and summaries")
+    _study_options(p)
     p.add_argument("--out", type=Path, default=config.PROCESSED_DIR,
-                   help="output folder (default: data/processed/)")
-    p.add_argument("--encoding", default=None, help="text encoding of CSV input (default: UTF-8, BOM allowed)")
+                   help=f"output folder (default: {config.PROCESSED_DIR})")
+    p.add_argument("--long-csv", action="store_true",
+                   help="also write the tidy answers as a long CSV (default: Parquet only)")
     p.set_defaults(func=_prepare)
 
     p = sub.add_parser("reconstruct", help="regenerate the reconstructed survey answers from the paper's statements")
     p.add_argument("--out", type=Path, default=config.PROCESSED_DIR / "reconstruction",
-                   help="output folder, never under data/raw (default: data/processed/reconstruction/)")
+                   help="output folder, never data/raw (default: data/processed/reconstruction)")
     p.add_argument("--seed", type=int, default=None, help="generator seed (default: the one the shipped data used)")
     p.set_defaults(func=_reconstruct)
 
-    p = sub.add_parser("check", help="check the paper's statements on a survey; exit 1 if any fails")
-    p.add_argument("--data", type=Path, default=config.RESPONSES_PATH,
-                   help="responses file: wide or long CSV, XLSX or SPSS .sav (default: the reconstructed survey)")
-    p.add_argument("--statements", type=Path, default=config.STATEMENTS_PATH,
-                   help="the paper's statements (default: data/raw/paper_statements.csv)")
-    p.add_argument("--encoding", default=None, help="text encoding of CSV input (default: UTF-8, BOM allowed)")
+    p = sub.add_parser("check", help="validate a study; check its published statements (exit 1 if any fails)")
+    _study_options(p)
+    p.add_argument("--statements", type=Path, default=None,
+                   help="statements file (default: the one study.toml names, if any)")
     p.set_defaults(func=_check)
 
     p = sub.add_parser("roadmap", help="information-flow model and the five roadmap stages for a cluster network")
     p.add_argument("--network", type=Path, default=config.ROADMAP_EXAMPLE_DIR,
-                   help="folder with actors.csv, links.csv, flows.csv (default: the worked example)")
+                   help="folder with actors.csv, links.csv, flows.csv (default: the illustrative worked example)")
     p.add_argument("--out", type=Path, default=config.PROCESSED_DIR / "roadmap",
-                   help="output folder (default: data/processed/roadmap/)")
+                   help="output folder (default: data/processed/roadmap)")
     p.add_argument("--platform-retention", type=float, default=None,
-                   help="retention of each platform channel, 0-1 (default: 0.98)")
+                   help="retention of the IT-actor platform's channels (default: the model's)")
     p.add_argument("--platform-delay", type=float, default=None,
-                   help="delay of each platform channel in days (default: 0.5)")
+                   help="delay of the IT-actor platform's channels (default: the model's)")
     p.add_argument("--relay-retention", type=float, default=None,
                    help="override the retention of every channel touching the CDC (default: as in links.csv)")
     p.add_argument("--data", type=Path, default=None,
-                   help="survey whose competency results give stage IV readiness (default: the reconstructed survey)")
-    p.add_argument("--cluster", default=None,
-                   help="survey cluster id whose results give stage IV readiness (default: all managers)")
-    p.add_argument("--country", default=None,
-                   help="survey country whose managers' mean results give stage IV readiness (default: all managers)")
+                   help="survey whose results give stage IV readiness (default: none)")
+    p.add_argument("--cluster", default=None, help="survey cluster whose results give stage IV readiness (default: none)")
+    p.add_argument("--country", default=None, help="survey country whose results give stage IV readiness (default: none)")
     p.add_argument("--encoding", default=None, help="text encoding of a CSV survey (default: UTF-8, BOM allowed)")
     p.set_defaults(func=_roadmap)
 
-    p = sub.add_parser("reproduce", help="run every notebook for all data, each country and each cluster; build the HTML site")
-    p.add_argument("--data", type=Path, default=config.RESPONSES_PATH,
-                   help="responses file: wide or long CSV, XLSX or SPSS .sav (default: the reconstructed survey)")
-    p.add_argument("--encoding", default=None, help="text encoding of CSV input (default: UTF-8, BOM allowed)")
-    p.add_argument("--registry", type=Path, default=None,
-                   help="clusters.csv registry: cluster ids, countries and names shown in the site "
-                        "(default: the shipped one for the shipped data, none otherwise)")
+    p = sub.add_parser("reproduce", help="run every notebook for all data and each group; build the HTML site")
+    _study_options(p)
     p.add_argument("--network", type=Path, default=config.ROADMAP_EXAMPLE_DIR,
-                   help="roadmap network folder with actors.csv, links.csv, flows.csv (default: the worked example)")
+                   help="roadmap network folder (default: the illustrative worked example)")
     p.add_argument("--out", type=Path, default=config.REPORTS_DIR,
-                   help="site folder; public/ in it is the site to publish (default: reports/)")
-    p.add_argument("--jobs", type=int, default=None, help="worker processes (default: the number of usable cores)")
+                   help=f"site folder; its public/ is the site to publish (default: {config.REPORTS_DIR})")
+    p.add_argument("--jobs", type=int, default=None, help="worker processes (default: number of cores)")
     p.add_argument("--only", choices=("competencies", "roadmap"), default=None,
-                   help="run one notebook only (default: both)")
-    p.add_argument("--country", default=None,
-                   help="only the reports of this country and its clusters (default: every group)")
-    p.add_argument("--cluster", default=None, help="only this cluster's reports (default: every group)")
+                   help="build one notebook's reports only (default: both)")
+    p.add_argument("--group", action="append", default=[], metavar="COLUMN=GROUP",
+                   help="only that group and the groups within it, e.g. country=PL; repeat to narrow (default: all)")
+    p.add_argument("--country", default=None, help="same as --group country=CODE (default: all)")
+    p.add_argument("--cluster", default=None, help="same as --group cluster=ID (default: all)")
     p.add_argument("--min-group", type=int, default=config.MIN_GROUP,
-                   help=f"groups with fewer respondents are confidential (default: {config.MIN_GROUP})")
-    p.add_argument("--with-code", action="store_true", help="keep code cells in the HTML reports (default: off)")
+                   help=f"groups with fewer respondents are confidential (default {config.MIN_GROUP})")
+    p.add_argument("--with-code", action="store_true", help="keep code cells in the HTML reports (default: hidden)")
     p.add_argument("--executor", choices=("local", "dask"), default="local",
-                   help="where the jobs run: local processes or a Dask cluster (default: local)")
-    p.add_argument("--scheduler", default=None,
-                   help="Dask scheduler address for --executor dask (default: none, a local Dask cluster)")
-    p.add_argument("--timeout", type=int, default=600,
-                   help="per-cell execution timeout in seconds, 0 for none (default: 600)")
+                   help="where reports run: local worker processes or a Dask cluster (default: local)")
+    p.add_argument("--scheduler", default=None, help="Dask scheduler address for --executor dask (default: a local cluster)")
+    p.add_argument("--timeout", type=int, default=600, help="per-cell execution timeout in seconds (default 600)")
     p.add_argument("--no-progress", action="store_true",
-                   help="no progress bar or progress lines on stderr (default: shown)")
+                   help="no progress on stderr (default: a bar on a terminal, else one line per finished report)")
     p.set_defaults(func=_reproduce)
     return parser
 

@@ -15,10 +15,19 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Sequence
 
-from .jobs import CONFIDENTIAL, NOTEBOOK_TITLES, PUBLIC, SCOPES, Job
+from ..disclosure import CONFIDENTIAL, PUBLIC
+from .jobs import NOTEBOOK_TITLES, Job
 from .page import SiteInfo, e, href, page
 
-SCOPE_TITLES = {"all": "All respondents", "country": "Countries", "cluster": "Clusters"}
+
+
+def _scopes(jobs: Sequence[Job]) -> list[str]:
+    """"all", then the grouping columns, in plan order."""
+    return list(dict.fromkeys(j.scope for j in jobs))
+
+
+def _scope_title(scope: str) -> str:
+    return "All respondents" if scope == "all" else f"By {scope}"
 
 
 def _version() -> str:
@@ -49,7 +58,7 @@ def _matrix(jobs: Sequence[Job], rows: dict[tuple[str, str], dict], folder: str,
             failed = ' <span class="status-failed">(failed)</span>' if row["status"] != "done" else ""
             cells.append(f"<td>{link}{notebook_link}{failed}</td>")
         body.append(f"<tr><td>{e(label)}</td>{''.join(cells)}</tr>")
-    return (f"<h2>{e(SCOPE_TITLES.get(scope, scope))}</h2><div class=\"cr-table-wrap\"><table><thead><tr>{head}"
+    return (f"<h2>{e(_scope_title(scope))}</h2><div class=\"cr-table-wrap\"><table><thead><tr>{head}"
             f"</tr></thead><tbody>{''.join(body)}</tbody></table></div>")
 
 
@@ -60,10 +69,9 @@ def _by_stem(records: Sequence[dict], jobs: Sequence[Job]) -> dict[tuple[str, st
 def _built(records: Sequence[dict], jobs: Sequence[Job], min_group: int) -> str:
     """What was built, in words: counts by notebook and scope, what is not published, failures."""
     public = [j for j in jobs if j.public]
-    scopes = {s: len({j.group for j in public if j.scope == s}) for s in SCOPES}
-    words = [f"{count} {s if s == 'all' else s + ('' if count == 1 else ('ies' if s == 'country' else 's'))}"
+    scopes = {s: len({j.group for j in public if j.scope == s}) for s in _scopes(jobs)}
+    words = ["all respondents" if s == "all" else f"{count} group{'' if count == 1 else 's'} by {s}"
              for s, count in scopes.items() if count]
-    words = [w.replace("1 all", "all respondents") for w in words]
     notebooks = list(dict.fromkeys(NOTEBOOK_TITLES.get(j.notebook, j.notebook) for j in public))
     text = (f"{len(public)} report{'' if len(public) == 1 else 's'} ({', '.join(notebooks) or 'none'}) for {', '.join(words) or 'no group'}. "
             f"Groups with fewer than {min_group} respondents are not published: their reports are kept "
@@ -86,7 +94,7 @@ def public_index(jobs: Sequence[Job], records: Sequence[dict], *, site: SiteInfo
                  f"fewer than {e(min_group)} answers instead of showing them.</p>")
     if site.statements_summary:
         parts.append(f"<h2>The paper's statements</h2><p>{e(site.statements_summary)}</p>")
-    parts += [_matrix(jobs, rows, PUBLIC, scope) for scope in SCOPES]
+    parts += [_matrix(jobs, rows, PUBLIC, scope) for scope in _scopes(jobs)]
     footer = (f'<footer class="cr-footer"><p>Built with clusterresearch {e(_version())}. '
               "This folder is complete: every page, figure and notebook it links to is inside it, "
               "and nothing is loaded from the network.</p></footer>")
@@ -102,7 +110,7 @@ def confidential_index(jobs: Sequence[Job], records: Sequence[dict], *, site: Si
              "<code>public/</code> folder beside this one.</p>"]
     if site.notice:
         parts.append(f'<p class="cr-notice">{e(site.notice)}</p>')
-    parts += [_matrix(jobs, rows, CONFIDENTIAL, scope) for scope in SCOPES]
+    parts += [_matrix(jobs, rows, CONFIDENTIAL, scope) for scope in _scopes(jobs)]
     if not mine:
         parts.append("<p>None in this run.</p>")
     return page(title=f"Confidential reports — {site.title}", body="\n".join(p for p in parts if p),

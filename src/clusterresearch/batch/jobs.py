@@ -1,13 +1,14 @@
-"""Which reports to build: the groups found in the survey and one job per notebook x group.
+"""Which reports to build: the study's scopes and one job per notebook x scope.
 
-:func:`plan_jobs` is pure: it turns the groups (counted once from the survey) and the
-options into an ordered list of :class:`Job`, each carrying everything a worker needs
-(absolute paths, papermill parameters) so that workers never look anything up.
+:func:`plan_jobs` is pure: it turns the scopes (found once from the survey, see
+`clusterresearch.scope`) and the options into an ordered list of :class:`Job`, each
+carrying everything a worker needs (absolute paths, papermill parameters) so that
+workers never look anything up.
 
-Privacy rule: a group with fewer than ``min_group`` respondents is *confidential*; its
-reports go to ``<out>/confidential/`` and run with ``min_cell=0`` (nothing to mask: they
-never leave the project). Every other report is *public*: it goes to ``<out>/public/`` and
-runs with ``min_cell=min_group`` so that its tables mark small cells instead of showing them.
+Privacy rule (`clusterresearch.disclosure.Disclosure`): a scope with fewer than
+``min_group`` respondents is *confidential*; its reports go to ``<out>/confidential/`` and
+run with ``min_cell=0`` (nothing to mask: they never leave the project). Every other report
+is *public*: it goes to ``<out>/public/`` and runs with ``min_cell=min_group``.
 """
 
 from __future__ import annotations
@@ -21,28 +22,18 @@ from pathlib import Path
 from typing import Any, Iterable, Sequence
 
 from .. import config
+from ..disclosure import CONFIDENTIAL, PUBLIC, Disclosure
 from ..errors import InputError, where
+from ..scope import Scope
 
 NOTEBOOKS: tuple[str, ...] = ("competencies", "roadmap")
 NOTEBOOK_TITLES: dict[str, str] = {
     "competencies": "Cluster managers' competencies",
     "roadmap": "Digitalization roadmap",
 }
-SCOPES: tuple[str, ...] = ("all", "country", "cluster")
-PUBLIC, CONFIDENTIAL = "public", "confidential"
 
 _SAFE = re.compile(r"[^A-Za-z0-9_-]+")
 _MAX_SLUG = 60
-
-
-@dataclass(frozen=True)
-class Group:
-    """A set of respondents a report is about: all of them, one country or one cluster."""
-
-    scope: str                      # "all" | "country" | "cluster"
-    group: str                      # "all", an ISO country code or a cluster id
-    n: int                          # distinct respondents
-    countries: tuple[str, ...] = ()  # countries of its respondents (for --country filtering)
 
 
 @dataclass(frozen=True)
@@ -50,8 +41,8 @@ class Job:
     """One papermill run + HTML export. Picklable; every path is absolute."""
 
     notebook: str            # "competencies" | "roadmap"
-    scope: str               # "all" | "country" | "cluster"
-    group: str
+    scope: str               # "all" or the grouping column
+    group: str               # "all" or the group
     n: int
     visibility: str          # "public" | "confidential"
     min_cell: int
@@ -61,9 +52,9 @@ class Job:
     output_html: str         # <out>/<visibility>/<stem>.html
     output_dir: str          # <out>/<visibility>/<stem>_files/ (figures the notebook saves)
     parameters: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
-    # Filled by site.navigate() once the plan is known: how the pages name and link it.
-    label: str = field(default="", compare=False)        # e.g. "Cluster PL01: Architectural Glass Cluster (n = 1)"
-    siblings: tuple = field(default=(), compare=False, hash=False)  # page.NavLink of the same report, other scopes
+    label: str = ""          # the scope's title ("Country PL", "Cluster PL01 (name)")
+    # Filled by site.navigate() once the plan is known: page.NavLink of the same report, other scopes
+    siblings: tuple = field(default=(), compare=False, hash=False)
 
     @property
     def public(self) -> bool:
@@ -75,7 +66,9 @@ class Job:
 
     @property
     def scope_label(self) -> str:
-        return self.label or group_label(self.scope, self.group, self.n)
+        """How pages name the scope: "All respondents (n = 12)", "Cluster PL01 (name) (n = 1)"."""
+        where_ = "All respondents" if self.scope == "all" else (self.label or f"{self.scope} {self.group}")
+        return f"{where_} (n = {self.n})"
 
     @property
     def title(self) -> str:
@@ -89,57 +82,7 @@ class Job:
         return f"{self.notebook} {self.scope} {self.group}"
 
 
-# --------------------------------------------------------------------------- groups
-
-
-def read_respondents(path: str | Path, encoding: str | None = None,
-                     registry: str | Path | None = None) -> list[tuple[str, str, str]]:
-    """``(respondent_id, country, cluster)`` once per respondent, in the survey's order.
-
-    Reads the survey with :func:`clusterresearch.loading.load_survey`, so every format and
-    every validation rule of the loader applies (bad input is an InputError, exit 2) and the
-    groups are exactly those the notebooks will see.
-    """
-    from ..loading import load_survey
-
-    answers = load_survey(path, registry=registry, encoding=encoding).answers
-    ids = answers[["respondent_id", "country", "cluster"]].drop_duplicates("respondent_id")
-    return [tuple("" if value != value or value is None else str(value) for value in row)  # NaN -> ""
-            for row in ids.itertuples(index=False, name=None)]
-
-
-def count_groups(respondents: Iterable[tuple[str, str, str]]) -> list[Group]:
-    """All respondents, then each country, then each cluster (sorted ids), with their n.
-
-    Respondents without a country (cluster) count in ``all`` but in no country (cluster).
-    """
-    rows = list(respondents)
-    groups = [Group("all", "all", len({r[0] for r in rows}), tuple(sorted({r[1] for r in rows if r[1]})))]
-    for scope, column in (("country", 1), ("cluster", 2)):
-        members: dict[str, set[str]] = {}
-        countries: dict[str, set[str]] = {}
-        for row in rows:
-            key = row[column]
-            if key:
-                members.setdefault(key, set()).add(row[0])
-                if row[1]:
-                    countries.setdefault(key, set()).add(row[1])
-        for key in sorted(members):
-            groups.append(Group(scope, key, len(members[key]), tuple(sorted(countries.get(key, ())))))
-    return groups
-
-
 # --------------------------------------------------------------------------- names
-
-
-def group_label(scope: str, group: str, n: int, name: str = "") -> str:
-    """How pages name a group: "All respondents (n = 12)", "Country PL (n = 7)",
-    "Cluster PL01: Architectural Glass Cluster (n = 1)" (the name from the registry)."""
-    if scope == "all":
-        words = "All respondents"
-    else:
-        words = f"{scope.capitalize()} {group}" + (f": {name}" if name else "")
-    return f"{words} (n = {n})"
 
 
 def slugify(value: str) -> str:
@@ -157,8 +100,9 @@ def slugify(value: str) -> str:
     return f"{slug}-{digest}" if slug else f"group-{digest}"
 
 
-def _stems(notebook: str, groups: Sequence[Group]) -> list[str]:
-    stems = [f"{notebook}_all" if g.scope == "all" else f"{notebook}_{g.scope}_{slugify(g.group)}" for g in groups]
+def _stems(notebook: str, groups: Sequence[Scope]) -> list[str]:
+    stems = [f"{notebook}_all" if g.column is None else f"{notebook}_{slugify(g.column)}_{slugify(g.group)}"
+             for g in groups]
     # Case-insensitive file systems (macOS, Windows) would merge "pl01" and "PL01".
     lowered: dict[str, int] = {}
     for stem in stems:
@@ -182,76 +126,80 @@ def notebook_paths(options: Any) -> dict[str, Path]:
     return {"competencies": config.COMPETENCIES_NOTEBOOK, "roadmap": config.ROADMAP_NOTEBOOK}
 
 
-def _select(groups: Sequence[Group], country: str | None, cluster: str | None, data: Any) -> list[Group]:
-    """Groups whose respondents all satisfy --country and --cluster (``all`` only without filters)."""
-    if country is None and cluster is None:
-        return list(groups)
-    known_countries = [g.group for g in groups if g.scope == "country"]
-    known_clusters = {g.group: g for g in groups if g.scope == "cluster"}
-    if country is not None and country not in known_countries:
-        raise InputError(data, where(column="country"),
-                         f"--country {country!r}: no respondents; found {', '.join(known_countries) or 'none'}")
-    if cluster is not None:
-        if cluster not in known_clusters:
-            raise InputError(data, where(column="cluster"),
-                             f"--cluster {cluster!r}: no respondents; found {', '.join(known_clusters) or 'none'}")
-        if country is not None and known_clusters[cluster].countries != (country,):
-            raise InputError(data, where(column="cluster"),
-                             f"--cluster {cluster!r} is not a cluster of --country {country!r}")
-        return [known_clusters[cluster]]
-    return [g for g in groups
-            if (g.scope == "country" and g.group == country) or (g.scope == "cluster" and g.countries == (country,))]
+def select_scopes(found: Sequence[Scope], wanted: Sequence[tuple[str, str]], data: Any) -> list[Scope]:
+    """The scopes within every --group given (a group and the groups nested in it, e.g.
+    --group country=PL gives PL and its clusters); every scope without a filter. An unknown
+    column or group, or groups that share no scope, is an InputError."""
+    if not wanted:
+        return list(found)
+    columns = sorted({s.column for s in found if s.column})
+    for column, group in wanted:
+        if column not in columns:
+            raise InputError(data, where(column=column),
+                             f"--group {column}={group}: not a grouping column (have: {', '.join(columns) or 'none'})")
+        known = [s.group for s in found if s.column == column]
+        if group not in known:
+            raise InputError(data, where(column=column),
+                             f"--group {column}={group}: no respondents; found {', '.join(known) or 'none'}")
+    chosen = [s for s in found if all(s.within(c, g) for c, g in wanted)]
+    if not chosen:
+        asked = " ".join(f"--group {c}={g}" for c, g in wanted)
+        raise InputError(data, "groups", f"{asked}: no group lies within all of them")
+    return chosen
 
 
-def _parameters(notebook: str, group: Group, data: Path, network: Path | None, output_dir: Path,
-                min_cell: int, options: Any) -> dict[str, Any]:
+def _parameters(notebook: str, scope: Scope, options: Any, output_dir: Path, min_cell: int) -> dict[str, Any]:
+    study = getattr(options, "study", None)
+    data = getattr(options, "data", None)
     params: dict[str, Any] = {
-        "country": group.group if group.scope == "country" else None,
-        "cluster": group.group if group.scope == "cluster" else None,
+        "study_dir": str(Path(study).absolute()) if study is not None else None,
+        "data_path": str(Path(data).absolute()) if data is not None else None,
     }
     if notebook == "roadmap":
-        params["network_dir"] = str(network) if network is not None else None
-    params["data_path"] = str(data)
-    # passed only when given, so a notebook needs these parameters only when they are used
-    if getattr(options, "encoding", None) is not None:
-        params["encoding"] = options.encoding
-    if getattr(options, "registry", None) is not None:
-        params["registry_path"] = str(Path(options.registry).absolute())
-    params["output_dir"] = str(output_dir)
-    if notebook == "roadmap":
+        network = getattr(options, "network", None)
+        params["network_dir"] = str(Path(network).absolute()) if network is not None else None
         for name in ("relay_retention", "platform_retention", "platform_delay"):
             value = getattr(options, name, None)
             if value is not None:
                 params[name] = value
+    if notebook == "roadmap":  # the roadmap notebook's readiness takes a country or a cluster
+        params["country"] = scope.group if scope.column == "country" else None
+        params["cluster"] = scope.group if scope.column == "cluster" else None
+    else:
+        params["group_column"] = scope.column
+        params["group"] = scope.group if scope.column is not None else None
+        params["encoding"] = getattr(options, "encoding", None)
+        registry = getattr(options, "registry", None)
+        params["registry"] = str(Path(registry).absolute()) if registry is not None else None
+    params["output_dir"] = str(output_dir)
     params["min_cell"] = int(min_cell)
     return params
 
 
-def plan_jobs(survey_groups: Sequence[Group], options: Any) -> list[Job]:
-    """One job per notebook x group, filtered by --only / --country / --cluster.
+def plan_jobs(found: Sequence[Scope], options: Any) -> list[Job]:
+    """One job per notebook x scope, filtered by --only / --group.
 
-    Order: notebook (competencies, roadmap), then ``all``, countries, clusters as given
-    (``count_groups`` sorts them). Raises :class:`InputError` for a --country/--cluster the
-    data does not contain. Reads no file: paths are made absolute, not resolved.
+    Order: notebook (competencies, roadmap), then the scopes as `scope.scopes` gives them
+    (all data, then each grouping column's groups). Raises :class:`InputError` for a --group
+    the data does not contain. Reads no file: paths are made absolute, not resolved.
     """
-    data = Path(options.data).absolute()
-    network = Path(options.network).absolute() if getattr(options, "network", None) is not None else None
     out = Path(options.out).absolute()
-    min_group = int(options.min_group)
+    policy = Disclosure(int(options.min_group))
     paths = notebook_paths(options)
     names = [options.only] if getattr(options, "only", None) else list(NOTEBOOKS)
-    groups = _select(survey_groups, getattr(options, "country", None), getattr(options, "cluster", None), data)
+    groups = select_scopes(found, tuple(getattr(options, "groups", ()) or ()),
+                           getattr(options, "data", None) or getattr(options, "study", None) or "--group")
 
     jobs: list[Job] = []
     for notebook in names:
         for group, stem in zip(groups, _stems(notebook, groups)):
-            visibility = CONFIDENTIAL if group.n < min_group else PUBLIC
-            min_cell = 0 if visibility == CONFIDENTIAL else min_group
+            visibility = policy.visibility(group.n)
+            min_cell = 0 if visibility == CONFIDENTIAL else policy.min_cell
             folder = out / visibility
             output_dir = folder / f"{stem}_files"
             jobs.append(Job(
                 notebook=notebook,
-                scope=group.scope,
+                scope=group.column or "all",
                 group=group.group,
                 n=group.n,
                 visibility=visibility,
@@ -261,7 +209,8 @@ def plan_jobs(survey_groups: Sequence[Group], options: Any) -> list[Job]:
                 output_notebook=str(folder / f"{stem}.ipynb"),
                 output_html=str(folder / f"{stem}.html"),
                 output_dir=str(output_dir),
-                parameters=_parameters(notebook, group, data, network, output_dir, min_cell, options),
+                parameters=_parameters(notebook, group, options, output_dir, min_cell),
+                label=group.title,
             ))
     return jobs
 

@@ -22,7 +22,9 @@ from typing import Callable, Mapping, Sequence
 from .. import config
 from ..errors import InputError
 from ..outputs import guard_not_raw
-from .jobs import Job, check_inputs, check_notebooks, count_groups, plan_jobs, read_respondents
+from ..loading import load_survey
+from ..scope import scopes
+from .jobs import Job, check_inputs, check_notebooks, plan_jobs
 from .page import SiteInfo
 from .site import navigate, replacing_site, write_site
 from .worker import JobResult, RunSettings, one_line, run_job, warm_up
@@ -34,21 +36,21 @@ EXECUTORS = ("local", "dask")
 class ReproduceOptions:
     """Everything `clusterresearch reproduce` accepts (the CLI fills the first 15 fields)."""
 
-    data: Path = config.RESPONSES_PATH
+    study: Path | None = None          # study folder; None = data/raw
+    data: Path | None = None           # responses file overriding the study's
     network: Path | None = config.ROADMAP_EXAMPLE_DIR
     out: Path = config.REPORTS_DIR
     jobs: int | None = None            # worker processes; None = number of usable cores
     only: str | None = None            # "competencies" | "roadmap"
-    country: str | None = None
-    cluster: str | None = None
-    min_group: int = 3                 # groups with fewer respondents are confidential
+    groups: tuple[tuple[str, str], ...] = ()   # --group COLUMN=GROUP filters
+    encoding: str | None = None        # text encoding of CSV input; None = UTF-8 (BOM allowed)
+    registry: Path | None = None       # clusters.csv (names); None = the study's
+    min_group: int = config.MIN_GROUP  # groups with fewer respondents are confidential
     with_code: bool = False
     executor: str = "local"            # "local" | "dask"
     scheduler: str | None = None       # Dask scheduler address; None with dask = a LocalCluster
     timeout: int | None = 600          # per-cell execution timeout (s); None or 0 = no limit
     progress: bool = True
-    encoding: str | None = None        # text encoding of CSV input; None = UTF-8 (BOM allowed)
-    registry: Path | None = None       # clusters.csv (names, countries); None = the shipped one for the shipped data
     # Not on the command line (yet):
     start_timeout: float = 120.0       # kernel start-up timeout (s)
     kernel_name: str = "python3"
@@ -88,9 +90,10 @@ def _validate(options: ReproduceOptions) -> ReproduceOptions:
         raise InputError(out, "--out", "exists and is not a folder")
     return replace(
         options,
-        data=Path(options.data).expanduser().resolve(),
-        network=Path(options.network).expanduser().resolve() if options.network is not None else None,
+        study=Path(options.study).expanduser().resolve() if options.study is not None else None,
+        data=Path(options.data).expanduser().resolve() if options.data is not None else None,
         registry=Path(options.registry).expanduser().resolve() if options.registry is not None else None,
+        network=Path(options.network).expanduser().resolve() if options.network is not None else None,
         out=out,
         jobs=options.jobs or default_jobs(),
     )
@@ -304,47 +307,29 @@ def _duration(seconds: float) -> str:
     return f"{minutes} min {rest} s" if minutes else f"{seconds:.1f} s"
 
 
-def site_info(options: ReproduceOptions) -> SiteInfo:
-    """What the pages say about the study: for the shipped (reconstructed) survey, the two
-    papers, the reconstruction notice and the check of the paper's statements; for any
-    other survey, its file name. ``options.site`` overrides it."""
+def site_info(options: ReproduceOptions, survey) -> SiteInfo:
+    """What the pages say about the study: its title, citation and notice (study.toml), and
+    the check of the paper's statements when the study has them. ``options.site`` overrides it."""
     if options.site is not None:
         return options.site
-    if Path(options.data).resolve() != config.RESPONSES_PATH.resolve():
-        return SiteInfo(title=f"Survey reports: {Path(options.data).name}")
-    from ..loading import load_survey
-    from ..metrics.statements import check_statements, load_statements
+    study = survey.study
+    summary = ""
+    if study.statements is not None:
+        try:
+            from ..metrics.statements import check_statements, load_statements
 
-    survey = load_survey(options.data)
-    table = check_statements(survey.answers, load_statements(), survey.instrument)
-    holds = int(table["holds"].sum())
-    return SiteInfo(
-        title="Cluster managers' competencies (InterCom, Poland and Lithuania) and a cluster digitalization roadmap",
-        citation=("InterCom: \"Strengthening the internationalisation and commercialization of clusters and cluster "
-                  "organisations by upgrading managerial competencies: selected cases from Poland and Lithuania\", "
-                  "Studia Oeconomica Posnaniensia, 2016. Buyanova & Shiro: \"Territorial cluster management "
-                  "digitalization\"."),
-        notice=config.RECONSTRUCTION_NOTICE,
-        statements_summary=(f"{holds} of the paper's {len(table)} statements about its Figures 1-8 hold on these "
-                            "data (the report of all respondents shows each beside its figure). They hold by "
-                            "construction: the answers were rebuilt from these statements."),
-    )
-
-
-def cluster_names(options: ReproduceOptions) -> dict[str, str]:
-    """cluster_id -> name from the registry (--registry, or the shipped one for the shipped data)."""
-    from ..loading.registry import load_registry
-    from ..loading.survey import default_registry
-
-    path = options.registry if options.registry is not None else default_registry(options.data)
-    if path is None:
-        return {}
-    table = load_registry(path, encoding=options.encoding)
-    return {k: v for k, v in zip(table["cluster_id"], table["name"]) if v}
+            table = check_statements(survey.answers, load_statements(study.statements), survey.instrument,
+                                     survey.items)
+            holds = int(table["holds"].sum())
+            summary = (f"{holds} of the {len(table)} statements the paper makes about its figures hold on "
+                       "these data; the report of all respondents shows each beside its figure.")
+        except Exception:  # noqa: BLE001 - the index says nothing rather than something wrong
+            summary = ""
+    return SiteInfo(title=study.title, citation=study.citation, notice=study.notice, statements_summary=summary)
 
 
 def reproduce(options: ReproduceOptions) -> int:
-    """Run the notebooks for all data, each country and each cluster; write the site.
+    """Run the notebooks for all data and each group of each grouping column; write the site.
 
     Prints a closing summary on stderr and the public index's path on stdout.
     Returns 0 when every report was built, 1 when any failed. Bad input raises
@@ -352,14 +337,14 @@ def reproduce(options: ReproduceOptions) -> int:
     """
     started = time.monotonic()
     opts = _validate(options)
-    groups = count_groups(read_respondents(opts.data, encoding=opts.encoding, registry=opts.registry))
-    jobs = plan_jobs(groups, opts)
+    survey = load_survey(opts.data, study=opts.study, registry=opts.registry, encoding=opts.encoding)
+    jobs = plan_jobs(scopes(survey), opts)
     if not jobs:
-        raise InputError(opts.data, "file", "no report to build for these options")
+        raise InputError(survey.source, "file", "no report to build for these options")
     check_notebooks(jobs)
     check_inputs(jobs)
-    site = site_info(opts)
-    jobs = navigate(jobs, cluster_names(opts))
+    site = site_info(opts, survey)
+    jobs = navigate(jobs)
     settings = RunSettings(
         site=site,
         kernel_name=opts.kernel_name,
@@ -385,7 +370,7 @@ def reproduce(options: ReproduceOptions) -> int:
                 results = run_dask(client, jobs, settings, on_result)
             else:
                 results = run_local(jobs, settings, opts.jobs, on_result)
-            written = write_site(out, jobs, results, site=site, min_group=opts.min_group, data=opts.data,
+            written = write_site(out, jobs, results, site=site, min_group=opts.min_group, data=survey.source,
                                  network=opts.network, with_code=opts.with_code)
     finally:
         progress.close()

@@ -19,15 +19,15 @@ import json
 import os
 import shutil
 import tempfile
-from pathlib import Path
 from dataclasses import replace
-from typing import Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Iterator, Sequence
 
-from .. import config
+from ..disclosure import CONFIDENTIAL, PUBLIC
 from ..errors import InputError
 from ..outputs import guard_not_raw, write_text
 from .indexes import confidential_index, failed_page, local_index, public_index
-from .jobs import CONFIDENTIAL, PUBLIC, Job, group_label
+from .jobs import Job
 from .page import NavLink, SiteInfo
 from .worker import JobResult
 
@@ -104,16 +104,13 @@ def render_index_csv(rows: list[dict]) -> str:
     return buffer.getvalue()
 
 
-def navigate(jobs: Sequence[Job], names: Mapping[str, str] | None = None) -> list[Job]:
-    """Name every job's group (cluster names from the registry) and give it the links to
-    the same report for the other scopes of its site (same notebook, same folder)."""
-    names = names or {}
-    labelled = [replace(j, label=group_label(j.scope, j.group, j.n, names.get(j.group, "") if j.scope == "cluster" else ""))
-                for j in jobs]
+def navigate(jobs: Sequence[Job]) -> list[Job]:
+    """Give every job the links to the same report for the other scopes of its site (same
+    notebook, same folder), named as the pages name them (`Job.scope_label`)."""
     out = []
-    for job in labelled:
-        siblings = tuple(NavLink(other.label, Path(other.output_html).name, other is job)
-                         for other in labelled
+    for job in jobs:
+        siblings = tuple(NavLink(other.scope_label, Path(other.output_html).name, other is job)
+                         for other in jobs
                          if other.notebook == job.notebook and other.visibility == job.visibility)
         out.append(replace(job, siblings=siblings))
     return out
@@ -131,13 +128,13 @@ def write_site(out: Path, jobs: Sequence[Job], results: Sequence[JobResult], *, 
         if not Path(job.output_html).is_file():
             write_text(Path(job.output_html), failed_page(job, result.error if result else "not run", site=site))
     rows = records(jobs, results)
-    reconstructed = Path(data).resolve() == config.RESPONSES_PATH.resolve()
     meta = {
+        "study": site.title,
         "data": str(data),
         "network": str(network) if network is not None else None,
         "min_group": min_group,
         "with_code": with_code,
-        "reconstructed_data": reconstructed,
+        "notice": site.notice,
         "reports": rows,
     }
     kw = {"site": site, "min_group": min_group}

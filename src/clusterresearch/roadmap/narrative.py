@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 from .. import config
+from ..loading import load_study
 from .measures import SENSITIVITY_GRID
 from .readiness import ONE_MANAGER_NOTE
 
@@ -41,7 +42,7 @@ def notices(roadmap, reconstructed: bool, readiness=None) -> list[str]:
         lines.append(ILLUSTRATIVE_NOTICE)
     lines.append(ASSUMPTION_NOTICE)
     if reconstructed and not readiness.empty:
-        lines.append(config.RECONSTRUCTION_NOTICE)
+        lines.append(load_study().notice)
     if not readiness.empty and (readiness["scope"] == "cluster").any():
         lines.append(ONE_MANAGER_NOTE)
     return lines

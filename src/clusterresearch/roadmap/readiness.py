@@ -26,7 +26,8 @@ from .. import config
 from ..errors import InputError
 
 READINESS_AREAS: tuple[str, ...] = ("communication", "online_marketing", "project_management", "budgeting")
-READINESS_THRESHOLD = (config.NEUTRAL - min(config.LIKERT_LEVELS)) / (max(config.LIKERT_LEVELS) - min(config.LIKERT_LEVELS))
+SCALE_LOW, SCALE_NEUTRAL, SCALE_HIGH = 1, 3, 5  # the agree5 positions the readiness areas are asked on
+READINESS_THRESHOLD = (SCALE_NEUTRAL - SCALE_LOW) / (SCALE_HIGH - SCALE_LOW)
 # Why each area matters for the road map (this project's reading of the paper).
 READINESS_USE = {
     "communication": "the CDC coordinates the information flows and brings the participants to the restructuring",
@@ -41,10 +42,22 @@ READINESS_COLUMNS = ("scope", "group", "area", "n_respondents", "index_mean", "r
 INDEX_COLUMNS = ("respondent_id", "country", "cluster", "area", "index")
 
 
+def area_title(area: str) -> str:
+    """An area's title as the shipped study's areas.csv gives it."""
+    return _shipped_titles().get(area, area)
+
+
+def _shipped_titles() -> dict[str, str]:
+    from ..loading.study import load_areas
+    from ..loading.instrument import load_instrument
+
+    areas = load_areas(config.RAW_DIR / "areas.csv", load_instrument(config.INSTRUMENT_PATH))
+    return dict(zip(areas["area"], areas["title"]))
+
+
 def to_readiness(index):
     """Map a 1-5 index to 0-1: (index - 1) / 4."""
-    low, high = min(config.LIKERT_LEVELS), max(config.LIKERT_LEVELS)
-    return (index - low) / (high - low)
+    return (index - SCALE_LOW) / (SCALE_HIGH - SCALE_LOW)
 
 
 def scope_of(country: str | None = None, cluster: str | None = None) -> tuple[str, str]:
@@ -89,15 +102,15 @@ def readiness_table(area_index: pd.DataFrame, country: str | None = None, cluste
 
 
 def survey_readiness(path: str | Path | None = None, country: str | None = None, cluster: str | None = None,
-                     encoding: str | None = None) -> tuple[pd.DataFrame, bool]:
-    """Load a survey (None: the shipped reconstruction) and return its readiness table for
-    the scope, with True when the data is the shipped reconstruction."""
+                     encoding: str | None = None, study: str | Path | None = None) -> tuple[pd.DataFrame, bool]:
+    """Load a survey (None: the study's responses; study None: the shipped study) and return
+    its readiness table for the scope, with True when the data is the shipped reconstruction."""
     from ..loading import load_survey
     from ..metrics.areas import respondent_area_index
 
-    path = Path(path) if path is not None else config.RESPONSES_PATH
-    survey = load_survey(path, encoding=encoding)
-    index = respondent_area_index(survey.answers)
+    survey = load_survey(path, study=study, encoding=encoding)
+    path = Path(survey.source)
+    index = respondent_area_index(survey.answers, survey.items)
     try:
         table = readiness_table(index, country=country, cluster=cluster)
     except LookupError as exc:

@@ -22,7 +22,7 @@ from .analysis import Roadmap, analyse, load_services
 from .narrative import findings, notices
 from .network import load_network
 from .pipeline import readiness_label
-from .readiness import READINESS_THRESHOLD, survey_readiness
+from .readiness import READINESS_THRESHOLD, area_title, survey_readiness
 from .scenarios import FLOW_TABLE_COLUMNS, SCENARIO_TITLES, Parameters
 
 
@@ -44,12 +44,14 @@ class RoadmapReport:
 
     @classmethod
     def from_parameters(cls, country=None, cluster=None, network_dir=None, data_path=None, output_dir=None,
-                        relay_retention=None, platform_retention=None, platform_delay=None, min_cell=0):
+                        relay_retention=None, platform_retention=None, platform_delay=None, min_cell=0,
+                        study_dir=None):
         """Build the report from the notebook's parameters (None: the documented default)."""
         parameters = Parameters.resolve(platform_retention, platform_delay, relay_retention)
         network = load_network(Path(network_dir) if network_dir else config.ROADMAP_EXAMPLE_DIR)
+        readiness, reconstructed = survey_readiness(data_path or None, country=country, cluster=cluster,
+                                                    study=study_dir)
         data = Path(data_path) if data_path else config.RESPONSES_PATH
-        readiness, reconstructed = survey_readiness(data, country=country, cluster=cluster)
         min_cell = int(min_cell or 0)
         scope, group = str(readiness["scope"].iloc[0]), str(readiness["group"].iloc[0])
         label = readiness_label(scope, group, data, reconstructed)
@@ -192,7 +194,7 @@ class RoadmapReport:
     def readiness_table(self):
         """Stage IV readiness of the management for the survey scope; small groups suppressed."""
         frame = self.readiness[["scope", "group", "area", "n_respondents", "index_mean", "readiness", "below_threshold"]]
-        frame = frame.assign(area=[config.AREA_TITLES.get(a, a) for a in frame["area"]],
+        frame = frame.assign(area=[area_title(a) for a in frame["area"]],
                              below_threshold=["yes" if b else "no" for b in frame["below_threshold"]])
         masked = tables.mask_small_cells(frame, n_col="n_respondents", min_cell=self.min_cell,
                                          value_cols=["index_mean", "readiness", "below_threshold"])

@@ -27,9 +27,8 @@ import math
 import numpy as np
 import pandas as pd
 
-from ..config import AREA_TITLES
 from .network import LINK_KINDS, ROUTE_SEPARATOR, Network
-from .readiness import READINESS_AREAS, READINESS_THRESHOLD, READINESS_USE
+from .readiness import READINESS_AREAS, READINESS_THRESHOLD, READINESS_USE, area_title
 from .routes import PLATFORM
 from .scenarios import Parameters, admissible, admitted_kinds, it_actor, participants, route_scenario, flow_table
 
@@ -481,7 +480,7 @@ def stage5_sequence(
              [s3, s4], "Strategies are admissible only within the restrictions (step %d) and matter only for the "
                        "ranked links (step %d)." % (s3, s4))
     if readiness is not None and not readiness.empty:
-        values = ", ".join(f"{AREA_TITLES.get(a, a).lower()} {r:.2f}" for a, r in zip(readiness["area"], readiness["readiness"]))
+        values = ", ".join(f"{area_title(a).lower()} {r:.2f}" for a, r in zip(readiness["area"], readiness["readiness"]))
         s6 = add("IV", cdc or responsible, f"assess the management's readiness ({readiness_label}): {values}", [s1],
                  "The participants' essential parameters must be known when they decide; the competency survey "
                  "measures the cluster managers' self-assessed competencies.")
@@ -490,7 +489,7 @@ def stage5_sequence(
             if pd.notna(value) and value < READINESS_THRESHOLD:
                 capacity.append(add(
                     "IV", cdc or responsible,
-                    f"build capacity in {AREA_TITLES.get(area, area).lower()} before the decisions "
+                    f"build capacity in {area_title(area).lower()} before the decisions "
                     f"(readiness {value:.2f} < {READINESS_THRESHOLD:.2f})",
                     [s6], f"Below the scale's neutral point; {READINESS_USE[area]}."))
     else:
