@@ -19,6 +19,7 @@ from clusterresearch.errors import InputError
 
 DATA = Path(__file__).parent / "data" / "batch"
 RESPONSES = DATA / "responses.csv"
+REGISTRY = DATA / "clusters.csv"  # the test clusters' names file (the shipped study's has other clusters)
 STUBS = {"competencies": DATA / "competencies_stub.ipynb", "roadmap": DATA / "roadmap_stub.ipynb"}
 
 
@@ -37,13 +38,13 @@ def _use_stubs(monkeypatch, competencies=STUBS["competencies"]):
 def test_local_run_one_failure_keeps_going(tmp_path, monkeypatch, capsys):
     _use_stubs(monkeypatch)
     out = tmp_path / "reports"
-    code = cli.main(["reproduce", "--data", str(RESPONSES), "--network", str(DATA), "--out", str(out),
+    code = cli.main(["reproduce", "--data", str(RESPONSES), "--registry", str(REGISTRY), "--network", str(DATA), "--out", str(out),
                      "--jobs", "2", "--country", "PL", "--min-group", "2", "--no-progress"])
     assert code == 1
     std = capsys.readouterr()
     assert std.out.strip() == str(out / "public" / "index.html")
     err = std.err
-    assert "reproduce: 6 reports in " in err and ": 1 public, 4 confidential, 1 failed." in err
+    assert "reproduce: 6 reports in " in err and ": 4 public, 1 confidential, 1 failed." in err
     assert f"Open {out / 'public' / 'index.html'}" in err
     assert "failed: roadmap cluster <b>&: ValueError: no network for cluster <b>& <script> (cell [" in err
     assert err.count("failed: ") == 1
@@ -103,12 +104,12 @@ def test_dask_local_cluster(tmp_path):
     distributed = pytest.importorskip("distributed")
     with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False,
                                   dashboard_address=None) as cluster:
-        code = reproduce(ReproduceOptions(data=RESPONSES, network=DATA, out=tmp_path, min_group=2, groups=(("cluster", "K1"),),
+        code = reproduce(ReproduceOptions(data=RESPONSES, registry=REGISTRY, network=DATA, out=tmp_path, min_group=2, groups=(("cluster", "K1"),),
                                           only="roadmap", notebooks=STUBS, executor="dask",
                                           scheduler=cluster.scheduler_address, progress=False))
         # workers that cannot run the jobs (here: no such kernelspec) are bad input, found before any job
         with pytest.raises(InputError, match="a worker cannot run the jobs"):
-            reproduce(ReproduceOptions(data=RESPONSES, network=DATA, out=tmp_path / "no", groups=(("cluster", "K1"),),
+            reproduce(ReproduceOptions(data=RESPONSES, registry=REGISTRY, network=DATA, out=tmp_path / "no", groups=(("cluster", "K1"),),
                                        notebooks=STUBS, executor="dask", scheduler=cluster.scheduler_address,
                                        kernel_name="no-such-kernel-clusterresearch", progress=False))
         assert not (tmp_path / "no").exists()
@@ -129,7 +130,7 @@ def test_dask_local_cluster(tmp_path):
 def test_bad_input_exits_2_before_any_job(tmp_path, monkeypatch, capsys, argv):
     monkeypatch.chdir(tmp_path)
     _use_stubs(monkeypatch)
-    args = ["reproduce", "--data", str(RESPONSES), "--network", str(DATA), "--out", str(tmp_path / "out"),
+    args = ["reproduce", "--data", str(RESPONSES), "--registry", str(REGISTRY), "--network", str(DATA), "--out", str(tmp_path / "out"),
             "--no-progress"] + argv
     assert cli.main(args) == 2
     assert capsys.readouterr().err.startswith("error: ")
@@ -147,7 +148,7 @@ def _job(out, cluster="PL01"):
     within = (("country", "PL"),)
     groups = [Scope(n=3), Scope("country", "PL", 3, "Country"), Scope("cluster", "PL01", 1, "Cluster", "", within),
               Scope("cluster", "K1", 2, "Cluster", "", within)]
-    return plan_jobs(groups, ReproduceOptions(data=RESPONSES, network=DATA, out=out, only="competencies",
+    return plan_jobs(groups, ReproduceOptions(data=RESPONSES, registry=REGISTRY, network=DATA, out=out, only="competencies",
                                               groups=(("cluster", cluster),), min_group=2))[0]
 
 
