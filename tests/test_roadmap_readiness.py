@@ -72,7 +72,7 @@ def test_shipped_survey_matches_the_area_index():
     from clusterresearch.metrics.areas import respondent_area_index
     from clusterresearch.roadmap.readiness import survey_readiness
 
-    table, reconstructed = survey_readiness(None, cluster="LT01")
+    table, reconstructed, _ = survey_readiness(None, cluster="LT01")
     assert reconstructed and set(table["n_respondents"]) == {1}
     index = respondent_area_index(load_survey(config.RESPONSES_PATH).answers)
     mine = index[(index["cluster"] == "LT01")].set_index("area")["index"]

@@ -191,8 +191,7 @@ def test_ctrl_c_ends_with_one_line_and_the_previous_site(tmp_path):
     script = (f"import sys; from pathlib import Path; from clusterresearch.batch.runner import ReproduceOptions, reproduce\n"
               f"from clusterresearch import cli\n"
               f"import clusterresearch.config as c; c.COMPETENCIES_NOTEBOOK = Path({str(slow)!r})\n"
-              f"sys.exit(cli.main(['reproduce', '--data', {str(DATA / 'responses.csv')!r}, '--registry', "
-              f"{str(DATA / 'clusters.csv')!r}, '--out', {str(out)!r},"
+              f"sys.exit(cli.main(['reproduce', '--study', {str(DATA)!r}, '--out', {str(out)!r},"
               f" '--only', 'competencies', '--jobs', '2', '--no-progress']))\n")
     mark = f"CR_CTRL_C_TEST={os.getpid()}-{time.monotonic_ns()}"
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path), CR_CTRL_C_TEST=mark.split("=", 1)[1])

@@ -26,7 +26,7 @@ from .metrics.consistency import area_consistency
 from .metrics.items import missing_counts
 from .metrics.statements import check_statements, load_statements
 from .report import frames, narrative, tables
-from .scope import Scope, find, scopes, select
+from .scope import Scope, find, respondents, scopes, select
 
 
 @dataclass
@@ -42,9 +42,11 @@ class SurveyReport:
 
     @classmethod
     def from_parameters(cls, study_dir=None, data_path=None, group_column=None, group=None,
-                        output_dir=None, min_cell=0, encoding=None, registry=None):
+                        output_dir=None, min_cell=0, encoding=None, registry=None, data_format="auto",
+                        responses="complete"):
         """Build the report from the notebook's parameters (None: the shipped study, all data)."""
-        survey = load_survey(data_path, study=study_dir, encoding=encoding, registry=registry)
+        survey = load_survey(data_path, study=study_dir, encoding=encoding, registry=registry,
+                             format=data_format or "auto", responses=responses or "complete")
         scope = find(scopes(survey), group_column, group, survey.source)
         disclosure = Disclosure(int(min_cell or 0))
         out = Path(output_dir) if output_dir else default_output_dir(scope, disclosure)
@@ -67,7 +69,17 @@ class SurveyReport:
         """The study's title and citation, and the scope this report is about."""
         citation = f"<p><em>{html.escape(self.study.citation)}</em></p>" if self.study.citation else ""
         return HTML(f"<h2>{html.escape(self.study.title)}</h2>{citation}"
-                    f"<p>Scope: {html.escape(self.scope.title)}, {self.n_respondents} {html.escape(self._people(self.n_respondents))}.</p>")
+                    f"<p>Scope: {html.escape(self.scope.title)}, {self.n_respondents} {html.escape(self._people(self.n_respondents))}.</p>"
+                    + self._left_out())
+
+    def _left_out(self) -> str:
+        """How many responses of the file were left out and why (platform exports), or ""."""
+        export = self.survey.export
+        if not export.get("excluded"):
+            return ""
+        said = ", ".join(f"{n} {reason}" for reason, n in export["excluded"].items())
+        return (f"<p>Left out of the {html.escape(export.get('layout', ''))} export before any figure: "
+                f"{html.escape(said)} (--responses {html.escape(export.get('responses', ''))}).</p>")
 
     def banner(self):
         """The notice every report opens with: the study's notice, privacy, and its caution."""
@@ -85,7 +97,7 @@ class SurveyReport:
 
     def scope_table(self):
         """Respondents per group of each grouping column in this scope."""
-        people = self.answers[["respondent_id", *self.survey.groups]].drop_duplicates("respondent_id")
+        people = respondents(self.answers)
         parts = []
         for spec in self.study.groups:
             counts = people[spec.column].astype("str").value_counts().sort_index()
@@ -145,7 +157,8 @@ class SurveyReport:
     def area_table(self, area: str):
         """Every item of the area: the count of each answer and missing code, n, centre, sides."""
         rows = self.item_table[self.item_table["area"] == area]
-        frame = frames.item_frame(rows, self.texts, {}, self.missing_by_item)
+        reverse = dict(zip(self.study.instrument["item_id"], self.study.instrument["reverse"]))
+        frame = frames.item_frame(rows, self.texts, reverse, self.missing_by_item)
         n_col = "answered"
         value_cols = [c for c in frame.columns if c not in ("statement", "kind", "scale", n_col)]
         return tables.html_table(self.disclosure.mask(frame, n_col=n_col, value_cols=value_cols))
@@ -254,7 +267,9 @@ class SurveyReport:
     def consistency_table(self):
         """Cronbach's alpha per area (keyed), flagged where n or the items cannot support it."""
         frame = frames.consistency_frame(area_consistency(self.answers, self.survey.items), self.titles, self.noun)
-        return tables.html_table(self.disclosure.mask(frame, n_col=f"{self.noun} (complete answers)"))
+        note = self.study.extra.get("consistency_note")
+        return tables.html_table(self.disclosure.mask(frame, n_col=f"{self.noun} (complete answers)"),
+                                 caption=note if isinstance(note, str) else None)
 
     def comparison_table(self):
         """Every pair of groups of the study's ``compare`` column: permutation tests with Holm's
@@ -263,7 +278,7 @@ class SurveyReport:
         if column is None:
             return frames.notice(["The study names no grouping column to compare (compare in study.toml)."])
         label = self.study.group(column).label
-        groups = sorted(set(self.answers[column].astype("str")))
+        groups = sorted({str(g) for g in self.answers[column].unique()})
         if len(groups) < 2:
             return frames.notice([f"This scope holds one {label.lower()} group: no comparison."])
         if len(groups) > MAX_GROUPS:
@@ -272,8 +287,9 @@ class SurveyReport:
                                   "metrics.compare.compare_pairs with the groups of interest."])
         table = compare_pairs(self.answers, column, self.survey.items)
         frame = frames.comparison_frame(table, self.titles)
-        values = [c for c in frame.columns if c not in ("area", "groups", "n_a", "n_b")]
-        shown = self.disclosure.mask(frame, n_col=None, value_cols=values, group_n_cols=("n_a", "n_b"))
+        sizes = ("n (first)", "n (second)")
+        values = [c for c in frame.columns if c not in ("area", "groups", *sizes)]
+        shown = self.disclosure.mask(frame, n_col=None, value_cols=values, group_n_cols=sizes)
         caption = (f"{label}: every pair of groups on every area's index. p is a two-sided permutation test of "
                    f"the difference in means; p (Holm) adjusts it by Holm's method over the {table.attrs['tests']} "
                    f"tests in this table. {self.study.caution}")
@@ -281,8 +297,8 @@ class SurveyReport:
 
     def essays(self):
         """Essay answers this page may show (see Disclosure), always HTML-escaped."""
-        people = self.answers[["respondent_id", *self.survey.groups]].drop_duplicates("respondent_id")
-        essays = self.survey.essays[self.survey.essays["respondent_id"].isin(set(people["respondent_id"].astype("str")))]
+        people = respondents(self.answers)
+        essays = self.survey.essays[self.survey.essays["respondent_id"].isin(set(people["respondent_id"]))]
         shown = self.disclosure.essays(essays, people, self.survey.groups)
         withheld = len(essays) - len(shown)
         tag = (self.study.compare,) if self.study.compare else ()

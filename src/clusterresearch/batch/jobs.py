@@ -28,7 +28,7 @@ from ..scope import Scope
 
 NOTEBOOKS: tuple[str, ...] = ("competencies", "roadmap")
 NOTEBOOK_TITLES: dict[str, str] = {
-    "competencies": "Cluster managers' competencies",
+    "competencies": "Survey report",
     "roadmap": "Digitalization roadmap",
 }
 
@@ -169,6 +169,10 @@ def _parameters(notebook: str, scope: Scope, options: Any, output_dir: Path, min
         params["group_column"] = scope.column
         params["group"] = scope.group if scope.column is not None else None
         params["encoding"] = getattr(options, "encoding", None)
+        for name, default in (("data_format", "auto"), ("responses", "complete")):
+            value = getattr(options, name, default)
+            if value != default:  # passed only when set, so older notebooks keep working
+                params[name] = value
         registry = getattr(options, "registry", None)
         params["registry"] = str(Path(registry).absolute()) if registry is not None else None
     params["output_dir"] = str(output_dir)

@@ -34,7 +34,7 @@ EXECUTORS = ("local", "dask")
 
 @dataclass(frozen=True)
 class ReproduceOptions:
-    """Everything `clusterresearch reproduce` accepts (the CLI fills the first 15 fields)."""
+    """Everything `clusterresearch reproduce` accepts (the CLI fills the first 17 fields)."""
 
     study: Path | None = None          # study folder; None = data/raw
     data: Path | None = None           # responses file overriding the study's
@@ -43,8 +43,10 @@ class ReproduceOptions:
     jobs: int | None = None            # worker processes; None = number of usable cores
     only: str | None = None            # "competencies" | "roadmap"
     groups: tuple[tuple[str, str], ...] = ()   # --group COLUMN=GROUP filters
-    encoding: str | None = None        # text encoding of CSV input; None = UTF-8 (BOM allowed)
-    registry: Path | None = None       # clusters.csv (names); None = the study's
+    encoding: str | None = None
+    registry: Path | None = None
+    data_format: str = "auto"          # --format: layout of the responses file
+    responses: str = "complete"        # --responses: complete | all
     min_group: int = config.MIN_GROUP  # groups with fewer respondents are confidential
     with_code: bool = False
     executor: str = "local"            # "local" | "dask"
@@ -337,7 +339,8 @@ def reproduce(options: ReproduceOptions) -> int:
     """
     started = time.monotonic()
     opts = _validate(options)
-    survey = load_survey(opts.data, study=opts.study, registry=opts.registry, encoding=opts.encoding)
+    survey = load_survey(opts.data, study=opts.study, registry=opts.registry, encoding=opts.encoding,
+                         format=opts.data_format, responses=opts.responses)
     jobs = plan_jobs(scopes(survey), opts)
     if not jobs:
         raise InputError(survey.source, "file", "no report to build for these options")

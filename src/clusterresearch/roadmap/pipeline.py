@@ -50,8 +50,7 @@ def build_roadmap(
     readiness comes from the shipped (reconstructed) survey. Raises InputError on bad input."""
     parameters = Parameters.resolve(platform_retention, platform_delay, relay_retention)
     net = load_network(Path(network) if network is not None else config.ROADMAP_EXAMPLE_DIR)
-    data_path = Path(data) if data is not None else config.RESPONSES_PATH
-    readiness, reconstructed = survey_readiness(data_path, country=country, cluster=cluster, encoding=encoding)
+    readiness, reconstructed, data_path = survey_readiness(data, country=country, cluster=cluster, encoding=encoding)
     label = readiness_label(str(readiness["scope"].iloc[0]), str(readiness["group"].iloc[0]), data_path, reconstructed)
     roadmap = analyse(net, parameters, readiness, label, load_services())
     return roadmap, reconstructed

@@ -102,25 +102,25 @@ def readiness_table(area_index: pd.DataFrame, country: str | None = None, cluste
 
 
 def survey_readiness(path: str | Path | None = None, country: str | None = None, cluster: str | None = None,
-                     encoding: str | None = None, study: str | Path | None = None) -> tuple[pd.DataFrame, bool]:
-    """Load a survey (None: the study's responses; study None: the shipped study) and return
-    its readiness table for the scope, with True when the data is the shipped reconstruction."""
+                     study: str | Path | None = None, encoding: str | None = None) -> tuple[pd.DataFrame, bool, Path]:
+    """Load a study's survey (None: the shipped study; ``path`` overrides its responses) and
+    return its readiness table for the scope, whether it is the shipped reconstruction, and
+    the responses file read."""
     from ..loading import load_survey
     from ..metrics.areas import respondent_area_index
 
     survey = load_survey(path, study=study, encoding=encoding)
-    path = Path(survey.source)
     index = respondent_area_index(survey.answers, survey.items)
     try:
         table = readiness_table(index, country=country, cluster=cluster)
     except LookupError as exc:
         column = "cluster" if cluster is not None else "country"
         present = sorted(set(survey.answers[column].astype(str)))
-        raise InputError(path, f"column {column!r}", f"{exc}; the survey has {', '.join(present)}") from None
-    reconstructed = path.resolve() == config.RESPONSES_PATH.resolve()
+        raise InputError(survey.source, f"column {column!r}", f"{exc}; the survey has {', '.join(present)}") from None
+    reconstructed = survey.study.shipped and survey.source.resolve() == survey.study.responses.resolve()
     if reconstructed:
         table["note"] = table["note"] + " " + RECONSTRUCTED_NOTE
-    return table, reconstructed
+    return table, reconstructed, survey.source
 
 
 def readiness_by_area(table: pd.DataFrame | None) -> dict[str, float]:

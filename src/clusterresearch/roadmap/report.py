@@ -49,9 +49,8 @@ class RoadmapReport:
         """Build the report from the notebook's parameters (None: the documented default)."""
         parameters = Parameters.resolve(platform_retention, platform_delay, relay_retention)
         network = load_network(Path(network_dir) if network_dir else config.ROADMAP_EXAMPLE_DIR)
-        readiness, reconstructed = survey_readiness(data_path or None, country=country, cluster=cluster,
-                                                    study=study_dir)
-        data = Path(data_path) if data_path else config.RESPONSES_PATH
+        readiness, reconstructed, data = survey_readiness(data_path, country=country, cluster=cluster,
+                                                          study=study_dir)
         min_cell = int(min_cell or 0)
         scope, group = str(readiness["scope"].iloc[0]), str(readiness["group"].iloc[0])
         label = readiness_label(scope, group, data, reconstructed)
