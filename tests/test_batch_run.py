@@ -79,7 +79,7 @@ def test_local_run_one_failure_keeps_going(tmp_path, monkeypatch, capsys):
     html = (out / public["html"]).read_text()
     assert "CODE-MARKER-SOURCE" not in html and "respondents: 3" in html
     assert "<td>&lt;b&gt;&amp;</td>" in html
-    assert "<title>Cluster managers&#x27; competencies: Country PL (n = 3)" in html
+    assert "<title>Survey report: Country PL (n = 3) — Batch test study</title>" in html
 
     # --with-code keeps the code: same exporter settings the workers use
     import nbformat
