@@ -45,8 +45,10 @@ def test_local_run_one_failure_keeps_going(tmp_path, monkeypatch, capsys):
                      "--jobs", "2", "--group", "country=PL", "--min-group", "2", "--no-progress"])
     assert code == 1
     std = capsys.readouterr()
-    assert std.out.strip() == str(out / "index.html")
+    assert std.out.strip() == str(out / "public" / "index.html")
     err = std.err
+    assert "reproduce: 6 reports in " in err and ": 4 public, 1 confidential, 1 failed." in err
+    assert f"Open {out / 'public' / 'index.html'}" in err
     assert "failed: roadmap cluster <b>&: ValueError: no network for cluster <b>& <script> (cell [" in err
     assert err.count("failed: ") == 1
 
@@ -61,7 +63,7 @@ def test_local_run_one_failure_keeps_going(tmp_path, monkeypatch, capsys):
 
     page = (out / "index.html").read_text()
     assert "<b>&" not in page and "<script>" not in page and "&lt;b&gt;&amp;" in page
-    assert "<h1>Batch test study</h1>" in page  # the study's title, from its study.toml
+    assert "Batch test study" in page  # the study's title, from its study.toml
 
     # privacy: n=1 group in confidential/ (kept out of git), public tables mask small cells
     assert index[("competencies", "cluster", "<b>&")]["html"].startswith("confidential/")
@@ -77,8 +79,7 @@ def test_local_run_one_failure_keeps_going(tmp_path, monkeypatch, capsys):
     html = (out / public["html"]).read_text()
     assert "CODE-MARKER-SOURCE" not in html and "respondents: 3" in html
     assert "<td>&lt;b&gt;&amp;</td>" in html
-    assert "<title>Survey report" in html
-    assert "Country PL (n = 3)" in html
+    assert "<title>Survey report: Country PL (n = 3) — Batch test study</title>" in html
 
     # --with-code keeps the code: same exporter settings the workers use
     import nbformat
@@ -98,6 +99,7 @@ def test_figures_are_byte_identical_between_runs(tmp_path, monkeypatch):
         files.append({p.name: p.read_bytes() for p in sorted(Path(job.output_dir).iterdir())})
         files[-1]["report.html"] = Path(job.output_html).read_bytes()
     assert sorted(files[0]) == ["report.html", "respondents.png", "respondents.svg"]
+    assert b"data:image/png" in files[0]["report.html"]  # a plain matplotlib output is still shown
     assert files[0] == files[1]  # the HTML too (papermill's random id of the injected cell is fixed)
     assert files[0]["respondents.png"].startswith(b"\x89PNG")
 

@@ -3,26 +3,29 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
 
 from clusterresearch.batch.jobs import plan_jobs
+from clusterresearch.scope import Scope
 from clusterresearch.batch.runner import ReproduceOptions
-from clusterresearch.batch.site import MARKER, records, render_index_html, replacing_site, write_index
+from clusterresearch.batch.indexes import confidential_index, local_index, public_index
+from clusterresearch.batch.page import SiteInfo
+from clusterresearch.batch.site import MARKER, navigate, records, replacing_site, write_site
 from clusterresearch.batch.worker import JobResult, one_line
 from clusterresearch.errors import InputError
-from clusterresearch.scope import Scope
 
 
-def _rows(tmp_path: Path):
-    # scopes as `scope.scopes` gives them; ids from user data may hold HTML
-    inside = (("country", "<i>X"),)
-    groups = [Scope(None, "all", 3, "all data"), Scope("country", "<i>X", 3, "Country"),
-              Scope("cluster", "<b>&", 1, "Cluster", "", inside), Scope("cluster", "K2", 2, "Cluster", "", inside)]
-    opts = ReproduceOptions(study=tmp_path, data=tmp_path / "d.csv", network=tmp_path, out=tmp_path / "out", min_group=2,
+def _plan(tmp_path: Path):
+    within = (("country", "<i>X"),)
+    groups = [Scope(n=3), Scope("country", "<i>X", 3, "Country"),
+              Scope("cluster", "<b>&", 1, "Cluster", "secret name", within),
+              Scope("cluster", "K2", 2, "Cluster", "Kluster <two>", within)]
+    opts = ReproduceOptions(data=tmp_path / "d.csv", network=tmp_path, out=tmp_path / "out", min_group=2,
                             notebooks={"competencies": tmp_path / "<nb>.ipynb", "roadmap": tmp_path / "r.ipynb"})
-    jobs = plan_jobs(groups, opts)
+    jobs = navigate(plan_jobs(groups, opts))
     results = [
         JobResult(stem=j.stem, visibility=j.visibility, status="done", seconds=1.0, notebook_kept=True,
                   html_written=True)
@@ -32,52 +35,65 @@ def _rows(tmp_path: Path):
     assert bad.group == "<b>&"
     results[2] = JobResult(stem=bad.stem, visibility=bad.visibility, status="failed", seconds=0.5,
                            error="ValueError: <script>alert('x')</script> & more", notebook_kept=True)
+    for job in jobs:  # the pages the workers would have written, but not the failed one's
+        if job is not bad:
+            Path(job.output_html).parent.mkdir(parents=True, exist_ok=True)
+            Path(job.output_html).write_text("page")
+    return jobs, results
+
+
+def _rows(tmp_path: Path):
+    jobs, results = _plan(tmp_path)
     return jobs, records(jobs, results)
 
 
-def test_index_escapes_every_string(tmp_path):
+SITE = SiteInfo(title="Study <&>", citation="Author & co", notice="Reconstructed <data>", statements_summary="3 of 4 hold")
+
+
+def test_indexes_escape_every_string(tmp_path):
     jobs, rows = _rows(tmp_path)
-    rows[0] = dict(rows[0], notebook="<nb>&")
-    page = render_index_html(rows, min_group=2, data=tmp_path / "d<&>.csv", title="<Study> & co",
-                             notice="Reconstructed <script>x</script> data")
-    for raw in ("<b>&", "<i>X", "<script>", "<nb>&", "d<&>.csv", "<Study>"):
-        assert raw not in page
-    assert "<title>&lt;Study&gt; &amp; co</title>" in page and "<h1>&lt;Study&gt; &amp; co</h1>" in page
-    assert '<p class="notice">Reconstructed &lt;script&gt;x&lt;/script&gt; data</p>' in page
-    assert "&lt;b&gt;&amp;" in page and "&lt;i&gt;X" in page
-    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; &amp; more" in page
-    assert "&lt;nb&gt;&amp;" in page and "d&lt;&amp;&gt;.csv" in page
+    rows[2] = dict(rows[2])
+    for render in (public_index, confidential_index, local_index):
+        page = render(jobs, rows, site=SITE, min_group=2)
+        for raw in ("<b>&", "<i>X", "<script>", "Study <&>", "Kluster <two>"):
+            assert raw not in page
+    local = local_index(jobs, rows, site=SITE, min_group=2)
+    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; &amp; more" in local
+    assert "not to be published" in local
     # links are URL-quoted file names (the slug), never the raw id
-    assert 'href="confidential/competencies_cluster_b-' in page
+    assert 'href="confidential/roadmap_cluster_b-' in local
 
 
-def test_index_says_public_or_confidential_and_status(tmp_path):
+def test_public_index_links_only_public_reports(tmp_path):
     jobs, rows = _rows(tmp_path)
-    page = render_index_html(rows, min_group=2, data="d.csv")
-    public, confidential = page.split("<h2>Confidential reports")
-    assert "K2" in public and "&lt;b&gt;&amp;" not in public
-    assert "&lt;b&gt;&amp;" in confidential and "do not publish" in confidential
-    assert '<span class="failed">failed</span>' in confidential
-    assert f"{len(rows) - 1} done" in page and "1 failed" in page
-    failed = [r for r in rows if r["status"] == "failed"]
-    assert len(failed) == 1 and failed[0]["html"] == "" and failed[0]["ipynb"].endswith(".ipynb")
+    page = public_index(jobs, rows, site=SITE, min_group=2)
+    assert "Study &lt;&amp;&gt;" in page and "Author &amp; co" in page and "3 of 4 hold" in page
+    assert "Cluster K2 (Kluster &lt;two&gt;) (n = 2)" in page  # names from the registry, with n
+    assert "&lt;b&gt;&amp;" not in page and "secret name" not in page
+    targets = re.findall(r'href="([^"]+)"', page)
+    assert targets and all("/" not in t and not t.startswith("..") for t in targets)
+    confidential = confidential_index(jobs, rows, site=SITE, min_group=2)
+    assert confidential.index("CONFIDENTIAL") < confidential.index("<h1>")
+    assert "&lt;b&gt;&amp;" in confidential and "(failed)" in confidential
 
 
-def test_write_index_json_csv(tmp_path):
-    jobs, rows = _rows(tmp_path)
-    out = tmp_path / "site"
-    paths = write_index(out, rows, min_group=2, data=tmp_path / "d.csv", network=None, with_code=False,
-                        title="A study", notice="A notice")
-    assert [p.name for p in paths] == ["index.html", "index.json", "index.csv"]
+def test_write_site(tmp_path):
+    jobs, results = _plan(tmp_path)
+    out = tmp_path / "out"
+    paths = write_site(out, jobs, results, site=SITE, min_group=2, data=tmp_path / "d.csv", network=None,
+                       with_code=False)
+    assert [p.relative_to(out).as_posix() for p in paths] == [
+        "public/index.html", "confidential/index.html", "index.html", "index.json", "index.csv"]
     meta = json.loads((out / "index.json").read_text())
     assert meta["min_group"] == 2 and len(meta["reports"]) == len(jobs)
-    assert (meta["study"], meta["notice"]) == ("A study", "A notice")
-    assert [(r["scope"], r["group"], r["n"]) for r in meta["reports"][:4]] == [
-        ("all", "all", 3), ("country", "<i>X", 3), ("cluster", "<b>&", 1), ("cluster", "K2", 2)]
     assert set(meta["reports"][0]) >= {"scope", "group", "n", "notebook", "status", "visibility", "html", "seconds"}
     lines = (out / "index.csv").read_text().splitlines()
     assert lines[0].startswith("notebook,scope,group,n,visibility,status,html")
     assert len(lines) == len(jobs) + 1
+    # the failed report's page stands in, so the links of its siblings are not broken
+    failed = Path(jobs[2].output_html).read_text()
+    assert "could not be built" in failed and "&lt;script&gt;" in failed and "CONFIDENTIAL" in failed
+    assert all(r["html"] for r in meta["reports"])
 
 
 def test_one_line():

@@ -54,8 +54,8 @@ def test_one_figure_per_area_in_the_studys_order(tmp_path):
     assert report.areas == ["export", "innovation", "cooperation"]   # areas.csv order, not the instrument's
     for area in report.areas:
         report.area_figure(area)
-    assert sorted(p.name for p in tmp_path.glob("*.png")) == [
-        "figure1_export.png", "figure2_innovation.png", "figure3_cooperation.png"]
+    assert sorted(p.name for p in tmp_path.glob("*.svg")) == [
+        "figure1_export.svg", "figure2_innovation.svg", "figure3_cooperation.svg"]
     assert report.figure_title("innovation") == "Figure 2: Innovation"
 
 

@@ -21,4 +21,4 @@ def test_notebook_runs_on_a_user_folder_for_one_cluster(tmp_path):
     assert "suppressed (n &lt; 3)" in text  # one manager's readiness is not shown in a public report
     assert "Illustrative network: the worked" not in text  # the run-time notice is only for the example
     assert sorted(p.name for p in (tmp_path / "figures").iterdir()) == sorted(
-        f"{n}.{e}" for n in ("network", "retention_delay", "sensitivity", "ranked_links") for e in ("png", "svg"))
+        f"{n}.{e}" for n in ("network", "retention_delay", "sensitivity", "ranked_links") for e in ("svg",))

@@ -88,6 +88,7 @@ def _roadmap(args: argparse.Namespace) -> int:
         data=args.data,
         cluster=args.cluster,
         country=args.country,
+        encoding=args.encoding,
     )
     for path in written:
         print(path)
@@ -144,7 +145,10 @@ def _study_options(p: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from . import __version__
+
     parser = argparse.ArgumentParser(prog="clusterresearch", description=__doc__.splitlines()[0])
+    parser.add_argument("--version", action="version", version=f"clusterresearch {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("prepare", help="validate a study's survey and write tidy answers and summaries")
@@ -192,28 +196,31 @@ def build_parser() -> argparse.ArgumentParser:
                    help="survey whose results give stage IV readiness (default: none)")
     p.add_argument("--cluster", default=None, help="survey cluster whose results give stage IV readiness (default: none)")
     p.add_argument("--country", default=None, help="survey country whose results give stage IV readiness (default: none)")
+    p.add_argument("--encoding", default=None, help="text encoding of a CSV survey (default: UTF-8, BOM allowed)")
     p.set_defaults(func=_roadmap)
 
     p = sub.add_parser("reproduce", help="run every notebook for all data and each group; build the HTML site")
     _study_options(p)
     p.add_argument("--network", type=Path, default=config.ROADMAP_EXAMPLE_DIR,
                    help="roadmap network folder (default: the illustrative worked example)")
-    p.add_argument("--out", type=Path, default=config.REPORTS_DIR, help=f"site folder (default: {config.REPORTS_DIR})")
+    p.add_argument("--out", type=Path, default=config.REPORTS_DIR,
+                   help=f"site folder; its public/ is the site to publish (default: {config.REPORTS_DIR})")
     p.add_argument("--jobs", type=int, default=None, help="worker processes (default: number of cores)")
     p.add_argument("--only", choices=("competencies", "roadmap"), default=None,
                    help="build one notebook's reports only (default: both)")
     p.add_argument("--group", action="append", default=[], metavar="COLUMN=GROUP",
                    help="only that group and the groups within it, e.g. country=PL; repeat to narrow (default: all)")
-    p.add_argument("--country", default=None, help="same as --group country=CODE")
-    p.add_argument("--cluster", default=None, help="same as --group cluster=ID")
-    p.add_argument("--min-group", type=int, default=3,
-                   help="groups with fewer respondents are confidential (default 3)")
+    p.add_argument("--country", default=None, help="same as --group country=CODE (default: all)")
+    p.add_argument("--cluster", default=None, help="same as --group cluster=ID (default: all)")
+    p.add_argument("--min-group", type=int, default=config.MIN_GROUP,
+                   help=f"groups with fewer respondents are confidential (default {config.MIN_GROUP})")
     p.add_argument("--with-code", action="store_true", help="keep code cells in the HTML reports (default: hidden)")
     p.add_argument("--executor", choices=("local", "dask"), default="local",
                    help="where reports run: local worker processes or a Dask cluster (default: local)")
     p.add_argument("--scheduler", default=None, help="Dask scheduler address for --executor dask (default: a local cluster)")
     p.add_argument("--timeout", type=int, default=600, help="per-cell execution timeout in seconds (default 600)")
-    p.add_argument("--no-progress", action="store_true", help="no progress bar (default: shown on a terminal)")
+    p.add_argument("--no-progress", action="store_true",
+                   help="no progress on stderr (default: a bar on a terminal, else one line per finished report)")
     p.add_argument("--force", action="store_true", default=False,
                    help="rebuild every report; by default a report whose inputs (notebook, parameters, its "
                         "scope's answers, study files, code and library versions) are unchanged since the last "
@@ -229,6 +236,11 @@ def main(argv: list[str] | None = None) -> int:
     except (InputError, RawDataWriteError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        where_ = getattr(args, "out", None)
+        kept = f"; {where_} is as it was before this run" if args.command == "reproduce" and where_ else ""
+        print(f"interrupted{kept}", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":

@@ -14,11 +14,11 @@ from functools import cached_property
 from pathlib import Path
 
 import pandas as pd
-from IPython.display import HTML, Image, Markdown, display
+from IPython.display import HTML, Markdown, display
 
 from . import config
 from .disclosure import Disclosure
-from .figures import gap_figure, likert_figure, overview_figure, save_figure
+from .figures import gap_figure, likert_figure, overview_figure, show_figure
 from .loading import Survey, load_survey
 from .metrics import area_gap, area_stats, item_stats, self_vs_assessor
 from .metrics.compare import MAX_GROUPS, compare_pairs
@@ -308,11 +308,11 @@ class SurveyReport:
                                         f"{html.escape(self.disclosure.marker())} in their group.</em></p>")
         return block
 
-    def _show(self, fig, name: str, alt: str) -> Image:
-        """Save the figure in ``output_dir``; show the saved PNG with ``alt`` text."""
-        paths = save_figure(fig, self.output_dir / name)
-        self._saved += paths
-        return Image(filename=str(next(p for p in paths if p.suffix == ".png")), alt=alt)
+    def _show(self, fig, name: str, alt: str):
+        """Save the figure once (SVG) in ``output_dir``; show it by reference with ``alt`` text."""
+        shown = show_figure(fig, self.output_dir / name, alt)
+        self._saved.append(shown.path)
+        return shown
 
 
 def default_output_dir(scope: Scope, disclosure: Disclosure) -> Path:

@@ -15,7 +15,10 @@ RAW_DIR = DATA_DIR / "raw"
 PROCESSED_DIR = DATA_DIR / "processed"
 REPORTS_DIR = PROJ_ROOT / "reports"
 FIGURES_DIR = REPORTS_DIR / "figures"
-CONFIDENTIAL_FIGURES_DIR = REPORTS_DIR / "confidential" / "figures"
+# Figures of notebook runs outside `reproduce` for groups below the threshold: apart from
+# FIGURES_DIR and git-ignored (figures.save writes a .gitignore). Not under reports/confidential/:
+# `reproduce` replaces that folder as a whole, and refuses one it did not write.
+CONFIDENTIAL_FIGURES_DIR = REPORTS_DIR / "confidential-figures"
 NOTEBOOKS_DIR = PROJ_ROOT / "notebooks"
 
 INSTRUMENT_PATH = RAW_DIR / "instrument.csv"
@@ -27,9 +30,19 @@ PROVENANCE_PATH = RAW_DIR / "responses_provenance.csv"
 ROADMAP_DIR = RAW_DIR / "roadmap"
 ROADMAP_EXAMPLE_DIR = ROADMAP_DIR / "worked_example"
 
+# Groups with fewer respondents are confidential (the default of `reproduce --min-group`).
+MIN_GROUP = 3
+
 COMPETENCIES_NOTEBOOK = NOTEBOOKS_DIR / "competencies.ipynb"
 ROADMAP_NOTEBOOK = NOTEBOOKS_DIR / "digitalization_roadmap.ipynb"
 
 # Item types of the instrument; every type but ``text`` is answered on its scale.
 ITEM_TYPES: tuple[str, ...] = ("likert", "desired", "assessor", "text")
 SCALED_TYPES: tuple[str, ...] = ("likert", "desired", "assessor")
+
+
+def figures_dir(notebook: str, scope: str, group: str, confidential: bool) -> Path:
+    """Where a notebook run outside `reproduce` saves its figures: ``FIGURES_DIR/<notebook>/
+    <scope>_<group>``, or the same under ``CONFIDENTIAL_FIGURES_DIR`` for a confidential group."""
+    root = CONFIDENTIAL_FIGURES_DIR if confidential else FIGURES_DIR
+    return root / notebook / (scope if scope == "all" else f"{scope}_{group}")

@@ -53,16 +53,26 @@ class Job:
     output_dir: str          # <out>/<visibility>/<stem>_files/ (figures the notebook saves)
     parameters: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
     label: str = ""          # the scope's title ("Country PL", "Cluster PL01 (name)")
+    # Filled by site.navigate() once the plan is known: page.NavLink of the same report, other scopes
+    siblings: tuple = field(default=(), compare=False, hash=False)
 
     @property
     def public(self) -> bool:
         return self.visibility == PUBLIC
 
     @property
+    def report(self) -> str:
+        return NOTEBOOK_TITLES.get(self.notebook, self.notebook)
+
+    @property
+    def scope_label(self) -> str:
+        """How pages name the scope: "All respondents (n = 12)", "Cluster PL01 (name) (n = 1)"."""
+        where_ = "All respondents" if self.scope == "all" else (self.label or f"{self.scope} {self.group}")
+        return f"{where_} (n = {self.n})"
+
+    @property
     def title(self) -> str:
-        what = NOTEBOOK_TITLES.get(self.notebook, self.notebook)
-        where_ = "all respondents" if self.scope == "all" else (self.label or f"{self.scope} {self.group}")
-        return f"{what}: {where_} (n = {self.n})"
+        return f"{self.report}: {self.scope_label}"
 
     def relative(self, path: str) -> str:
         """``path`` relative to the output folder, with forward slashes (for links)."""

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import sys
+import time
 import uuid
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -25,7 +27,8 @@ from ..scope import scopes
 from . import buildinfo
 from .kernels import study_loads
 from .jobs import Job, check_inputs, check_notebooks, plan_jobs
-from .site import records, replacing_site, write_index
+from .page import SiteInfo
+from .site import navigate, replacing_site, write_site
 from .worker import JobResult, RunSettings, one_line, run_job, warm_up
 
 EXECUTORS = ("local", "dask")
@@ -46,7 +49,7 @@ class ReproduceOptions:
     registry: Path | None = None
     data_format: str = "auto"          # --format: layout of the responses file
     responses: str = "complete"        # --responses: complete | all
-    min_group: int = 3                 # groups with fewer respondents are confidential
+    min_group: int = config.MIN_GROUP  # groups with fewer respondents are confidential
     with_code: bool = False
     executor: str = "local"            # "local" | "dask"
     scheduler: str | None = None       # Dask scheduler address; None with dask = a LocalCluster
@@ -62,6 +65,7 @@ class ReproduceOptions:
     platform_retention: float | None = None
     platform_delay: float | None = None
     warm: bool = True                  # kernels forked from a pre-imported template (batch/kernels.py)
+    site: SiteInfo | None = None               # what the pages say about the study; None = site_info()
 
 
 def default_jobs() -> int:
@@ -130,6 +134,52 @@ def _mp_context():
     return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
 
 
+def _local_worker(with_code: bool, settings: RunSettings | None = None) -> None:
+    """Pool initializer: Ctrl-C is the parent's to handle (one line, the site restored), so
+    workers ignore SIGINT instead of each printing a traceback; SIGTERM (the parent stopping
+    them) ends the job's kernel with the worker."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _exit_on_term)
+    warm_up(with_code, None, settings)
+
+
+def _exit_on_term(signum, frame):
+    """The parent is stopping the run (and says so in one line): end the job's kernel and
+    this worker at once, silently. Kernels run in sessions of their own, so the terminal's
+    Ctrl-C does not reach them; without /proc (not Linux) they exit by themselves once they
+    see their parent gone."""
+    for pid in _children():
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except OSError:
+            pass
+    os._exit(128 + signum)
+
+
+def _children() -> list[int]:
+    pids: list[int] = []
+    for task in Path(f"/proc/{os.getpid()}/task").glob("*/children"):
+        try:
+            pids += [int(pid) for pid in task.read_text().split()]
+        except OSError:
+            continue
+    return pids
+
+
+def _stop(pool: ProcessPoolExecutor, grace: float = 10.0) -> None:
+    """Cancel what has not started and stop the running jobs now (their kernels with them)."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        if process.is_alive():
+            process.terminate()
+    deadline = time.monotonic() + grace
+    for process in processes:
+        process.join(max(0.0, deadline - time.monotonic()))
+        if process.is_alive():
+            process.kill()
+
+
 def run_local(jobs: Sequence[Job], settings: RunSettings, workers: int,
               on_result: Callable[[JobResult], None], pool_restarts: int = 1) -> list[JobResult]:
     """Run ``jobs`` in a pool of worker processes; one job never stops the others.
@@ -142,7 +192,7 @@ def run_local(jobs: Sequence[Job], settings: RunSettings, workers: int,
     for round_ in range(pool_restarts + 1):
         broken: list[Job] = []
         with ProcessPoolExecutor(max_workers=max(1, min(workers, len(remaining))), mp_context=_mp_context(),
-                                 initializer=warm_up, initargs=(settings.with_code, None, settings)) as pool:
+                                 initializer=_local_worker, initargs=(settings.with_code, settings)) as pool:
             pending: dict[Future, Job] = {pool.submit(run_job, job, settings): job for job in remaining}
             try:
                 while pending:
@@ -160,8 +210,8 @@ def run_local(jobs: Sequence[Job], settings: RunSettings, workers: int,
                             result = _failure(job, exc)
                         results.append(result)
                         on_result(result)
-            except BaseException:
-                pool.shutdown(wait=True, cancel_futures=True)
+            except BaseException:  # Ctrl-C: stop now; replacing_site puts the previous site back
+                _stop(pool)
                 raise
         if not broken:
             break
@@ -224,20 +274,74 @@ def run_dask(client, jobs: Sequence[Job], settings: RunSettings,
     return results
 
 
-def _progress(total: int, enabled: bool):
-    from tqdm import tqdm
+class Progress:
+    """A bar on a terminal; elsewhere (a log, CI) one line per finished report on stderr;
+    nothing with ``enabled=False``."""
 
-    # enabled: shown on a terminal, silent in logs (tqdm's disable=None)
-    return tqdm(total=total, desc="reproduce", unit="report", file=sys.stderr, disable=None if enabled else True,
-                dynamic_ncols=True)
+    def __init__(self, total: int, enabled: bool, stream=None):
+        self.total, self.count, self.stream = total, 0, stream or sys.stderr
+        self.bar = None
+        self.lines = enabled and not _isatty(self.stream)
+        if enabled and not self.lines:
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=total, desc="reproduce", unit="report", file=self.stream, dynamic_ncols=True)
+
+    def __call__(self, job: Job, result: JobResult) -> None:
+        self.count += 1
+        if self.bar is not None:
+            self.bar.set_postfix_str(result.stem if result.status == "done" else f"{result.stem} FAILED", refresh=False)
+            self.bar.update(1)
+        elif self.lines:
+            print(f"[{self.count}/{self.total}] {result.status}: {job.describe()} ({job.visibility}, "
+                  f"{result.seconds:.1f} s)", file=self.stream, flush=True)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+def _isatty(stream) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def _duration(seconds: float) -> str:
+    minutes, rest = divmod(round(seconds), 60)
+    return f"{minutes} min {rest} s" if minutes else f"{seconds:.1f} s"
+
+
+def site_info(options: ReproduceOptions, survey) -> SiteInfo:
+    """What the pages say about the study: its title, citation and notice (study.toml), and
+    the check of the paper's statements when the study has them. ``options.site`` overrides it."""
+    if options.site is not None:
+        return options.site
+    study = survey.study
+    summary = ""
+    if study.statements is not None:
+        try:
+            from ..metrics.statements import check_statements, load_statements
+
+            table = check_statements(survey.answers, load_statements(study.statements), survey.instrument,
+                                     survey.items)
+            holds = int(table["holds"].sum())
+            summary = (f"{holds} of the {len(table)} statements the paper makes about its figures hold on "
+                       "these data; the report of all respondents shows each beside its figure.")
+        except Exception:  # noqa: BLE001 - the index says nothing rather than something wrong
+            summary = ""
+    return SiteInfo(title=study.title, citation=study.citation, notice=study.notice, statements_summary=summary)
 
 
 def reproduce(options: ReproduceOptions) -> int:
     """Run the notebooks for all data and each group of each grouping column; write the site.
 
+    Prints a closing summary on stderr and the public index's path on stdout.
     Returns 0 when every report was built, 1 when any failed. Bad input raises
     :class:`InputError` (or ``RawDataWriteError`` for an --out under data/raw) before any job.
     """
+    started = time.monotonic()
     opts = _validate(options)
     survey = load_survey(opts.data, study=opts.study, registry=opts.registry, encoding=opts.encoding,
                          format=opts.data_format, responses=opts.responses)
@@ -246,10 +350,13 @@ def reproduce(options: ReproduceOptions) -> int:
         raise InputError(survey.source, "file", "no report to build for these options")
     check_notebooks(jobs)
     check_inputs(jobs)
+    site = site_info(opts, survey)
+    jobs = navigate(jobs)
     builds = buildinfo.build_keys(jobs, survey, {"with_code": opts.with_code, "kernel": opts.kernel_name})
     reused = [] if opts.force else buildinfo.reusable(opts.out, jobs, builds)
     todo = [job for job in jobs if job not in reused]
     settings = RunSettings(
+        site=site,
         kernel_name=opts.kernel_name,
         start_timeout=opts.start_timeout,
         execution_timeout=opts.timeout or None,
@@ -266,12 +373,13 @@ def reproduce(options: ReproduceOptions) -> int:
     else:
         _check_kernel(opts.kernel_name)
 
+    by_stem = {(job.visibility, job.stem): job for job in jobs}
+    progress = Progress(len(jobs), opts.progress)
     staged = buildinfo.stage(opts.out, reused) if reused else None
     try:
-        with replacing_site(opts.out) as out, _progress(len(jobs), opts.progress) as bar:
+        with replacing_site(opts.out) as out:
             def on_result(result: JobResult) -> None:
-                bar.set_postfix_str(result.stem if result.status == "done" else f"{result.stem} FAILED", refresh=False)
-                bar.update(1)
+                progress(by_stem[(result.visibility, result.stem)], result)
 
             if client is not None:
                 results = run_dask(client, todo, settings, on_result)
@@ -280,11 +388,11 @@ def reproduce(options: ReproduceOptions) -> int:
             for result in staged.restore() if staged else []:
                 results.append(result)
                 on_result(result)
-            rows = records(jobs, results)
-            written = write_index(out, rows, min_group=opts.min_group, data=survey.source, network=opts.network,
-                                  with_code=opts.with_code, title=survey.study.title, notice=survey.study.notice)
+            written = write_site(out, jobs, results, site=site, min_group=opts.min_group, data=survey.source,
+                                 network=opts.network, with_code=opts.with_code)
             buildinfo.write_builds(out, builds, [(r.visibility, r.stem) for r in results if r.status == "done"])
     finally:
+        progress.close()
         if staged is not None:
             staged.discard()
         if client is not None:
@@ -292,9 +400,16 @@ def reproduce(options: ReproduceOptions) -> int:
         if cluster is not None:
             cluster.close()
 
-    failed = [(job, row) for job, row in zip(jobs, rows) if row["status"] != "done"]
-    for job, row in failed:
-        print(f"failed: {job.notebook} {job.scope} {job.group}: {row['error']}", file=sys.stderr)
+    status = {(r.visibility, r.stem): r for r in results}
+    failed = [job for job in jobs if getattr(status.get((job.visibility, job.stem)), "status", "failed") != "done"]
+    for job in failed:
+        error = status[(job.visibility, job.stem)].error if (job.visibility, job.stem) in status else "not run"
+        print(f"failed: {job.notebook} {job.scope} {job.group}: {error}", file=sys.stderr)
+    public = sum(1 for job in jobs if job.public and job not in failed)
+    confidential = sum(1 for job in jobs if not job.public and job not in failed)
+    print(f"reproduce: {len(jobs)} reports in {_duration(time.monotonic() - started)}: {public} public, "
+          f"{confidential} confidential, {len(failed)} failed.\n"
+          f"Open {written[0]} (publish the public/ folder as it is; never confidential/).", file=sys.stderr)
     print(written[0])
     return 1 if failed else 0
 

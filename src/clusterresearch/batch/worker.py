@@ -26,6 +26,7 @@ from typing import Any
 from ..outputs import write_text
 from . import kernels
 from .jobs import Job
+from .page import SiteInfo, relink, report_page
 
 # Kernel start-up failures worth one retry: jupyter_client picks free ports, releases them
 # and lets the kernel bind them later, so kernels started at the same moment by several
@@ -64,6 +65,7 @@ class RunSettings:
     # load_survey calls (JSON, kernels.study_loads) the template makes once
     # (clusterresearch.preload); the same call in a report's kernel is then free.
     preload: tuple[str, ...] = ()
+    site: SiteInfo = SiteInfo()           # what the pages say about the study
 
 
 @dataclass(frozen=True)
@@ -96,7 +98,11 @@ def prepare_environment() -> None:
 
 
 def exporter(with_code: bool):
-    """The HTML exporter of this thread (one per worker process with the local executor)."""
+    """The HTML exporter of this thread (one per worker process with the local executor).
+
+    nbconvert's ``basic`` template gives the cells only: no require.js or MathJax from a
+    CDN, no theme CSS; :func:`page.report_page` writes the page around them.
+    """
     cache = getattr(_local, "exporters", None)
     if cache is None:
         cache = _local.exporters = {}
@@ -104,10 +110,10 @@ def exporter(with_code: bool):
         from nbconvert import HTMLExporter
 
         cache[with_code] = HTMLExporter(
+            template_name="basic",
             exclude_input=not with_code,
             exclude_input_prompt=not with_code,
             exclude_output_prompt=not with_code,
-            embed_images=True,
         )
     return cache[with_code]
 
@@ -248,6 +254,12 @@ def _stable_ids(nb) -> None:
             cell["id"] = "injected-parameters"
 
 
+def _write_notebook(nb, path: str) -> None:
+    import nbformat
+
+    write_text(Path(path), nbformat.writes(nb) + "\n")
+
+
 def run_job(job: Job, settings: RunSettings) -> JobResult:
     """Execute ``job``'s notebook with papermill and export its HTML report."""
     started = time.perf_counter()
@@ -266,10 +278,15 @@ def run_job(job: Job, settings: RunSettings) -> JobResult:
     if nb is not None:
         try:
             _stable_ids(nb)
+            if relink(nb, Path(job.output_dir).name) and kept:
+                _write_notebook(nb, job.output_notebook)  # its figures open from beside it too
             body, _ = exporter(settings.with_code).from_notebook_node(
                 nb, resources={"metadata": {"name": job.title}}
             )
-            write_text(Path(job.output_html), body)
+            page = report_page(body, report=job.report, scope_label=job.scope_label, site=settings.site,
+                               confidential=not job.public, siblings=job.siblings,
+                               notebook_file=Path(job.output_notebook).name if kept else "")
+            write_text(Path(job.output_html), page)
             html_written = True
         except Exception as exc:  # noqa: BLE001
             error = error or one_line(f"HTML export: {type(exc).__name__}: {exc}")

@@ -8,12 +8,14 @@ keeps its inline backend) and no figure piles up in pyplot's registry.
 
 from .areas import gap_figure, overview_figure
 from .likert import likert_figure, scale_colors
-from .save import save_figure
+from .save import FigureDisplay, save_figure, show_figure
 
 __all__ = [
+    "FigureDisplay",
     "gap_figure",
     "likert_figure",
     "overview_figure",
     "scale_colors",
     "save_figure",
+    "show_figure",
 ]

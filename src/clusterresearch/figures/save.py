@@ -1,15 +1,28 @@
-"""Byte-stable saving: the same figure gives the same PNG and SVG bytes on every run."""
+"""Byte-stable saving, and the display object a report returns for a figure.
+
+- :func:`save_figure` writes PNG and SVG (for papers: ``clusterresearch roadmap``);
+- :func:`show_figure` writes the figure once, as SVG, and returns a :class:`FigureDisplay`
+  whose HTML *references* that file (``<img src=... alt=...>``) instead of embedding it, so
+  a report page, its executed notebook and the figure file hold the image once between
+  them. JupyterLab resolves the relative ``src`` against the notebook's folder, which is
+  the kernel's working folder; ``clusterresearch reproduce`` rewrites it relative to the
+  report page (see ``batch.page.relink``), using the metadata the display carries.
+"""
 
 from __future__ import annotations
 
+import html
 import io
+import os
 import sys
 from pathlib import Path
+from urllib.parse import quote
 
 import matplotlib as mpl
 from matplotlib.figure import Figure
 
-from ..outputs import write_bytes
+from .. import config
+from ..outputs import write_bytes, write_text
 
 DPI = 150
 SVG_HASHSALT = "clusterresearch"
@@ -18,14 +31,21 @@ SVG_HASHSALT = "clusterresearch"
 # omits Date (a timestamp) and Creator (the matplotlib version) when they are None.
 PNG_METADATA = {"Software": None}
 SVG_METADATA = {"Date": None, "Creator": None}
+# Metadata key of a display's text/html output: {"src": <src as written>, "file": <file name>}.
+LINK_METADATA = "clusterresearch"
 
 
-def _render(fig: Figure, fmt: str) -> bytes:
+def _render(fig: Figure, fmt: str, fonttype: str = "path") -> bytes:
     buffer = io.BytesIO()
     metadata = PNG_METADATA if fmt == "png" else SVG_METADATA
-    with mpl.rc_context({"svg.hashsalt": SVG_HASHSALT, "svg.fonttype": "path"}):
+    with mpl.rc_context({"svg.hashsalt": SVG_HASHSALT, "svg.fonttype": fonttype}):
         fig.savefig(buffer, format=fmt, dpi=DPI, metadata=metadata, facecolor="white")
     return buffer.getvalue()
+
+
+def _close(fig: Figure) -> None:
+    if "matplotlib.pyplot" in sys.modules:  # only a pyplot-made figure has anything to close
+        sys.modules["matplotlib.pyplot"].close(fig)
 
 
 def save_figure(fig: Figure, stem: str | Path) -> list[Path]:
@@ -40,6 +60,88 @@ def save_figure(fig: Figure, stem: str | Path) -> list[Path]:
     for fmt in ("png", "svg"):
         data = _render(fig, fmt)
         paths.append(write_bytes(stem.with_name(f"{stem.name}.{fmt}"), data))
-    if "matplotlib.pyplot" in sys.modules:  # only a pyplot-made figure has anything to close
-        sys.modules["matplotlib.pyplot"].close(fig)
+    _close(fig)
     return paths
+
+
+def web_svg(fig: Figure) -> bytes:
+    """The figure as SVG for a web page: text kept as text (``svg.fonttype`` none), which is
+    a quarter of the size of glyphs drawn as paths, selectable, and read by screen readers.
+    The fonts are matplotlib's list ending in the generic ``sans-serif``, all local."""
+    return _render(fig, "svg", fonttype="none")
+
+
+def page_src(path: Path, base: Path | None = None) -> str:
+    """``path`` as a URL relative to ``base`` (default: the working folder), forward slashes,
+    percent-encoded."""
+    base = Path.cwd() if base is None else Path(base)
+    try:
+        relative = os.path.relpath(Path(path).absolute(), base.absolute())
+    except ValueError:  # another drive (Windows)
+        return Path(path).absolute().as_uri()
+    return quote(Path(relative).as_posix())
+
+
+class FigureDisplay:
+    """A saved figure as a notebook shows it: an ``<img>`` that references the file.
+
+    ``alt`` is what a reader who cannot see the image is told (written from the data by the
+    report); it is HTML-escaped. Width and height (CSS pixels) let the page reserve space.
+    """
+
+    def __init__(self, path: Path, alt: str, width: int, height: int):
+        self.path, self.alt, self.width, self.height = Path(path), str(alt), int(width), int(height)
+
+    def html(self, src: str) -> str:
+        return (f'<figure class="cr-figure"><img src="{html.escape(src, quote=True)}" '
+                f'alt="{html.escape(self.alt, quote=True)}" width="{self.width}" height="{self.height}">'
+                "</figure>")
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        src = page_src(self.path)
+        data = {"text/html": self.html(src), "text/plain": f"Figure ({self.path.name}): {self.alt}"}
+        metadata = {"text/html": {LINK_METADATA: [{"src": src, "file": self.path.name}]}}
+        return data, metadata
+
+    def __repr__(self) -> str:
+        return f"FigureDisplay({self.path.name!r}, alt={self.alt!r})"
+
+
+def show_figure(fig: Figure, path_stem: str | Path, alt: str) -> FigureDisplay:
+    """Save ``fig`` once as ``<path_stem>.svg`` (byte-stable, atomic, never under data/raw),
+    close it, and return the display object that shows it by reference with ``alt``."""
+    if not str(alt).strip():
+        raise ValueError("a figure needs alt text: say what it shows, from its data")
+    stem = Path(path_stem)
+    width, height = (round(v * 72) for v in fig.get_size_inches())  # SVG size is in points; 1 pt = 1 CSS px here
+    path = write_bytes(stem.with_name(f"{stem.name}.svg"), web_svg(fig))
+    confidential = config.CONFIDENTIAL_FIGURES_DIR.absolute()
+    if confidential == path.parent or confidential in path.parents:
+        confidential_marker(confidential)
+    _close(fig)
+    return FigureDisplay(path, alt, width, height)
+
+
+class FileList:
+    """Files a report wrote, as a list of links (HTML) or names (plain text); no Python repr."""
+
+    def __init__(self, paths, heading: str = "Files"):
+        self.paths = sorted({Path(p) for p in paths}, key=lambda p: p.name)
+        self.heading = heading
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        if not self.paths:
+            return {"text/plain": "No files.", "text/html": "<p>No files.</p>"}, {}
+        links = [{"src": page_src(p), "file": p.name} for p in self.paths]
+        items = "".join(f'<li><a href="{html.escape(link["src"], quote=True)}">{html.escape(link["file"])}</a></li>'
+                        for link in links)
+        data = {"text/html": f'<ul class="cr-files">{items}</ul>',
+                "text/plain": "\n".join(p.name for p in self.paths)}
+        return data, {"text/html": {LINK_METADATA: links}}
+
+
+def confidential_marker(folder: Path) -> None:
+    """Mark a folder of confidential figures: a .gitignore keeps it out of version control."""
+    ignore = Path(folder) / ".gitignore"
+    if not ignore.exists():
+        write_text(ignore, "*\n")

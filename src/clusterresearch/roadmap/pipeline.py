@@ -44,12 +44,13 @@ def build_roadmap(
     data: str | Path | None = None,
     cluster: str | None = None,
     country: str | None = None,
+    encoding: str | None = None,
 ) -> tuple[Roadmap, bool]:
     """Read and validate every input, then analyse; returns the roadmap and whether the
     readiness comes from the shipped (reconstructed) survey. Raises InputError on bad input."""
     parameters = Parameters.resolve(platform_retention, platform_delay, relay_retention)
     net = load_network(Path(network) if network is not None else config.ROADMAP_EXAMPLE_DIR)
-    readiness, reconstructed, data_path = survey_readiness(data, country=country, cluster=cluster)
+    readiness, reconstructed, data_path = survey_readiness(data, country=country, cluster=cluster, encoding=encoding)
     label = readiness_label(str(readiness["scope"].iloc[0]), str(readiness["group"].iloc[0]), data_path, reconstructed)
     roadmap = analyse(net, parameters, readiness, label, load_services())
     return roadmap, reconstructed
@@ -88,6 +89,7 @@ def run_roadmap(
     data: str | Path | None = None,
     cluster: str | None = None,
     country: str | None = None,
+    encoding: str | None = None,
 ) -> list[Path]:
     """Run the roadmap analysis of a network folder and write its results.
 
@@ -101,6 +103,6 @@ def run_roadmap(
     out = Path(out) if out is not None else DEFAULT_OUT
     guard_not_raw(out)  # refuse data/raw before any work, not only when writing
     roadmap, reconstructed = build_roadmap(
-        network, platform_retention, platform_delay, relay_retention, data, cluster, country
+        network, platform_retention, platform_delay, relay_retention, data, cluster, country, encoding
     )
     return write_roadmap(roadmap, out, reconstructed)

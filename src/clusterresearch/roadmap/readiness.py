@@ -102,14 +102,14 @@ def readiness_table(area_index: pd.DataFrame, country: str | None = None, cluste
 
 
 def survey_readiness(path: str | Path | None = None, country: str | None = None, cluster: str | None = None,
-                     study: str | Path | None = None) -> tuple[pd.DataFrame, bool, Path]:
+                     study: str | Path | None = None, encoding: str | None = None) -> tuple[pd.DataFrame, bool, Path]:
     """Load a study's survey (None: the shipped study; ``path`` overrides its responses) and
     return its readiness table for the scope, whether it is the shipped reconstruction, and
     the responses file read."""
     from ..loading import load_survey
     from ..metrics.areas import respondent_area_index
 
-    survey = load_survey(path, study=study)
+    survey = load_survey(path, study=study, encoding=encoding)
     index = respondent_area_index(survey.answers, survey.items)
     try:
         table = readiness_table(index, country=country, cluster=cluster)

@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
-from IPython.display import Image, Markdown
+from IPython.display import Markdown
 
 from .. import config
-from ..figures.save import save_figure
+from ..figures.save import FileList, show_figure
 from ..report import frames, tables
 from . import figures as roadmap_figures
 from .analysis import Roadmap, analyse, load_services
@@ -58,7 +58,9 @@ class RoadmapReport:
         if suppressed:  # a public report does not show a small group's answers, not even through stage V
             label = f"{label}: {tables.suppressed_marker(min_cell)}"
         roadmap = analyse(network, parameters, None if suppressed else readiness, label, load_services())
-        out = Path(output_dir) if output_dir else config.FIGURES_DIR / "roadmap"
+        n = int(readiness["n_respondents"].min())
+        out = Path(output_dir) if output_dir else config.figures_dir("roadmap", scope, group,
+                                                                       confidential=n < config.MIN_GROUP)
         return cls(roadmap, readiness, out, min_cell, reconstructed, suppressed)
 
     # ----- framing ---------------------------------------------------------------------------
@@ -109,13 +111,25 @@ class RoadmapReport:
         return _show(self.roadmap.flows[scenario][list(FLOW_TABLE_COLUMNS)])
 
     def network_figure(self):
-        return self._save(roadmap_figures.network_figure(self.roadmap), "network")
+        s = self.roadmap.summary.set_index("scenario")
+        n = self.roadmap.network
+        alt = (f"The network of {len(n.actors)} actors and {len(n.links)} channels drawn twice, as-is and digital; "
+               f"volume-weighted retention {s.at['as_is', 'retention']:.3f} as-is and "
+               f"{s.at['digital', 'retention']:.3f} digital.")
+        return self._save(roadmap_figures.network_figure(self.roadmap), "network", alt)
 
     def retention_delay_figure(self):
-        return self._save(roadmap_figures.retention_delay_figure(self.roadmap), "retention_delay")
+        s = self.roadmap.summary.set_index("scenario")
+        parts = "; ".join(f"{SCENARIO_TITLES[k]}: retention {s.at[k, 'retention']:.3f}, delay {s.at[k, 'delay_days']:.2f} days"
+                          for k in s.index)
+        alt = f"Volume-weighted retention and delay of {int(s['flows'].iloc[0])} flows per scenario. {parts}."
+        return self._save(roadmap_figures.retention_delay_figure(self.roadmap), "retention_delay", alt)
 
     def sensitivity_figure(self):
-        return self._save(roadmap_figures.sensitivity_figure(self.roadmap), "sensitivity")
+        t = self.roadmap.sensitivity
+        alt = (f"Retention of each scenario and the share of the volume the CDC relays as the relay retention "
+               f"goes from {t['relay_retention'].min():.2f} to {t['relay_retention'].max():.2f}.")
+        return self._save(roadmap_figures.sensitivity_figure(self.roadmap), "sensitivity", alt)
 
     def sensitivity_table(self):
         wide = self.roadmap.sensitivity.pivot(index="relay_retention", columns="scenario", values="retention")
@@ -139,7 +153,14 @@ class RoadmapReport:
         return _show(self.roadmap.stage2_links[cols])
 
     def ranked_links_figure(self):
-        return self._save(roadmap_figures.ranked_links_figure(self.roadmap), "ranked_links")
+        links = self.roadmap.stage3_links
+        if links.empty:
+            alt = "No link gains from the platform."
+        else:
+            top = links.iloc[0]
+            alt = (f"The {min(len(links), 25)} links subject to digitalization ranked by retained volume gained, "
+                   f"digital and within the restrictions; first {top['source']} to {top['target']} ({top['kind']}).")
+        return self._save(roadmap_figures.ranked_links_figure(self.roadmap), "ranked_links", alt)
 
     def stage2_channels_table(self):
         frame = self.roadmap.stage2_channels
@@ -193,11 +214,12 @@ class RoadmapReport:
         return _show(self.roadmap.stage5[cols])
 
     # ----- files ---------------------------------------------------------------------------------
-    def _save(self, fig, name: str) -> Image:
-        paths = save_figure(fig, self.output_dir / name)
-        self._saved += paths
-        return Image(filename=str(next(p for p in paths if p.suffix == ".png")))
+    def _save(self, fig, name: str, alt: str):
+        """Save the figure once (SVG) in ``output_dir``; show it by reference with ``alt``."""
+        shown = show_figure(fig, self.output_dir / name, alt)
+        self._saved.append(shown.path)
+        return shown
 
-    def saved_files(self) -> list[str]:
-        """Figure files written by this report, relative to ``output_dir``."""
-        return sorted({Path(p).relative_to(self.output_dir).as_posix() for p in self._saved})
+    def saved_files(self) -> FileList:
+        """The figure files written by this report, as links (no Python list)."""
+        return FileList(self._saved)
