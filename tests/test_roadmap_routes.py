@@ -65,9 +65,9 @@ def test_pure_relay_through_the_scenario_and_flow_table():
 def test_a_better_direct_channel_wins_and_a_worse_one_loses():
     relay = [ch("A", "CDC", 0.9), ch("CDC", "B", 0.9)]
     better = best_route(relay + [ch("A", "B", 0.85, 9.0)], "A", "B", "communication")
-    assert better.text == "A>B" and better.retention == 0.85  # 0.85 > 0.81, despite 9 days
+    assert better.nodes == ("A", "B") and better.retention == 0.85  # 0.85 > 0.81, despite 9 days
     worse = best_route(relay + [ch("A", "B", 0.80, 0.1)], "A", "B", "communication")
-    assert worse.text == "A>CDC>B" and worse.retention == pytest.approx(0.81)  # 0.80 < 0.81, despite 0.1 days
+    assert worse.nodes == ("A", "CDC", "B") and worse.retention == pytest.approx(0.81)  # 0.80 < 0.81, despite 0.1 days
 
 
 def test_the_platform_wins_only_where_it_retains_more():
@@ -96,44 +96,44 @@ def test_equal_retention_goes_to_fewer_hops_within_the_float_tolerance():
     # the costs -ln(0.9) - ln(0.9) and -ln(0.81) differ in the last bit; the tolerance treats them as equal
     assert -math.log(0.9) - math.log(0.9) != -math.log(0.81)
     route = best_route([ch("A", "CDC", 0.9, 0.1), ch("CDC", "B", 0.9, 0.1), ch("A", "B", 0.81, 7.0)], "A", "B", "communication")
-    assert route.text == "A>B"
+    assert route.nodes == ("A", "B")
 
 
 def test_equal_retention_and_hops_go_to_lower_delay():
     chans = [ch("A", "X", 0.9, 3.0), ch("X", "B", 0.9, 3.0), ch("A", "Y", 0.9, 1.0), ch("Y", "B", 0.9, 1.5)]
     route = best_route(chans, "A", "B", "communication")
-    assert route.text == "A>Y>B" and route.delay_days == 2.5
+    assert route.nodes == ("A", "Y", "B") and route.delay_days == 2.5
 
 
 def test_full_tie_keeps_existing_channels_over_the_platform():
     chans = [ch("A", "X", 0.9, 1.0), ch("X", "B", 0.9, 1.0), pf("A", "IT", 0.9, 1.0), pf("IT", "B", 0.9, 1.0)]
-    assert best_route(chans, "A", "B", "communication").text == "A>X>B"  # "IT" < "X", yet existing wins
+    assert best_route(chans, "A", "B", "communication").nodes == ("A", "X", "B")  # "IT" < "X", yet existing wins
 
 
 def test_full_tie_between_existing_routes_goes_to_alphabetical_order():
     chans = [ch("A", "Q", 0.9, 1.0), ch("Q", "B", 0.9, 1.0), ch("A", "P", 0.9, 1.0), ch("P", "B", 0.9, 1.0)]
-    assert best_route(chans, "A", "B", "communication").text == "A>P>B"
-    assert best_route(list(reversed(chans)), "A", "B", "communication").text == "A>P>B"
+    assert best_route(chans, "A", "B", "communication").nodes == ("A", "P", "B")
+    assert best_route(list(reversed(chans)), "A", "B", "communication").nodes == ("A", "P", "B")
 
 
 def test_tie_break_is_not_fooled_by_a_cheap_first_hop():
     # Greedy by hops would take A>C (1 hop to C) but the best route by retention is A>D>B.
     chans = [ch("A", "C", 0.5), ch("C", "B", 0.5), ch("A", "D", 0.99), ch("D", "B", 0.99)]
-    assert best_route(chans, "A", "B", "communication").text == "A>D>B"
+    assert best_route(chans, "A", "B", "communication").nodes == ("A", "D", "B")
 
 
 def test_lossless_channels_cost_nothing_and_do_not_loop():
     chans = [ch("A", "X", 1.0, 1.0), ch("X", "Y", 1.0, 1.0), ch("Y", "A", 1.0, 1.0), ch("Y", "B", 1.0, 1.0)]
     route = best_route(chans, "A", "B", "communication")
-    assert route.text == "A>Y>B" and route.retention == 1.0
+    assert route.nodes == ("A", "Y", "B") and route.retention == 1.0
 
 
 # ----- kinds and missing routes --------------------------------------------------------------------
 
 def test_a_flow_uses_channels_of_its_kind_or_communication_only():
     chans = [ch("A", "B", 0.99, 1.0, "contractor_network"), ch("A", "C", 0.9), ch("C", "B", 0.9, 1.0, "data_storage")]
-    assert best_route(chans, "A", "B", "data_storage").text == "A>C>B"
-    assert best_route(chans, "A", "B", "contractor_network").text == "A>B"
+    assert best_route(chans, "A", "B", "data_storage").nodes == ("A", "C", "B")
+    assert best_route(chans, "A", "B", "contractor_network").nodes == ("A", "B")
     assert not best_route(chans, "A", "B", "communication").found  # C-B carries data_storage only
 
 
@@ -255,5 +255,5 @@ def test_route_equals_brute_force_on_random_small_networks(seed):
 def test_route_flows_caches_per_source_and_keeps_order():
     chans = [ch("A", "B", 0.9), ch("B", "C", 0.9), ch("A", "C", 0.5)]
     routes = route_flows(chans, [("A", "C", "communication"), ("C", "A", "communication"), ("A", "B", "communication")])
-    assert [r.text for r in routes] == ["A>B>C", "C>B>A", "A>B"]
+    assert [r.nodes for r in routes] == [("A", "B", "C"), ("C", "B", "A"), ("A", "B")]
     assert TIE_TOLERANCE == 1e-9

@@ -43,11 +43,11 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _roadmap(args: argparse.Namespace) -> int:
+    from .roadmap.build import RoadmapSettings
     from .roadmap.pipeline import run_roadmap
 
-    written = run_roadmap(
+    settings = RoadmapSettings(
         network=args.network,
-        out=args.out,
         platform_retention=args.platform_retention,
         platform_delay=args.platform_delay,
         relay_retention=args.relay_retention,
@@ -55,6 +55,7 @@ def _roadmap(args: argparse.Namespace) -> int:
         cluster=args.cluster,
         country=args.country,
     )
+    written = run_roadmap(settings, out=args.out)
     for path in written:
         print(path)
     return 0
@@ -77,8 +78,20 @@ def _reproduce(args: argparse.Namespace) -> int:
         scheduler=args.scheduler,
         timeout=args.timeout,
         progress=not args.no_progress,
+        platform_retention=args.platform_retention,
+        platform_delay=args.platform_delay,
+        relay_retention=args.relay_retention,
     )
     return reproduce(options)
+
+
+def _roadmap_options(p: argparse.ArgumentParser) -> None:
+    """The options that shape a roadmap report, the same for `roadmap` and `reproduce`."""
+    p.add_argument("--platform-retention", type=float, default=None,
+                   help="retention of each platform channel (default 0.98)")
+    p.add_argument("--platform-delay", type=float, default=None, help="delay of each platform channel, days (default 0.5)")
+    p.add_argument("--relay-retention", type=float, default=None,
+                   help="override the retention of every channel touching the CDC (default: as in links.csv)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -109,18 +122,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--network", type=Path, default=config.ROADMAP_EXAMPLE_DIR,
                    help="folder with actors.csv, links.csv, flows.csv")
     p.add_argument("--out", type=Path, default=config.PROCESSED_DIR / "roadmap")
-    p.add_argument("--platform-retention", type=float, default=None)
-    p.add_argument("--platform-delay", type=float, default=None)
-    p.add_argument("--relay-retention", type=float, default=None,
-                   help="override the retention of every channel touching the CDC")
-    p.add_argument("--data", type=Path, default=None, help="survey whose competency results give stage IV readiness")
-    p.add_argument("--cluster", default=None, help="survey cluster id whose results give stage IV readiness")
-    p.add_argument("--country", default=None, help="survey country whose managers' mean results give stage IV readiness")
+    _roadmap_options(p)
+    p.add_argument("--data", type=Path, default=None,
+                   help="survey whose respondents give stage IV readiness (default: none, no readiness)")
+    p.add_argument("--cluster", default=None, help="survey cluster whose respondents give the readiness (needs --data)")
+    p.add_argument("--country", default=None, help="survey country whose respondents give the readiness (needs --data)")
     p.set_defaults(func=_roadmap)
 
     p = sub.add_parser("reproduce", help="run every notebook for all data, each country and each cluster; build the HTML site")
-    p.add_argument("--data", type=Path, default=config.RESPONSES_PATH)
+    p.add_argument("--data", type=Path, default=None,
+                   help="survey (default: the shipped one for the competency reports; the roadmap reports use a "
+                        "survey only when --data is given)")
     p.add_argument("--network", type=Path, default=config.ROADMAP_EXAMPLE_DIR)
+    _roadmap_options(p)
     p.add_argument("--out", type=Path, default=config.REPORTS_DIR)
     p.add_argument("--jobs", type=int, default=None, help="worker processes (default: number of cores)")
     p.add_argument("--only", choices=("competencies", "roadmap"), default=None)

@@ -29,6 +29,8 @@ NOTEBOOK_TITLES: dict[str, str] = {
     "roadmap": "Digitalization roadmap",
 }
 SCOPES: tuple[str, ...] = ("all", "country", "cluster")
+# A roadmap report without a survey (reproduce without --data): one job, about no respondent.
+NO_SURVEY = "no_survey"
 PUBLIC, CONFIDENTIAL = "public", "confidential"
 
 _SAFE = re.compile(r"[^A-Za-z0-9_-]+")
@@ -69,6 +71,8 @@ class Job:
     @property
     def title(self) -> str:
         what = NOTEBOOK_TITLES.get(self.notebook, self.notebook)
+        if self.scope == NO_SURVEY:
+            return f"{what}: no survey"
         where_ = "all respondents" if self.scope == "all" else f"{self.scope} {self.group}"
         return f"{what}: {where_} (n = {self.n})"
 
@@ -138,7 +142,8 @@ def slugify(value: str) -> str:
 
 
 def _stems(notebook: str, groups: Sequence[Group]) -> list[str]:
-    stems = [f"{notebook}_all" if g.scope == "all" else f"{notebook}_{g.scope}_{slugify(g.group)}" for g in groups]
+    stems = [f"{notebook}_all" if g.scope in ("all", NO_SURVEY) else f"{notebook}_{g.scope}_{slugify(g.group)}"
+             for g in groups]
     # Case-insensitive file systems (macOS, Windows) would merge "pl01" and "PL01".
     lowered: dict[str, int] = {}
     for stem in stems:
@@ -183,7 +188,7 @@ def _select(groups: Sequence[Group], country: str | None, cluster: str | None, d
             if (g.scope == "country" and g.group == country) or (g.scope == "cluster" and g.countries == (country,))]
 
 
-def _parameters(notebook: str, group: Group, data: Path, network: Path | None, output_dir: Path,
+def _parameters(notebook: str, group: Group, data: Path | None, network: Path | None, output_dir: Path,
                 min_cell: int, options: Any) -> dict[str, Any]:
     params: dict[str, Any] = {
         "country": group.group if group.scope == "country" else None,
@@ -191,7 +196,7 @@ def _parameters(notebook: str, group: Group, data: Path, network: Path | None, o
     }
     if notebook == "roadmap":
         params["network_dir"] = str(network) if network is not None else None
-    params["data_path"] = str(data)
+    params["data_path"] = str(data) if data is not None else None
     params["output_dir"] = str(output_dir)
     if notebook == "roadmap":
         for name in ("relay_retention", "platform_retention", "platform_delay"):
@@ -206,21 +211,36 @@ def plan_jobs(survey_groups: Sequence[Group], options: Any) -> list[Job]:
     """One job per notebook x group, filtered by --only / --country / --cluster.
 
     Order: notebook (competencies, roadmap), then ``all``, countries, clusters as given
-    (``count_groups`` sorts them). Raises :class:`InputError` for a --country/--cluster the
-    data does not contain. Reads no file: paths are made absolute, not resolved.
+    (``count_groups`` sorts them). The competency reports read ``options.data`` (None: the
+    shipped survey); the roadmap reports read a survey only when ``options.data`` is given,
+    else there is one roadmap report without readiness (scope ``no_survey``, public: it shows
+    no respondent). Raises :class:`InputError` for a --country/--cluster the data does not
+    contain. Reads no file: paths are made absolute, not resolved.
     """
-    data = Path(options.data).absolute()
+    given = Path(options.data).absolute() if getattr(options, "data", None) is not None else None
+    survey = given or config.RESPONSES_PATH.absolute()
     network = Path(options.network).absolute() if getattr(options, "network", None) is not None else None
     out = Path(options.out).absolute()
     min_group = int(options.min_group)
     paths = notebook_paths(options)
     names = [options.only] if getattr(options, "only", None) else list(NOTEBOOKS)
-    groups = _select(survey_groups, getattr(options, "country", None), getattr(options, "cluster", None), data)
+    country, cluster = getattr(options, "country", None), getattr(options, "cluster", None)
+    if names == ["roadmap"] and given is None:
+        for option, value in (("--cluster", cluster), ("--country", country)):
+            if value is not None:
+                raise InputError(option, f"value {value!r}", "names a survey group but no survey was given; add "
+                                 "--data FILE, the survey whose respondents give stage IV readiness")
+        groups: list[Group] = []
+    else:
+        groups = _select(survey_groups, country, cluster, survey)
 
     jobs: list[Job] = []
     for notebook in names:
-        for group, stem in zip(groups, _stems(notebook, groups)):
-            visibility = CONFIDENTIAL if group.n < min_group else PUBLIC
+        # The roadmap reads a survey only when --data names one: else one report without readiness.
+        plan = [Group(NO_SURVEY, "none", 0)] if notebook == "roadmap" and given is None else groups
+        data = given if notebook == "roadmap" else survey
+        for group, stem in zip(plan, _stems(notebook, plan)):
+            visibility = CONFIDENTIAL if group.scope != NO_SURVEY and group.n < min_group else PUBLIC
             min_cell = 0 if visibility == CONFIDENTIAL else min_group
             folder = out / visibility
             output_dir = folder / f"{stem}_files"

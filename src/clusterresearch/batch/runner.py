@@ -29,9 +29,10 @@ EXECUTORS = ("local", "dask")
 
 @dataclass(frozen=True)
 class ReproduceOptions:
-    """Everything `clusterresearch reproduce` accepts (the CLI fills the first 13 fields)."""
+    """Everything `clusterresearch reproduce` accepts (the CLI fills the first 13 fields and
+    the three roadmap parameters)."""
 
-    data: Path = config.RESPONSES_PATH
+    data: Path | None = None           # None: the shipped survey for the competency reports, no survey for the roadmap
     network: Path | None = config.ROADMAP_EXAMPLE_DIR
     out: Path = config.REPORTS_DIR
     jobs: int | None = None            # worker processes; None = number of usable cores
@@ -49,9 +50,14 @@ class ReproduceOptions:
     kernel_name: str = "python3"
     transport: str | None = None       # kernel transport, "ipc" or "tcp"; None = ipc except on Windows
     notebooks: Mapping[str, Path] | None = None  # {"competencies": path, "roadmap": path}; None = config's
-    relay_retention: float | None = None       # roadmap overrides, passed only when set
+    relay_retention: float | None = None       # roadmap parameters (--relay-retention ...), passed when set
     platform_retention: float | None = None
     platform_delay: float | None = None
+
+    @property
+    def survey(self) -> Path:
+        """The survey the competency reports read: --data, else the shipped one."""
+        return Path(self.data) if self.data is not None else config.RESPONSES_PATH
 
 
 def default_jobs() -> int:
@@ -77,12 +83,15 @@ def _validate(options: ReproduceOptions) -> ReproduceOptions:
         raise InputError("--only", str(options.only), "must be competencies or roadmap")
     if options.transport not in (None, "ipc", "tcp"):
         raise InputError("transport", str(options.transport), "must be ipc or tcp")
+    from ..roadmap.scenarios import Parameters
+
+    Parameters.resolve(options.platform_retention, options.platform_delay, options.relay_retention)
     out = guard_not_raw(Path(options.out).expanduser())  # RawDataWriteError -> exit 2 in the CLI
     if out.exists() and not out.is_dir():
         raise InputError(out, "--out", "exists and is not a folder")
     return replace(
         options,
-        data=Path(options.data).expanduser().resolve(),
+        data=Path(options.data).expanduser().resolve() if options.data is not None else None,
         network=Path(options.network).expanduser().resolve() if options.network is not None else None,
         out=out,
         jobs=options.jobs or default_jobs(),
@@ -227,10 +236,11 @@ def reproduce(options: ReproduceOptions) -> int:
     :class:`InputError` (or ``RawDataWriteError`` for an --out under data/raw) before any job.
     """
     opts = _validate(options)
-    groups = count_groups(read_respondents(opts.data))
+    needs_survey = opts.only != "roadmap" or opts.data is not None
+    groups = count_groups(read_respondents(opts.survey)) if needs_survey else []
     jobs = plan_jobs(groups, opts)
     if not jobs:
-        raise InputError(opts.data, "file", "no report to build for these options")
+        raise InputError(opts.survey, "file", "no report to build for these options")
     check_notebooks(jobs)
     check_inputs(jobs)
     settings = RunSettings(
@@ -257,7 +267,7 @@ def reproduce(options: ReproduceOptions) -> int:
             else:
                 results = run_local(jobs, settings, opts.jobs, on_result)
             rows = records(jobs, results)
-            written = write_index(out, rows, min_group=opts.min_group, data=opts.data, network=opts.network,
+            written = write_index(out, rows, min_group=opts.min_group, data=opts.survey, network=opts.network,
                                   with_code=opts.with_code)
     finally:
         if client is not None:
