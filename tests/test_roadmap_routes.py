@@ -58,8 +58,8 @@ def test_pure_relay_gives_r_squared(r):
 def test_pure_relay_through_the_scenario_and_flow_table():
     table = flow_table(RELAY, route_scenario(RELAY, as_is(RELAY)))
     row = table.iloc[0]
-    assert (row["route"], row["hops"], row["retention"], row["delay_days"]) == ("A>CDC>B", 2, pytest.approx(0.81), 5.0)
-    assert row["channels"] == "communication>communication"
+    assert (row["route"], row["hops"], row["retention"], row["delay_days"]) == (("A", "CDC", "B"), 2, pytest.approx(0.81), 5.0)
+    assert row["channels"] == ("communication", "communication") and row["relays"] == ("CDC",)
 
 
 def test_a_better_direct_channel_wins_and_a_worse_one_loses():
@@ -82,12 +82,12 @@ def test_the_platform_wins_only_where_it_retains_more():
     params = Parameters.resolve(platform_retention=0.98, platform_delay=0.5)
     table = flow_table(net, route_scenario(net, digital(net, params)))
     # A>B: relay 0.81 < platform 0.98^2 = 0.9604 -> the platform; C>D: direct 0.99 > 0.9604 -> kept
-    assert list(table["route"]) == ["A>IT>B", "C>D"]
+    assert list(table["route"]) == [("A", "IT", "B"), ("C", "D")]
     assert table["retention"].tolist() == pytest.approx([0.9604, 0.99])
     assert table["delay_days"].tolist() == [1.0, 3.0]
     # a platform that retains less than the relay is not used at all
     weak = flow_table(net, route_scenario(net, digital(net, Parameters.resolve(platform_retention=0.85))))
-    assert list(weak["route"]) == ["A>CDC>B", "C>D"]
+    assert list(weak["route"]) == [("A", "CDC", "B"), ("C", "D")]
 
 
 # ----- tie-breaks --------------------------------------------------------------------------------
@@ -145,7 +145,7 @@ def test_a_flow_with_no_route_is_reported_not_raised():
     )
     table = flow_table(net, route_scenario(net, as_is(net)))
     lost = table.iloc[0]
-    assert lost["route"] == "" and lost["retention"] == 0.0 and pd.isna(lost["hops"]) and math.isnan(lost["delay_days"])
+    assert lost["route"] == () and lost["retention"] == 0.0 and pd.isna(lost["hops"]) and math.isnan(lost["delay_days"])
     from clusterresearch.roadmap.measures import flow_measures
 
     m = flow_measures(table, "CDC")
@@ -153,7 +153,7 @@ def test_a_flow_with_no_route_is_reported_not_raised():
     assert m["retention"] == pytest.approx((0 * 5 + 0.81 * 5) / 10)  # the lost flow counts with retention 0
     assert m["delay_days"] == 2.0  # delay is averaged over the routed volume only
     # the platform reaches Z
-    assert flow_table(net, route_scenario(net, digital(net)))["route"].iloc[0] == "A>IT>Z"
+    assert flow_table(net, route_scenario(net, digital(net)))["route"].iloc[0] == ("A", "IT", "Z")
 
 
 def test_relay_retention_overrides_only_channels_touching_the_cdc():
@@ -164,9 +164,9 @@ def test_relay_retention_overrides_only_channels_touching_the_cdc():
         [("A", "B", "communication", 1.0)],
     )
     low = flow_table(net, route_scenario(net, as_is(net, Parameters.resolve(relay_retention=0.6))))
-    assert low["route"].iloc[0] == "A>B" and low["retention"].iloc[0] == 0.5  # 0.36 via the CDC loses
+    assert low["route"].iloc[0] == ("A", "B") and low["retention"].iloc[0] == 0.5  # 0.36 via the CDC loses
     high = flow_table(net, route_scenario(net, as_is(net, Parameters.resolve(relay_retention=0.95))))
-    assert high["route"].iloc[0] == "A>CDC>B" and high["retention"].iloc[0] == pytest.approx(0.9025)
+    assert high["route"].iloc[0] == ("A", "CDC", "B") and high["retention"].iloc[0] == pytest.approx(0.9025)
 
 
 # ----- restrictions ------------------------------------------------------------------------------
@@ -185,7 +185,7 @@ def test_actor_and_link_restrictions_shape_the_admissible_scenario():
     assert set(restricted_flows(net, base)) == {("MIN", "A", "communication")}
     table = flow_table(net, route_scenario(net, admissible(net, params, base)))
     # B admits no data_storage on the platform, A does: A's platform channel reaches the CDC, which relays to B
-    assert list(table["route"]) == ["A>IT>CDC>B", "A>IT>B", "MIN>CDC>A"]
+    assert list(table["route"]) == [("A", "IT", "CDC", "B"), ("A", "IT", "B"), ("MIN", "CDC", "A")]
     assert table["retention"].iloc[0] == pytest.approx(0.98 * 0.98 * 0.9)
 
 

@@ -65,7 +65,15 @@ def _check_keys(path: Path, table: dict, allowed: dict, prefix: str) -> None:
         else:
             ok = isinstance(value, expected)
         if not ok:
-            raise InputError(path, f"key {name!r}", f"{type(value).__name__} {value!r}; expected {_TYPE_WORDS[expected]}")
+            raise InputError(path, f"key {name!r}", f"{value!r} is {_what(value)}; expected {_TYPE_WORDS[expected]}")
+
+
+def _what(value) -> str:
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, (int, float)):
+        return "a number"
+    return {str: "text", list: "a list", dict: "a table"}.get(type(value), type(value).__name__)
 
 
 def _syntax_line(message: str) -> str:
