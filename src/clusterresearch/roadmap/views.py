@@ -36,7 +36,21 @@ def _kind(kind: str) -> str:
 
 
 def _link(source: str, target: str, kind: str) -> str:
+    """An information link: from the source to the target."""
     return f"{format_route((source, target))} ({_kind(kind)})"
+
+
+def _channel(source: str, target: str, kind: str) -> str:
+    """A channel: it carries information both ways."""
+    return f"{source} – {target} ({_kind(kind)})"
+
+
+def _volume(v: float) -> str:
+    return f"{v:g}"
+
+
+def _arrives(retention: float, delay: float) -> str:
+    return "nothing to receive" if math.isnan(retention) else f"{retention:.3f} after {delay:.1f} days"
 
 
 def _num(x, digits: int = 3) -> str:
@@ -65,7 +79,7 @@ def summary(roadmap) -> pd.DataFrame:
 def flows(roadmap, scenario: str) -> pd.DataFrame:
     t = roadmap.flows[scenario]
     return pd.DataFrame({
-        "from": t["source"], "to": t["target"], "kind": t["kind"].map(_kind), "volume": t["volume"],
+        "from": t["source"], "to": t["target"], "kind": t["kind"].map(_kind), "volume": t["volume"].map(_volume),
         "route": [format_route(r) if r else "no route" for r in t["route"]],
         "retention": t["retention"], "delay, days": t["delay_days"],
     })
@@ -106,7 +120,7 @@ def stage2(roadmap) -> pd.DataFrame:
     t = roadmap.stage2_links
     return pd.DataFrame({
         "rank": t["rank"], "information link": [_link(s, g, k) for s, g, k in zip(t["source"], t["target"], t["kind"])],
-        "volume": t["volume"], "route as-is": [format_route(r) if r else "no route" for r in t["route_as_is"]],
+        "volume": t["volume"].map(_volume), "route as-is": [format_route(r) if r else "no route" for r in t["route_as_is"]],
         "route digital": [format_route(r) for r in t["route_digital"]],
         "retention as-is → digital": [f"{_num(a)} → {_num(d)}" for a, d in zip(t["retention_as_is"], t["retention_digital"])],
         "volume retained gained": t["retained_volume_gain"], "volume-days saved": t["volume_days_saved"],
@@ -117,7 +131,7 @@ def stage2_channels(roadmap) -> pd.DataFrame:
     t = roadmap.stage2_channels
     t = t[t["subject_to_digitalization"]]
     return pd.DataFrame({
-        "existing channel": [_link(s, g, k) for s, g, k in zip(t["source"], t["target"], t["kind"])],
+        "existing channel": [_channel(s, g, k) for s, g, k in zip(t["source"], t["target"], t["kind"])],
         "volume carried as-is": t["volume_as_is"], "volume carried digital": t["volume_digital"],
         "share moved to the platform": t["share_moved"],
     })
@@ -190,10 +204,9 @@ def stage4(roadmap) -> pd.DataFrame:
 
     return pd.DataFrame({
         "participant": t["actor_id"], "decides at step": t["decides_at_step"].replace(0, "–"),
-        "volume it needs": t["volume_in"],
-        "arrives as-is": [f"{_num(r)} after {_num(d, 1)} days" for r, d in zip(t["retention_in_as_is"], t["delay_in_as_is"])],
-        "arrives admissible": [f"{_num(r)} after {_num(d, 1)} days"
-                               for r, d in zip(t["retention_in_admissible"], t["delay_in_admissible"])],
+        "volume it needs": t["volume_in"].map(_volume),
+        "arrives as-is": [_arrives(r, d) for r, d in zip(t["retention_in_as_is"], t["delay_in_as_is"])],
+        "arrives admissible": [_arrives(r, d) for r, d in zip(t["retention_in_admissible"], t["delay_in_admissible"])],
         "stake (volume retained)": t["stake_retained_volume"],
         "knows the decisions of": t["knows_decisions_of"].replace("", "–"),
         "readiness": [ready(row) for _, row in t.iterrows()],
