@@ -124,7 +124,7 @@ def test_bad_parameters_exit_2(tmp_path, capsys, flag, value, fragment):
 def test_unknown_survey_cluster_exits_2(tmp_path, capsys):
     assert run_cli(GOOD, tmp_path / "out", "--data", str(config.RESPONSES_PATH), "--cluster", "XX99") == 2
     err = capsys.readouterr().err
-    assert err.startswith(f"error: {config.RESPONSES_PATH}: column 'cluster': no respondent in cluster 'XX99'")
+    assert err.startswith(f"error: {config.RESPONSES_PATH}: column 'cluster': no respondent in group 'XX99'")
     assert not (tmp_path / "out").exists()
 
 
@@ -132,7 +132,8 @@ def test_unknown_survey_cluster_exits_2(tmp_path, capsys):
 def test_a_survey_group_without_a_survey_exits_2(tmp_path, capsys, flag):
     assert run_cli(GOOD, tmp_path / "out", flag, "PL01") == 2
     err = capsys.readouterr().err
-    assert err.startswith(f"error: {flag}: value 'PL01': names a survey group but no survey was given; add --data")
+    column = flag.lstrip("-")
+    assert err.startswith(f"error: --group {column}=PL01: value 'PL01': names a survey group but no survey was given")
     assert err.count("\n") == 1 and not (tmp_path / "out").exists()
 
 

@@ -16,7 +16,9 @@ from clusterresearch.roadmap.build import RoadmapSettings, build_roadmap
 from clusterresearch.roadmap.narrative import findings
 
 OWN = Path(__file__).parent / "data" / "roadmap" / "own_network"
+STUDY = Path(__file__).parent / "data" / "studies" / "agree7_dk"  # another questionnaire: firms, 1-7 scale
 SURVEY = Path(__file__).parent / "data" / "survey" / "responses_de_fr.csv"
+REGISTRY = Path(__file__).parent / "data" / "survey" / "clusters_de_fr.csv"
 # Words about the shipped example or the InterCom survey that must never reach a user's report.
 FOREIGN = re.compile(r"worked|intercom|illustrative|poland|lithuania", re.IGNORECASE)
 SETTINGS = ["--platform-retention", "0.95", "--platform-delay", "1", "--relay-retention", "0.85"]
@@ -30,7 +32,7 @@ def foreign_words(text: str) -> list[str]:
 def own_run(tmp_path_factory):
     out = tmp_path_factory.mktemp("own") / "out"
     assert main(["roadmap", "--network", str(OWN), "--out", str(out), *SETTINGS,
-                 "--data", str(SURVEY), "--cluster", "FR-PAR"]) == 0
+                 "--study", str(STUDY), "--group", "sector=metal"]) == 0
     return out
 
 
@@ -46,13 +48,18 @@ def test_the_report_uses_the_folders_own_words(own_run):
 
 def test_readiness_comes_from_its_own_survey_and_declared_areas(own_run):
     readiness = pd.read_csv(own_run / "stage4_readiness.csv")
-    assert list(readiness["area"]) == ["communication", "negotiation"]  # network.toml [readiness] areas
-    assert set(readiness["threshold"]) == {0.7} and set(readiness["group"]) == {"FR-PAR"}
-    assert set(readiness["n_respondents"]) <= {1, 2}
-    assert not readiness["note"].str.contains("one person").any()  # FR-PAR holds two respondents
+    assert list(readiness["area"]) == ["cooperation", "innovation"]  # network.toml [readiness] areas
+    assert set(readiness["threshold"]) == {0.6} and set(readiness["group"]) == {"metal"}
+    assert set(readiness["n_respondents"]) == {10}
+    assert ((readiness["readiness"] - (readiness["index_mean"] - 1) / 6).abs() < 1e-9).all()  # a 1-7 scale
+    assert not readiness["note"].str.contains("one person").any()
     steps = pd.read_csv(own_run / "stage5_sequence.csv", keep_default_na=False)
-    assessed = steps[steps["stage"] == "IV"]["action"].iloc[0]
-    assert "cluster FR-PAR of survey responses_de_fr.csv (n = 2)" in assessed
+    stage4 = steps[steps["stage"] == "IV"]
+    assert "Sector metal of Innovation practices of cluster firms (test study) (n = 10)" in stage4["action"].iloc[0]
+    capacity = stage4[stage4["action"].str.startswith("build capacity in cooperation")]
+    assert len(capacity) == int(readiness.set_index("area").at["cooperation", "below_threshold"])
+    if len(capacity):
+        assert "the firms must agree on what they share" in capacity["reason"].iloc[0]  # [readiness.why]
     params = pd.read_csv(own_run / "parameters.csv").set_index("parameter")
     assert params.at["platform_retention", "value"] == "0.95" and params.at["relay_retention", "value"] == "0.85"
     assert params.at["readiness_threshold", "value"] == "0.70"
@@ -70,10 +77,17 @@ def test_restrictions_of_the_own_network_take_effect(own_run):
     assert not strategies.at[("uni", "contractor_network"), "platform_admissible"]  # restricted at the IT-actor
 
 
-def test_one_person_only_for_a_scope_of_one(tmp_path):
+@pytest.mark.parametrize("cluster, one", [("FR-LYS", True), ("FR-PAR", False)])
+def test_one_person_only_for_a_scope_of_one(tmp_path, cluster, one):
+    from test_roadmap_pipeline import write_user_network
+
     out = tmp_path / "out"
-    assert main(["roadmap", "--network", str(OWN), "--out", str(out), "--data", str(SURVEY), "--cluster", "FR-LYS"]) == 0
-    assert "one person's self-assessment" in (out / "summary.md").read_text(encoding="utf-8")
+    folder = write_user_network(tmp_path / "net")
+    assert main(["roadmap", "--network", str(folder), "--out", str(out), "--data", str(SURVEY),
+                 "--registry", str(REGISTRY), "--cluster", cluster]) == 0
+    md = (out / "summary.md").read_text(encoding="utf-8")
+    assert ("one person's self-assessment" in md) is one
+    assert "Reconstructed data" not in md  # the shipped study's notice is about its own answers, not this file
 
 
 def test_without_a_survey_stage_iv_says_so(tmp_path):
@@ -90,14 +104,14 @@ def test_reproduce_gives_the_numbers_of_the_roadmap_command(own_run, tmp_path):
     platform settings), the road map's last step and the settings shown are the command's."""
     site = tmp_path / "site"
     code = main(["reproduce", "--network", str(OWN), "--only", "roadmap", "--out", str(site), *SETTINGS,
-                 "--data", str(SURVEY), "--cluster", "FR-PAR", "--min-group", "2", "--jobs", "1", "--no-progress"])
+                 "--study", str(STUDY), "--group", "sector=metal", "--jobs", "1", "--no-progress"])
     assert code == 0
-    page = (site / "public" / "roadmap_cluster_FR-PAR.html").read_text(encoding="utf-8")
+    page = (site / "public" / "roadmap_sector_metal.html").read_text(encoding="utf-8")
     text = re.sub(r">\s+<", "><", html.unescape(page))
-    notebook = json.loads((site / "public" / "roadmap_cluster_FR-PAR.ipynb").read_text(encoding="utf-8"))
+    notebook = json.loads((site / "public" / "roadmap_sector_metal.ipynb").read_text(encoding="utf-8"))
     assert foreign_words(page) == [] and foreign_words(json.dumps(notebook)) == []
     roadmap = build_roadmap(RoadmapSettings(network=OWN, platform_retention=0.95, platform_delay=1, relay_retention=0.85,
-                                            data=SURVEY, cluster="FR-PAR"))
+                                            study=STUDY, groups=(("sector", "metal"),)))
     md = (own_run / "summary.md").read_text(encoding="utf-8")
     for line in findings(roadmap):
         assert f"- {line}" in md  # the command wrote these sentences ...

@@ -198,7 +198,7 @@ def test_stage5_is_a_valid_precedence_order(worked):
 def test_stage4_readiness_attaches_to_the_cdc(worked):
     stats = pd.DataFrame({"area": ["communication", "online_marketing", "project_management", "budgeting"],
                           "n_respondents": 1, "index_mean": [4.0, 2.0, 3.0, 5.0]})
-    survey = SurveyScope(stats, "cluster", "PL01", 1, (1.0, 5.0), 3.0, False, Path("own.csv"))
+    survey = SurveyScope(stats, "cluster", "PL01", 1, "cluster PL01 of a hand-made survey (n = 1)")
     r = analyse(worked.network, Parameters(), survey)
     assert r.readiness["readiness"].tolist() == [0.75, 0.25, 0.5, 1.0]
     info = r.stage4_information.set_index("actor_id")

@@ -3,6 +3,7 @@ threshold; from a survey only when one is given; one person only when the scope 
 the small-group suppression of a public report."""
 
 import math
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -60,13 +61,31 @@ def test_shipped_survey_scope_matches_the_area_index():
     from clusterresearch.loading import load_survey
     from clusterresearch.metrics.areas import respondent_area_index
 
-    scope = survey_area_stats(config.RESPONSES_PATH, cluster="LT01")
-    assert scope.reconstructed and scope.n_respondents == 1 and (scope.scope, scope.group) == ("cluster", "LT01")
+    scope = survey_area_stats(data=config.RESPONSES_PATH, groups=(("cluster", "LT01"),))
+    assert scope.notice.startswith("Reconstructed data") and scope.n_respondents == 1
+    assert (scope.scope, scope.group) == ("cluster", "LT01")
     table = readiness_table(scope.stats, n_scope=scope.n_respondents)
-    index = respondent_area_index(load_survey(config.RESPONSES_PATH).answers)
+    survey = load_survey(config.RESPONSES_PATH)
+    index = respondent_area_index(survey.answers, survey.items)
     mine = index[index["cluster"] == "LT01"].set_index("area")["index"]
     for area, value in zip(table["area"], table["readiness"]):
         assert value == pytest.approx((mine[area] - 1) / 4)
+
+
+def test_another_questionnaire_on_a_seven_point_scale():
+    """A study with other areas and a 1-7 scale feeds the same function (index_range "1-7")."""
+    study = Path(__file__).parent / "data" / "studies" / "agree7_dk"
+    scope = survey_area_stats(study=study, groups=(("sector", "metal"),))
+    assert scope.n_respondents == 10 and scope.notice == "" and scope.titles["cooperation"] == "Cooperation"
+    table = readiness_table(scope.stats, areas=["cooperation"], n_scope=scope.n_respondents, titles=scope.titles)
+    mean = float(scope.stats.set_index("area").at["cooperation", "index_mean"])
+    assert table["readiness"].iloc[0] == pytest.approx((mean - 1) / 6) and table["title"].iloc[0] == "Cooperation"
+
+
+def test_scale_from_index_range():
+    stats = pd.DataFrame({"area": ["a", "b"], "n_respondents": [3, 3], "index_mean": [4.0, 40.0],
+                          "index_range": ["1-7", "0-100"]})
+    assert readiness_table(stats)["readiness"].tolist() == pytest.approx([0.5, 0.4])
 
 
 def test_no_survey_no_readiness():

@@ -9,14 +9,14 @@ from clusterresearch.roadmap import views
 from clusterresearch.roadmap.build import RoadmapSettings, build_roadmap
 
 OWN = Path(__file__).parent / "data" / "roadmap" / "own_network"
-SURVEY = Path(__file__).parent / "data" / "survey" / "responses_de_fr.csv"
+STUDY = Path(__file__).parent / "data" / "studies" / "agree7_dk"
 VIEWS = ["parameters", "summary", "sensitivity", "stage1", "roles", "services", "stage2", "stage2_channels", "stage3",
          "restrictions", "stage3_links", "readiness", "stage4", "stage5"]
 
 
 @pytest.fixture(scope="module")
 def roadmap():
-    return build_roadmap(RoadmapSettings(network=OWN, data=SURVEY, country="FR"))
+    return build_roadmap(RoadmapSettings(network=OWN, study=STUDY, groups=(("country", "AT"),)))
 
 
 @pytest.mark.parametrize("name", VIEWS)

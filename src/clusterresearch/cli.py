@@ -18,7 +18,8 @@ from .outputs import RawDataWriteError
 def _prepare(args: argparse.Namespace) -> int:
     from .prepare import run_prepare
 
-    written = run_prepare(data=args.data, out=args.out, registry=args.registry, encoding=args.encoding)
+    written = run_prepare(study=args.study, data=args.data, out=args.out, registry=args.registry,
+                          encoding=args.encoding, long_csv=args.long_csv)
     for path in written:
         print(path)
     return 0
@@ -36,10 +37,28 @@ def _check(args: argparse.Namespace) -> int:
     from .loading import load_survey
     from .metrics.statements import check_statements, load_statements
 
-    survey = load_survey(args.data, encoding=args.encoding)
-    table = check_statements(survey.answers, load_statements(args.statements), survey.instrument)
+    survey = load_survey(args.data, study=args.study, registry=args.registry, encoding=args.encoding)
+    statements = args.statements or survey.study.statements
+    n = survey.answers["respondent_id"].nunique()
+    print(f"{survey.study.title}: {n} {survey.study.respondents}, {len(survey.items)} scaled items, "
+          f"{len(survey.study.areas)} areas; the study is valid.")
+    if statements is None:
+        print("The study has no statements to check (statements in study.toml).")
+        return 0
+    table = check_statements(survey.answers, load_statements(statements), survey.instrument, survey.items)
     print(table[["statement_id", "figure", "statistic", "op", "value", "observed", "holds"]].to_string(index=False))
+    print(f"{int(table['holds'].sum())} of {len(table)} statements hold.")
     return 0 if bool(table["holds"].all()) else 1
+
+
+def _groups(args: argparse.Namespace) -> tuple[tuple[str, str], ...]:
+    """--group COLUMN=GROUP (repeatable), --country and --cluster as (column, group) pairs."""
+    from .scope import parse
+
+    groups = [parse(text) for text in args.group]
+    groups += [("country", args.country)] if args.country else []
+    groups += [("cluster", args.cluster)] if args.cluster else []
+    return tuple(groups)
 
 
 def _roadmap(args: argparse.Namespace) -> int:
@@ -51,9 +70,11 @@ def _roadmap(args: argparse.Namespace) -> int:
         platform_retention=args.platform_retention,
         platform_delay=args.platform_delay,
         relay_retention=args.relay_retention,
+        study=args.study,
         data=args.data,
-        cluster=args.cluster,
-        country=args.country,
+        registry=args.registry,
+        encoding=args.encoding,
+        groups=_groups(args),
     )
     written = run_roadmap(settings, out=args.out)
     for path in written:
@@ -65,13 +86,15 @@ def _reproduce(args: argparse.Namespace) -> int:
     from .batch.runner import ReproduceOptions, reproduce
 
     options = ReproduceOptions(
+        study=args.study,
         data=args.data,
+        encoding=args.encoding,
+        registry=args.registry,
+        groups=_groups(args),
         network=args.network,
         out=args.out,
         jobs=args.jobs,
         only=args.only,
-        country=args.country,
-        cluster=args.cluster,
         min_group=args.min_group,
         with_code=args.with_code,
         executor=args.executor,
@@ -88,65 +111,85 @@ def _reproduce(args: argparse.Namespace) -> int:
 def _roadmap_options(p: argparse.ArgumentParser) -> None:
     """The options that shape a roadmap report, the same for `roadmap` and `reproduce`."""
     p.add_argument("--platform-retention", type=float, default=None,
-                   help="retention of each platform channel (default 0.98)")
-    p.add_argument("--platform-delay", type=float, default=None, help="delay of each platform channel, days (default 0.5)")
+                   help="retention of each IT-actor platform channel (default 0.98)")
+    p.add_argument("--platform-delay", type=float, default=None,
+                   help="delay of each IT-actor platform channel, days (default 0.5)")
     p.add_argument("--relay-retention", type=float, default=None,
                    help="override the retention of every channel touching the CDC (default: as in links.csv)")
+
+
+def _group_options(p: argparse.ArgumentParser, what: str) -> None:
+    p.add_argument("--group", action="append", default=[], metavar="COLUMN=GROUP", help=what)
+    p.add_argument("--country", default=None, help="same as --group country=CODE")
+    p.add_argument("--cluster", default=None, help="same as --group cluster=ID")
+
+
+def _study_options(p: argparse.ArgumentParser, roadmap: bool = False) -> None:
+    """The options every command that reads a survey takes, with the same defaults (the
+    roadmap reads a survey only when --study or --data is given)."""
+    p.add_argument("--study", type=Path, default=None,
+                   help="study folder (study.toml, instrument.csv, ...; default: data/raw, the shipped study)"
+                   if not roadmap else "study folder whose respondents give stage IV readiness (default: none)")
+    p.add_argument("--data", type=Path, default=None,
+                   help="responses file overriding the study's: wide or long CSV, XLSX or SPSS .sav "
+                        "(default: the file study.toml names)")
+    p.add_argument("--registry", type=Path, default=None,
+                   help="names file for the study's named grouping column (default: the one study.toml names)")
+    p.add_argument("--encoding", default=None, help="text encoding of CSV input (default: UTF-8, BOM allowed)")
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="clusterresearch", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
 
-    p = sub.add_parser("prepare", help="validate a survey and write tidy answers and summaries")
-    p.add_argument("--data", type=Path, default=config.RESPONSES_PATH,
-                   help="responses file: wide or long CSV, XLSX or SPSS .sav (default: the reconstructed survey)")
-    p.add_argument("--registry", type=Path, default=None,
-                   help="clusters.csv registry (default: the shipped one for the shipped data, none otherwise)")
-    p.add_argument("--out", type=Path, default=config.PROCESSED_DIR)
-    p.add_argument("--encoding", default=None, help="text encoding of CSV input (default: UTF-8, BOM allowed)")
+    p = sub.add_parser("prepare", help="validate a study's survey and write tidy answers and summaries")
+    _study_options(p)
+    p.add_argument("--out", type=Path, default=config.PROCESSED_DIR,
+                   help=f"output folder (default: {config.PROCESSED_DIR})")
+    p.add_argument("--long-csv", action="store_true",
+                   help="also write the tidy answers as a long CSV (default: Parquet only)")
     p.set_defaults(func=_prepare)
 
     p = sub.add_parser("reconstruct", help="regenerate the reconstructed survey answers from the paper's statements")
-    p.add_argument("--out", type=Path, default=config.PROCESSED_DIR / "reconstruction")
+    p.add_argument("--out", type=Path, default=config.PROCESSED_DIR / "reconstruction",
+                   help="output folder, never data/raw (default: data/processed/reconstruction)")
     p.add_argument("--seed", type=int, default=None, help="generator seed (default: the one the shipped data used)")
     p.set_defaults(func=_reconstruct)
 
-    p = sub.add_parser("check", help="check the paper's statements on a survey; exit 1 if any fails")
-    p.add_argument("--data", type=Path, default=config.RESPONSES_PATH)
-    p.add_argument("--statements", type=Path, default=config.STATEMENTS_PATH)
-    p.add_argument("--encoding", default=None)
+    p = sub.add_parser("check", help="validate a study; check its published statements (exit 1 if any fails)")
+    _study_options(p)
+    p.add_argument("--statements", type=Path, default=None,
+                   help="statements file (default: the one study.toml names, if any)")
     p.set_defaults(func=_check)
 
     p = sub.add_parser("roadmap", help="information-flow model and the five roadmap stages for a cluster network")
     p.add_argument("--network", type=Path, default=config.ROADMAP_EXAMPLE_DIR,
-                   help="folder with actors.csv, links.csv, flows.csv")
-    p.add_argument("--out", type=Path, default=config.PROCESSED_DIR / "roadmap")
+                   help="folder with actors.csv, links.csv, flows.csv (default: the illustrative worked example)")
+    p.add_argument("--out", type=Path, default=config.PROCESSED_DIR / "roadmap",
+                   help="output folder (default: data/processed/roadmap)")
     _roadmap_options(p)
-    p.add_argument("--data", type=Path, default=None,
-                   help="survey whose respondents give stage IV readiness (default: none, no readiness)")
-    p.add_argument("--cluster", default=None, help="survey cluster whose respondents give the readiness (needs --data)")
-    p.add_argument("--country", default=None, help="survey country whose respondents give the readiness (needs --data)")
+    _study_options(p, roadmap=True)
+    _group_options(p, "the survey group whose respondents give stage IV readiness (needs --study or --data)")
     p.set_defaults(func=_roadmap)
 
-    p = sub.add_parser("reproduce", help="run every notebook for all data, each country and each cluster; build the HTML site")
-    p.add_argument("--data", type=Path, default=None,
-                   help="survey (default: the shipped one for the competency reports; the roadmap reports use a "
-                        "survey only when --data is given)")
-    p.add_argument("--network", type=Path, default=config.ROADMAP_EXAMPLE_DIR)
-    _roadmap_options(p)
-    p.add_argument("--out", type=Path, default=config.REPORTS_DIR)
+    p = sub.add_parser("reproduce", help="run every notebook for all data and each group; build the HTML site")
+    _study_options(p)
+    p.add_argument("--network", type=Path, default=config.ROADMAP_EXAMPLE_DIR,
+                   help="roadmap network folder (default: the illustrative worked example)")
+    p.add_argument("--out", type=Path, default=config.REPORTS_DIR, help=f"site folder (default: {config.REPORTS_DIR})")
     p.add_argument("--jobs", type=int, default=None, help="worker processes (default: number of cores)")
-    p.add_argument("--only", choices=("competencies", "roadmap"), default=None)
-    p.add_argument("--country", default=None)
-    p.add_argument("--cluster", default=None)
+    p.add_argument("--only", choices=("competencies", "roadmap"), default=None,
+                   help="build one notebook's reports only (default: both)")
+    _group_options(p, "only that group and the groups within it, e.g. country=PL; repeat to narrow (default: all)")
+    _roadmap_options(p)
     p.add_argument("--min-group", type=int, default=3,
                    help="groups with fewer respondents are confidential (default 3)")
-    p.add_argument("--with-code", action="store_true", help="keep code cells in the HTML reports")
-    p.add_argument("--executor", choices=("local", "dask"), default="local")
-    p.add_argument("--scheduler", default=None, help="Dask scheduler address for --executor dask")
-    p.add_argument("--timeout", type=int, default=600, help="per-cell execution timeout in seconds")
-    p.add_argument("--no-progress", action="store_true")
+    p.add_argument("--with-code", action="store_true", help="keep code cells in the HTML reports (default: hidden)")
+    p.add_argument("--executor", choices=("local", "dask"), default="local",
+                   help="where reports run: local worker processes or a Dask cluster (default: local)")
+    p.add_argument("--scheduler", default=None, help="Dask scheduler address for --executor dask (default: a local cluster)")
+    p.add_argument("--timeout", type=int, default=600, help="per-cell execution timeout in seconds (default 600)")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar (default: shown on a terminal)")
     p.set_defaults(func=_reproduce)
     return parser
 

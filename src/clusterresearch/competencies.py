@@ -1,202 +1,306 @@
-"""The competency analysis of one scope (all data, a country or a cluster), as the notebook shows it.
+"""The survey analysis of one scope (all data or one group), as the notebook shows it.
 
-``notebooks/competencies.ipynb`` builds a :class:`CompetencyReport` from its parameters and
-then calls one method per cell; every number comes from :mod:`clusterresearch.metrics`.
+``notebooks/competencies.ipynb`` builds a :class:`SurveyReport` from its parameters and
+then calls one method per cell; every number comes from :mod:`clusterresearch.metrics`,
+every word about the study from the study's files, and what a page may show from
+:class:`clusterresearch.disclosure.Disclosure`.
 """
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
 import pandas as pd
-from IPython.display import Image
+from IPython.display import HTML, Image, Markdown, display
 
 from . import config
-from .errors import InputError
+from .disclosure import Disclosure
 from .figures import gap_figure, likert_figure, overview_figure, save_figure
 from .loading import Survey, load_survey
 from .metrics import area_gap, area_stats, item_stats, self_vs_assessor
-from .metrics.compare import compare_groups
+from .metrics.compare import MAX_GROUPS, compare_pairs
 from .metrics.consistency import area_consistency
+from .metrics.items import missing_counts
 from .metrics.statements import check_statements, load_statements
 from .report import frames, narrative, tables
-
-COMPARISON_GROUPS = ("PL", "LT")
-
-
-def select_scope(survey: Survey, country: str | None = None, cluster: str | None = None):
-    """The answers of one scope, with its name (all | country | cluster) and group id."""
-    answers = survey.answers
-    if cluster is not None:
-        answers = answers[answers["cluster"] == str(cluster)]
-        if country is not None:
-            answers = answers[answers["country"] == str(country)]
-        scope, group = "cluster", str(cluster)
-    elif country is not None:
-        answers = answers[answers["country"] == str(country)]
-        scope, group = "country", str(country)
-    else:
-        scope, group = "all", "all"
-    if answers.empty:
-        column = "cluster" if cluster is not None else "country"
-        raise InputError(survey.source, f"column {column!r}", f"no respondent in {scope} {group!r}")
-    return answers.reset_index(drop=True), scope, group
+from .scope import Scope, find, scopes, select
 
 
 @dataclass
-class CompetencyReport:
-    """Figures 1-8 and their tables for one scope of a survey."""
+class SurveyReport:
+    """Every area's figure and tables, and the across-area views, for one scope of a survey."""
 
     survey: Survey
+    scope: Scope
     answers: pd.DataFrame
-    scope: str
-    group: str
     output_dir: Path
-    min_cell: int = 0
-    reconstructed: bool = True
+    disclosure: Disclosure = Disclosure(0)
     _saved: list[Path] = field(default_factory=list)
 
     @classmethod
-    def from_parameters(cls, country=None, cluster=None, data_path=None, output_dir=None, min_cell=0):
-        """Build the report from the notebook's parameters (None means the shipped data)."""
-        data = Path(data_path) if data_path else config.RESPONSES_PATH
-        survey = load_survey(data)
-        answers, scope, group = select_scope(survey, country, cluster)
-        out = Path(output_dir) if output_dir else config.FIGURES_DIR / "competencies" / f"{scope}_{group}"
-        reconstructed = data.resolve() == config.RESPONSES_PATH.resolve()
-        return cls(survey, answers, scope, group, out, int(min_cell or 0), reconstructed)
+    def from_parameters(cls, study_dir=None, data_path=None, group_column=None, group=None,
+                        output_dir=None, min_cell=0, encoding=None, registry=None):
+        """Build the report from the notebook's parameters (None: the shipped study, all data)."""
+        survey = load_survey(data_path, study=study_dir, encoding=encoding, registry=registry)
+        scope = find(scopes(survey), group_column, group, survey.source)
+        disclosure = Disclosure(int(min_cell or 0))
+        out = Path(output_dir) if output_dir else default_output_dir(scope, disclosure)
+        return cls(survey, scope, select(survey.answers, scope), out, disclosure)
 
-    # ----- what the scope is -------------------------------------------------------------
+    # ----- what the study and scope are ------------------------------------------------------
+    @property
+    def study(self):
+        return self.survey.study
+
+    @property
+    def noun(self) -> str:
+        return self.study.respondents
+
     @property
     def n_respondents(self) -> int:
-        return int(self.answers["respondent_id"].nunique())
+        return self.scope.n
+
+    def heading(self) -> HTML:
+        """The study's title and citation, and the scope this report is about."""
+        citation = f"<p><em>{html.escape(self.study.citation)}</em></p>" if self.study.citation else ""
+        return HTML(f"<h2>{html.escape(self.study.title)}</h2>{citation}"
+                    f"<p>Scope: {html.escape(self.scope.title)}, {self.n_respondents} {html.escape(self._people(self.n_respondents))}.</p>")
 
     def banner(self):
-        """The notice every report opens with: reconstructed data, scope, privacy, caution."""
-        lines = []
-        if self.reconstructed:
-            lines.append(config.RECONSTRUCTION_NOTICE)
-        lines.append(frames.scope_sentence(self.scope, self.group, self.n_respondents))
-        if self.scope == "cluster" or self.n_respondents == 1:
-            lines.append(
-                "One manager answered per cluster: the figures below are one person's answers, "
-                "which the project promised would stay within it."
-            )
-        lines.append(config.INFERENCE_CAUTION)
+        """The notice every report opens with: the study's notice, privacy, and its caution."""
+        lines = [self.study.notice]
+        if self.n_respondents == 1:
+            lines.append(f"One {self.study.respondent} answered in this scope: the figures below are one "
+                         "person's answers.")
+        if not self.disclosure.shows(self.n_respondents):
+            lines.append(f"Confidential: fewer than {self.disclosure.min_group} {self.noun} in this scope.")
+        lines.append(self.study.caution)
         return frames.notice(lines)
 
-    def scope_table(self) -> pd.DataFrame:
-        """Respondents per country and cluster in this scope."""
-        people = self.answers[["respondent_id", "country", "cluster"]].drop_duplicates()
-        counts = people.groupby(["country", "cluster"]).size().rename("respondents").reset_index()
-        return counts
+    def _people(self, n: int) -> str:
+        return self.study.respondent if n == 1 else self.noun
 
-    # ----- per area ----------------------------------------------------------------------
+    def scope_table(self):
+        """Respondents per group of each grouping column in this scope."""
+        people = self.answers[["respondent_id", *self.survey.groups]].drop_duplicates("respondent_id")
+        parts = []
+        for spec in self.study.groups:
+            counts = people[spec.column].astype("str").value_counts().sort_index()
+            parts.append(pd.DataFrame({"grouping": spec.label, "group": counts.index, self.noun: counts.to_numpy()}))
+        if not parts:
+            return frames.notice([f"The study has no grouping column: {self.n_respondents} {self.noun} in all."])
+        return tables.html_table(pd.concat(parts, ignore_index=True))
+
+    # ----- per area ------------------------------------------------------------------------
     @cached_property
     def item_table(self) -> pd.DataFrame:
-        return item_stats(self.answers)
+        return item_stats(self.answers, self.survey.items)
+
+    @cached_property
+    def missing_by_item(self) -> dict[str, dict[str, int]]:
+        table = missing_counts(self.answers)
+        return {i: dict(zip(g["missing"], g["count"].astype(int))) for i, g in table.groupby("item_id", sort=False)}
+
+    @property
+    def areas(self) -> list[str]:
+        """The study's areas (areas.csv order) that this survey asks about."""
+        asked = set(self.item_table["area"])
+        return [a for a in self.study.areas["area"] if a in asked]
+
+    @property
+    def texts(self) -> dict[str, str]:
+        return dict(zip(self.study.instrument["item_id"], self.study.instrument["text"]))
+
+    @property
+    def titles(self) -> dict[str, str]:
+        return dict(zip(self.study.areas["area"], self.study.areas["title"]))
+
+    def figure_title(self, area: str) -> str:
+        return f"Figure {self.areas.index(area) + 1}: {self.study.area_title(area)}"
 
     def area_figure(self, area: str):
-        """Figure N of the paper for this scope, saved as PNG and SVG in ``output_dir``."""
-        note = "Reconstructed data, not the original answers." if self.reconstructed else None
-        fig = likert_figure(self.answers, area, self.survey.instrument, note=note, min_cell=self.min_cell)
-        return self._show(fig, f"figure{config.AREA_FIGURE.get(area, 0)}_{area}")
+        """The area's figure for this scope, saved in ``output_dir``."""
+        rows = self.item_table[self.item_table["area"] == area]
+        reverse = dict(zip(self.study.instrument["item_id"], self.study.instrument["reverse"]))
+        fig = likert_figure(rows, self.study.scales, title=self.figure_title(area), texts=self.texts,
+                            reverse=reverse, missing=self.missing_by_item, n_respondents=self.n_respondents,
+                            noun=self.noun, min_cell=self.disclosure.min_cell)
+        return self._show(fig, f"figure{self.areas.index(area) + 1}_{area}", self._alt(area, rows))
+
+    def _alt(self, area: str, rows: pd.DataFrame) -> str:
+        """Alt text from the data: what the figure shows, n, the most and least agreement."""
+        text = f"{self.figure_title(area)}. Diverging bars of {len(rows)} items, {self.n_respondents} {self.noun}."
+        shown = rows[(rows["n"] > 0) & (rows["n"] >= max(self.disclosure.min_cell, 1))]
+        if len(shown):
+            share = shown["n_agree"] / shown["n"]
+            top, low = shown.loc[share.idxmax()], shown.loc[share.idxmin()]
+            text += (f" Most agreement: {self.texts.get(top['item_id']) or top['item_id']} "
+                     f"({frames.count_share(top['n_agree'], top['n'])}); least: "
+                     f"{self.texts.get(low['item_id']) or low['item_id']} ({frames.count_share(low['n_agree'], low['n'])}).")
+        return text.replace("\u00a0", " ")
 
     def area_table(self, area: str):
-        """Every item of the area: the counts of each answer, n, mean, sd, median, agreement."""
+        """Every item of the area: the count of each answer and missing code, n, centre, sides."""
         rows = self.item_table[self.item_table["area"] == area]
-        texts = self.survey.instrument.set_index("item_id")["text"]
-        frame = frames.item_frame(rows, texts)
-        return tables.html_table(tables.mask_small_cells(frame, n_col="n", min_cell=self.min_cell))
+        frame = frames.item_frame(rows, self.texts, {}, self.missing_by_item)
+        n_col = "answered"
+        value_cols = [c for c in frame.columns if c not in ("statement", "kind", "scale", n_col)]
+        return tables.html_table(self.disclosure.mask(frame, n_col=n_col, value_cols=value_cols))
 
     def area_narrative(self, area: str):
         """Two or three sentences written from the area's numbers."""
         rows = self.item_table[self.item_table["area"] == area]
-        texts = self.survey.instrument.set_index("item_id")["text"]
         index = self.area_table_all.set_index("area")
         kwargs = {}
         if area in index.index:
-            kwargs = {"area_index": index.loc[area, "index_mean"], "n_respondents": int(index.loc[area, "n_respondents"])}
-        text = narrative.area_paragraph(rows, area, texts=texts, min_cell=self.min_cell, **kwargs)
+            kwargs = {"area_index": index.loc[area, "index_mean"], "n_respondents": int(index.loc[area, "n_respondents"]),
+                      "index_range": index.loc[area, "index_range"]}
+        text = narrative.area_paragraph(rows, area, title=self.study.area_title(area), texts=self.texts,
+                                        min_cell=self.disclosure.min_cell, noun=self.study.respondent,
+                                        plural=self.noun, **kwargs)
         return frames.paragraph(text)
 
     @cached_property
     def statement_table(self) -> pd.DataFrame | None:
-        if not (self.reconstructed and self.scope == "all"):
+        if self.study.statements is None or self.scope.column is not None:
             return None
-        return check_statements(self.answers, load_statements(), self.survey.instrument)
+        return check_statements(self.answers, load_statements(self.study.statements), self.study.instrument,
+                                self.survey.items)
 
     def area_statements(self, area: str):
-        """The paper's statements about this figure: its words, the reproduced value, holds or not."""
+        """The study's published statements about this area: words, reading, reproduced value."""
+        if self.study.statements is None:
+            return None
         if self.statement_table is None:
-            return frames.notice(["The paper's statements are about all 12 managers; they are checked in the report of all data."])
-        figure = config.AREA_FIGURE[area]
-        rows = self.statement_table[self.statement_table["figure"].astype(int) == figure]
-        return tables.html_table(frames.statement_frame(rows))
+            return frames.notice([f"The published statements are about all {self.noun}; they are checked in "
+                                  "the report of all data."])
+        rows = self.statement_table[self.statement_table["figure"].astype(int) == self.areas.index(area) + 1]
+        if rows.empty:
+            return None
+        return tables.html_table(frames.statement_frame(rows, self.statement_table.attrs["areas"]))
 
-    # ----- across areas --------------------------------------------------------------------
+    def area_section(self, area: str) -> None:
+        """One area's section: heading, description, figure, table, sentences, statements."""
+        display(Markdown(f"## {self.figure_title(area)}"))
+        description = dict(zip(self.study.areas["area"], self.study.areas["description"])).get(area)
+        if description:
+            display(frames.paragraph(description))
+        for part in (self.area_figure(area), self.area_table(area), self.area_narrative(area),
+                     self.area_statements(area)):
+            if part is not None:
+                display(part)
+
+    def area_sections(self) -> None:
+        """Every area's section, in the study's order."""
+        for area in self.areas:
+            self.area_section(area)
+
+    # ----- across areas ----------------------------------------------------------------------
     @cached_property
     def area_table_all(self) -> pd.DataFrame:
-        return area_stats(self.answers)
+        return area_stats(self.answers, self.survey.items)
+
+    def _span(self, ranges) -> tuple[tuple[float, float], str]:
+        ranges = sorted(set(ranges))
+        if len(ranges) == 1 and ranges[0] != "0-100":
+            high = int(ranges[0].split("-")[1])
+            return (1, high), f"the 1-{high} scale"
+        return (0, 100), "a 0-100 range (percent of the maximum)"
 
     def overview(self):
-        """Area means (over managers' area indices) with their 95 % t-intervals."""
+        """Area means (over respondents' area indices) with their 95 % t-intervals."""
+        table = self.area_table_all
+        shown = table[[self.disclosure.shows(n) for n in table["n_respondents"]]]
         columns = {"area": "area", "index_mean": "mean", "index_ci_low": "ci_low",
                    "index_ci_high": "ci_high", "n_respondents": "n"}
-        fig = overview_figure(self.area_table_all[list(columns)].rename(columns=columns))
-        return self._show(fig, "overview_area_means")
+        span, unit = self._span(table["index_range"])
+        fig = overview_figure(shown[list(columns)].rename(columns=columns), labels=self.titles, span=span, unit=unit)
+        return self._show(fig, "overview_area_means", f"Mean area index of {len(shown)} areas, {self.n_respondents} {self.noun}.")
 
     def overview_table(self):
-        frame = frames.area_frame(self.area_table_all)
-        return tables.html_table(tables.mask_small_cells(frame, n_col="managers", min_cell=self.min_cell))
+        frame = frames.area_frame(self.area_table_all, self.titles, self.noun)
+        return tables.html_table(self.disclosure.mask(frame, n_col=self.noun))
 
     @cached_property
     def gap_by_area(self) -> pd.DataFrame:
-        return area_gap(self.answers)
+        return area_gap(self.answers, self.survey.items)
 
     def gap(self):
-        """Desired against existing level per area."""
-        return self._show(gap_figure(self.gap_by_area), "overview_desired_gap")
+        """Desired against existing level per area, where the instrument asks a desired level."""
+        if self.gap_by_area.empty:
+            return frames.notice(["The instrument asks no desired level: no gap to show."])
+        span, unit = self._span(self.area_table_all["index_range"])
+        shown = self.gap_by_area[[self.disclosure.shows(n) for n in self.gap_by_area["n"]]]
+        return self._show(gap_figure(shown, labels=self.titles, span=span, unit=unit), "overview_desired_gap",
+                          f"Desired against existing level in {len(shown)} areas.")
 
     def gap_table(self):
-        frame = frames.gap_frame(self.gap_by_area)
-        return tables.html_table(tables.mask_small_cells(frame, n_col="managers", min_cell=self.min_cell))
+        if self.gap_by_area.empty:
+            return None
+        frame = frames.gap_frame(self.gap_by_area, self.titles, self.noun)
+        return tables.html_table(self.disclosure.mask(frame, n_col=self.noun))
 
     def self_assessment_table(self):
         """Self-assessment against the assessor's rating where the instrument has both."""
-        frame = frames.assessor_frame(self_vs_assessor(self.answers, self.survey.instrument))
-        return tables.html_table(tables.mask_small_cells(frame, n_col="managers", min_cell=self.min_cell))
+        pairs = self_vs_assessor(self.answers, self.study.instrument)
+        if pairs.empty:
+            return frames.notice(["The instrument has no assessor's rating to compare with."])
+        frame = frames.assessor_frame(pairs, self.titles, self.texts, self.noun)
+        return tables.html_table(self.disclosure.mask(frame, n_col=self.noun))
 
     def consistency_table(self):
-        """Cronbach's alpha per area, flagged where n or the items cannot support it."""
-        return tables.html_table(area_consistency(self.answers))
+        """Cronbach's alpha per area (keyed), flagged where n or the items cannot support it."""
+        frame = frames.consistency_frame(area_consistency(self.answers, self.survey.items), self.titles, self.noun)
+        return tables.html_table(self.disclosure.mask(frame, n_col=f"{self.noun} (complete answers)"))
 
-    def comparison_table(self, groups=COMPARISON_GROUPS, group_col: str = "country"):
-        """Exact permutation test and Cliff's delta between two groups, with the paper's caution."""
-        present = set(self.answers[group_col])
-        if not set(groups) <= present:
-            return frames.notice([f"This scope does not hold both groups {', '.join(groups)}: no comparison."])
-        table = compare_groups(self.answers, group_col=group_col, groups=groups)
-        table = table.drop(columns=["caution"], errors="ignore")
-        values = [c for c in table.columns if c not in ("area", "title", "group_col", "group_a", "group_b", "n_a", "n_b")]
-        shown = tables.mask_small_cells(table, n_col=None, min_cell=self.min_cell,
-                                        value_cols=values, group_n_cols=("n_a", "n_b"))
-        return tables.html_table(shown, float_format=".3f", caption=config.INFERENCE_CAUTION)
+    def comparison_table(self):
+        """Every pair of groups of the study's ``compare`` column: permutation tests with Holm's
+        adjustment and Cliff's delta, said in words."""
+        column = self.study.compare
+        if column is None:
+            return frames.notice(["The study names no grouping column to compare (compare in study.toml)."])
+        label = self.study.group(column).label
+        groups = sorted(set(self.answers[column].astype("str")))
+        if len(groups) < 2:
+            return frames.notice([f"This scope holds one {label.lower()} group: no comparison."])
+        if len(groups) > MAX_GROUPS:
+            return frames.notice([f"{len(groups)} {label.lower()} groups give {len(groups) * (len(groups) - 1) // 2} "
+                                  f"pairs; pairwise tests are shown for at most {MAX_GROUPS} groups. Call "
+                                  "metrics.compare.compare_pairs with the groups of interest."])
+        table = compare_pairs(self.answers, column, self.survey.items)
+        frame = frames.comparison_frame(table, self.titles)
+        values = [c for c in frame.columns if c not in ("area", "groups", "n_a", "n_b")]
+        shown = self.disclosure.mask(frame, n_col=None, value_cols=values, group_n_cols=("n_a", "n_b"))
+        caption = (f"{label}: every pair of groups on every area's index. p is a two-sided permutation test of "
+                   f"the difference in means; p (Holm) adjusts it by Holm's method over the {table.attrs['tests']} "
+                   f"tests in this table. {self.study.caution}")
+        return tables.html_table(shown, caption=caption.strip())
 
     def essays(self):
-        """Essay answers of this scope, always HTML-escaped."""
-        keep = self.survey.essays["respondent_id"].isin(self.answers["respondent_id"])
-        return tables.essay_block(self.survey.essays[keep], self.survey.instrument,
-                                  min_cell=self.min_cell, n_respondents=self.n_respondents)
+        """Essay answers this page may show (see Disclosure), always HTML-escaped."""
+        people = self.answers[["respondent_id", *self.survey.groups]].drop_duplicates("respondent_id")
+        essays = self.survey.essays[self.survey.essays["respondent_id"].isin(set(people["respondent_id"].astype("str")))]
+        shown = self.disclosure.essays(essays, people, self.survey.groups)
+        withheld = len(essays) - len(shown)
+        tag = (self.study.compare,) if self.study.compare else ()
+        block = tables.essay_block(shown, self.study.instrument, label_cols=tag)
+        if withheld:
+            block = tables.HtmlFragment(block + f"<p><em>{withheld} essay answer(s) withheld: "
+                                        f"{html.escape(self.disclosure.marker())} in their group.</em></p>")
+        return block
 
-    def _show(self, fig, name: str) -> Image:
-        """Save the figure as PNG and SVG in ``output_dir``; show the saved PNG."""
+    def _show(self, fig, name: str, alt: str) -> Image:
+        """Save the figure in ``output_dir``; show the saved PNG with ``alt`` text."""
         paths = save_figure(fig, self.output_dir / name)
         self._saved += paths
-        return Image(filename=str(next(p for p in paths if p.suffix == ".png")))
+        return Image(filename=str(next(p for p in paths if p.suffix == ".png")), alt=alt)
 
-    def saved_files(self) -> list[str]:
-        """Figure files written by this report, relative to ``output_dir``."""
-        return sorted({p.relative_to(self.output_dir).as_posix() for p in self._saved})
+
+def default_output_dir(scope: Scope, disclosure: Disclosure) -> Path:
+    """Where a notebook run outside `reproduce` saves figures: a scope below the threshold
+    (or any run without one) goes under the confidential folder."""
+    folder = config.FIGURES_DIR if disclosure.min_group and disclosure.shows(scope.n) else config.CONFIDENTIAL_FIGURES_DIR
+    return folder / "competencies" / scope.key.replace("=", "_")

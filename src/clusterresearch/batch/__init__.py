@@ -7,19 +7,17 @@
 - :mod:`.runner`  :class:`ReproduceOptions` and :func:`reproduce`, local processes or Dask.
 """
 
-from .jobs import Group, Job, count_groups, plan_jobs, read_respondents, slugify
+from .jobs import Job, plan_jobs, select_scopes, slugify
 from .runner import ReproduceOptions, reproduce
 from .worker import JobResult, RunSettings, run_job
 
 __all__ = [
-    "Group",
     "Job",
     "JobResult",
     "ReproduceOptions",
     "RunSettings",
-    "count_groups",
     "plan_jobs",
-    "read_respondents",
+    "select_scopes",
     "reproduce",
     "run_job",
     "slugify",

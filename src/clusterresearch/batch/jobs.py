@@ -1,13 +1,14 @@
-"""Which reports to build: the groups found in the survey and one job per notebook x group.
+"""Which reports to build: the study's scopes and one job per notebook x scope.
 
-:func:`plan_jobs` is pure: it turns the groups (counted once from the survey) and the
-options into an ordered list of :class:`Job`, each carrying everything a worker needs
-(absolute paths, papermill parameters) so that workers never look anything up.
+:func:`plan_jobs` is pure: it turns the scopes (found once from the survey, see
+`clusterresearch.scope`) and the options into an ordered list of :class:`Job`, each
+carrying everything a worker needs (absolute paths, papermill parameters) so that
+workers never look anything up.
 
-Privacy rule: a group with fewer than ``min_group`` respondents is *confidential*; its
-reports go to ``<out>/confidential/`` and run with ``min_cell=0`` (nothing to mask: they
-never leave the project). Every other report is *public*: it goes to ``<out>/public/`` and
-runs with ``min_cell=min_group`` so that its tables mark small cells instead of showing them.
+Privacy rule (`clusterresearch.disclosure.Disclosure`): a scope with fewer than
+``min_group`` respondents is *confidential*; its reports go to ``<out>/confidential/`` and
+run with ``min_cell=0`` (nothing to mask: they never leave the project). Every other report
+is *public*: it goes to ``<out>/public/`` and runs with ``min_cell=min_group``.
 """
 
 from __future__ import annotations
@@ -21,30 +22,20 @@ from pathlib import Path
 from typing import Any, Iterable, Sequence
 
 from .. import config
+from ..disclosure import CONFIDENTIAL, PUBLIC, Disclosure
 from ..errors import InputError, where
+from ..scope import Scope
 
 NOTEBOOKS: tuple[str, ...] = ("competencies", "roadmap")
 NOTEBOOK_TITLES: dict[str, str] = {
     "competencies": "Cluster managers' competencies",
     "roadmap": "Digitalization roadmap",
 }
-SCOPES: tuple[str, ...] = ("all", "country", "cluster")
-# A roadmap report without a survey (reproduce without --data): one job, about no respondent.
-NO_SURVEY = "no_survey"
-PUBLIC, CONFIDENTIAL = "public", "confidential"
 
 _SAFE = re.compile(r"[^A-Za-z0-9_-]+")
 _MAX_SLUG = 60
-
-
-@dataclass(frozen=True)
-class Group:
-    """A set of respondents a report is about: all of them, one country or one cluster."""
-
-    scope: str                      # "all" | "country" | "cluster"
-    group: str                      # "all", an ISO country code or a cluster id
-    n: int                          # distinct respondents
-    countries: tuple[str, ...] = ()  # countries of its respondents (for --country filtering)
+# A roadmap report without a survey (reproduce without --study/--data): one job, about no respondent.
+NO_SURVEY = "no_survey"
 
 
 @dataclass(frozen=True)
@@ -52,8 +43,8 @@ class Job:
     """One papermill run + HTML export. Picklable; every path is absolute."""
 
     notebook: str            # "competencies" | "roadmap"
-    scope: str               # "all" | "country" | "cluster"
-    group: str
+    scope: str               # "all" or the grouping column
+    group: str               # "all" or the group
     n: int
     visibility: str          # "public" | "confidential"
     min_cell: int
@@ -63,6 +54,7 @@ class Job:
     output_html: str         # <out>/<visibility>/<stem>.html
     output_dir: str          # <out>/<visibility>/<stem>_files/ (figures the notebook saves)
     parameters: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+    label: str = ""          # the scope's title ("Country PL", "Cluster PL01 (name)")
 
     @property
     def public(self) -> bool:
@@ -73,7 +65,7 @@ class Job:
         what = NOTEBOOK_TITLES.get(self.notebook, self.notebook)
         if self.scope == NO_SURVEY:
             return f"{what}: no survey"
-        where_ = "all respondents" if self.scope == "all" else f"{self.scope} {self.group}"
+        where_ = "all respondents" if self.scope == "all" else (self.label or f"{self.scope} {self.group}")
         return f"{what}: {where_} (n = {self.n})"
 
     def relative(self, path: str) -> str:
@@ -82,45 +74,6 @@ class Job:
 
     def describe(self) -> str:
         return f"{self.notebook} {self.scope} {self.group}"
-
-
-# --------------------------------------------------------------------------- groups
-
-
-def read_respondents(path: str | Path) -> list[tuple[str, str, str]]:
-    """``(respondent_id, country, cluster)`` once per respondent, in the survey's order.
-
-    Reads the survey with :func:`clusterresearch.loading.load_survey`, so every format and
-    every validation rule of the loader applies (bad input is an InputError, exit 2) and the
-    groups are exactly those the notebooks will see.
-    """
-    from ..loading import load_survey
-
-    answers = load_survey(path).answers
-    ids = answers[["respondent_id", "country", "cluster"]].drop_duplicates("respondent_id")
-    return [tuple("" if value != value or value is None else str(value) for value in row)  # NaN -> ""
-            for row in ids.itertuples(index=False, name=None)]
-
-
-def count_groups(respondents: Iterable[tuple[str, str, str]]) -> list[Group]:
-    """All respondents, then each country, then each cluster (sorted ids), with their n.
-
-    Respondents without a country (cluster) count in ``all`` but in no country (cluster).
-    """
-    rows = list(respondents)
-    groups = [Group("all", "all", len({r[0] for r in rows}), tuple(sorted({r[1] for r in rows if r[1]})))]
-    for scope, column in (("country", 1), ("cluster", 2)):
-        members: dict[str, set[str]] = {}
-        countries: dict[str, set[str]] = {}
-        for row in rows:
-            key = row[column]
-            if key:
-                members.setdefault(key, set()).add(row[0])
-                if row[1]:
-                    countries.setdefault(key, set()).add(row[1])
-        for key in sorted(members):
-            groups.append(Group(scope, key, len(members[key]), tuple(sorted(countries.get(key, ())))))
-    return groups
 
 
 # --------------------------------------------------------------------------- names
@@ -141,8 +94,8 @@ def slugify(value: str) -> str:
     return f"{slug}-{digest}" if slug else f"group-{digest}"
 
 
-def _stems(notebook: str, groups: Sequence[Group]) -> list[str]:
-    stems = [f"{notebook}_all" if g.scope in ("all", NO_SURVEY) else f"{notebook}_{g.scope}_{slugify(g.group)}"
+def _stems(notebook: str, groups: Sequence[Scope]) -> list[str]:
+    stems = [f"{notebook}_all" if g.column is None else f"{notebook}_{slugify(g.column)}_{slugify(g.group)}"
              for g in groups]
     # Case-insensitive file systems (macOS, Windows) would merge "pl01" and "PL01".
     lowered: dict[str, int] = {}
@@ -167,88 +120,103 @@ def notebook_paths(options: Any) -> dict[str, Path]:
     return {"competencies": config.COMPETENCIES_NOTEBOOK, "roadmap": config.ROADMAP_NOTEBOOK}
 
 
-def _select(groups: Sequence[Group], country: str | None, cluster: str | None, data: Any) -> list[Group]:
-    """Groups whose respondents all satisfy --country and --cluster (``all`` only without filters)."""
-    if country is None and cluster is None:
-        return list(groups)
-    known_countries = [g.group for g in groups if g.scope == "country"]
-    known_clusters = {g.group: g for g in groups if g.scope == "cluster"}
-    if country is not None and country not in known_countries:
-        raise InputError(data, where(column="country"),
-                         f"--country {country!r}: no respondents; found {', '.join(known_countries) or 'none'}")
-    if cluster is not None:
-        if cluster not in known_clusters:
-            raise InputError(data, where(column="cluster"),
-                             f"--cluster {cluster!r}: no respondents; found {', '.join(known_clusters) or 'none'}")
-        if country is not None and known_clusters[cluster].countries != (country,):
-            raise InputError(data, where(column="cluster"),
-                             f"--cluster {cluster!r} is not a cluster of --country {country!r}")
-        return [known_clusters[cluster]]
-    return [g for g in groups
-            if (g.scope == "country" and g.group == country) or (g.scope == "cluster" and g.countries == (country,))]
+def select_scopes(found: Sequence[Scope], wanted: Sequence[tuple[str, str]], data: Any) -> list[Scope]:
+    """The scopes within every --group given (a group and the groups nested in it, e.g.
+    --group country=PL gives PL and its clusters); every scope without a filter. An unknown
+    column or group, or groups that share no scope, is an InputError."""
+    if not wanted:
+        return list(found)
+    columns = sorted({s.column for s in found if s.column})
+    for column, group in wanted:
+        if column not in columns:
+            raise InputError(data, where(column=column),
+                             f"--group {column}={group}: not a grouping column (have: {', '.join(columns) or 'none'})")
+        known = [s.group for s in found if s.column == column]
+        if group not in known:
+            raise InputError(data, where(column=column),
+                             f"--group {column}={group}: no respondents; found {', '.join(known) or 'none'}")
+    chosen = [s for s in found if all(s.within(c, g) for c, g in wanted)]
+    if not chosen:
+        asked = " ".join(f"--group {c}={g}" for c, g in wanted)
+        raise InputError(data, "groups", f"{asked}: no group lies within all of them")
+    return chosen
 
 
-def _parameters(notebook: str, group: Group, data: Path | None, network: Path | None, output_dir: Path,
-                min_cell: int, options: Any) -> dict[str, Any]:
+def survey_given(options: Any) -> bool:
+    """Did the user name a survey (--study or --data)? Only then does a roadmap report take
+    stage IV readiness from one; the competency reports read the shipped study by default."""
+    return getattr(options, "study", None) is not None or getattr(options, "data", None) is not None
+
+
+def _parameters(notebook: str, scope: Scope | None, options: Any, output_dir: Path, min_cell: int) -> dict[str, Any]:
+    """The notebook's parameters; ``scope`` None: a roadmap report without a survey."""
+    study = getattr(options, "study", None) if scope is not None else None
+    data = getattr(options, "data", None) if scope is not None else None
+    registry = getattr(options, "registry", None) if scope is not None else None
     params: dict[str, Any] = {
-        "country": group.group if group.scope == "country" else None,
-        "cluster": group.group if group.scope == "cluster" else None,
+        "study_dir": str(Path(study).absolute()) if study is not None else None,
+        "data_path": str(Path(data).absolute()) if data is not None else None,
+        "group_column": scope.column if scope is not None else None,
+        "group": scope.group if scope is not None and scope.column is not None else None,
+        "encoding": getattr(options, "encoding", None) if scope is not None else None,
+        "registry": str(Path(registry).absolute()) if registry is not None else None,
     }
     if notebook == "roadmap":
-        params["network_dir"] = str(network) if network is not None else None
-    params["data_path"] = str(data) if data is not None else None
-    params["output_dir"] = str(output_dir)
-    if notebook == "roadmap":
+        network = getattr(options, "network", None)
+        params["network_dir"] = str(Path(network).absolute()) if network is not None else None
         for name in ("relay_retention", "platform_retention", "platform_delay"):
             value = getattr(options, name, None)
             if value is not None:
                 params[name] = value
+    params["output_dir"] = str(output_dir)
     params["min_cell"] = int(min_cell)
     return params
 
 
-def plan_jobs(survey_groups: Sequence[Group], options: Any) -> list[Job]:
-    """One job per notebook x group, filtered by --only / --country / --cluster.
+def plan_jobs(found: Sequence[Scope], options: Any) -> list[Job]:
+    """One job per notebook x scope, filtered by --only / --group.
 
-    Order: notebook (competencies, roadmap), then ``all``, countries, clusters as given
-    (``count_groups`` sorts them). The competency reports read ``options.data`` (None: the
-    shipped survey); the roadmap reports read a survey only when ``options.data`` is given,
-    else there is one roadmap report without readiness (scope ``no_survey``, public: it shows
-    no respondent). Raises :class:`InputError` for a --country/--cluster the data does not
-    contain. Reads no file: paths are made absolute, not resolved.
+    Order: notebook (competencies, roadmap), then the scopes as `scope.scopes` gives them
+    (all data, then each grouping column's groups). A roadmap report reads a survey only when
+    one is named (--study or --data, `survey_given`); otherwise there is one roadmap report
+    without readiness (scope ``no_survey``, public: it shows no respondent), the same as
+    `clusterresearch roadmap` without a survey. Raises :class:`InputError` for a --group the
+    data does not contain. Reads no file: paths are made absolute, not resolved.
     """
-    given = Path(options.data).absolute() if getattr(options, "data", None) is not None else None
-    survey = given or config.RESPONSES_PATH.absolute()
-    network = Path(options.network).absolute() if getattr(options, "network", None) is not None else None
     out = Path(options.out).absolute()
-    min_group = int(options.min_group)
+    policy = Disclosure(int(options.min_group))
     paths = notebook_paths(options)
     names = [options.only] if getattr(options, "only", None) else list(NOTEBOOKS)
-    country, cluster = getattr(options, "country", None), getattr(options, "cluster", None)
-    if names == ["roadmap"] and given is None:
-        for option, value in (("--cluster", cluster), ("--country", country)):
-            if value is not None:
-                raise InputError(option, f"value {value!r}", "names a survey group but no survey was given; add "
-                                 "--data FILE, the survey whose respondents give stage IV readiness")
-        groups: list[Group] = []
+    wanted = tuple(getattr(options, "groups", ()) or ())
+    if names == ["roadmap"] and not survey_given(options):
+        if wanted:
+            raise InputError("--group", " ".join(f"{c}={g}" for c, g in wanted),
+                             "names a survey group but no survey was given; add --study or --data, the survey "
+                             "whose respondents give stage IV readiness")
+        groups: list[Scope] = []
     else:
-        groups = _select(survey_groups, country, cluster, survey)
+        groups = select_scopes(found, wanted,
+                               getattr(options, "data", None) or getattr(options, "study", None) or "--group")
 
     jobs: list[Job] = []
     for notebook in names:
-        # The roadmap reads a survey only when --data names one: else one report without readiness.
-        plan = [Group(NO_SURVEY, "none", 0)] if notebook == "roadmap" and given is None else groups
-        data = given if notebook == "roadmap" else survey
-        for group, stem in zip(plan, _stems(notebook, plan)):
-            visibility = CONFIDENTIAL if group.scope != NO_SURVEY and group.n < min_group else PUBLIC
-            min_cell = 0 if visibility == CONFIDENTIAL else min_group
+        plan: list[Scope | None] = list(groups)
+        if notebook == "roadmap" and not survey_given(options):
+            plan = [None]
+        stems = _stems(notebook, [g or Scope() for g in plan])
+        for group, stem in zip(plan, stems):
+            if group is None:  # no survey: no respondent to protect
+                visibility, min_cell = PUBLIC, policy.min_cell
+            else:
+                visibility = policy.visibility(group.n)
+                min_cell = 0 if visibility == CONFIDENTIAL else policy.min_cell
             folder = out / visibility
             output_dir = folder / f"{stem}_files"
             jobs.append(Job(
                 notebook=notebook,
-                scope=group.scope,
-                group=group.group,
-                n=group.n,
+                scope=NO_SURVEY if group is None else group.column or "all",
+                group="none" if group is None else group.group,
+                n=0 if group is None else group.n,
                 visibility=visibility,
                 min_cell=min_cell,
                 input_path=str(Path(paths[notebook]).absolute()),
@@ -256,7 +224,8 @@ def plan_jobs(survey_groups: Sequence[Group], options: Any) -> list[Job]:
                 output_notebook=str(folder / f"{stem}.ipynb"),
                 output_html=str(folder / f"{stem}.html"),
                 output_dir=str(output_dir),
-                parameters=_parameters(notebook, group, data, network, output_dir, min_cell, options),
+                parameters=_parameters(notebook, group, options, output_dir, min_cell),
+                label="no survey" if group is None else group.title,
             ))
     return jobs
 

@@ -20,7 +20,9 @@ from typing import Callable, Mapping, Sequence
 from .. import config
 from ..errors import InputError
 from ..outputs import guard_not_raw
-from .jobs import Job, check_inputs, check_notebooks, count_groups, plan_jobs, read_respondents
+from ..loading import load_survey
+from ..scope import scopes
+from .jobs import Job, check_inputs, check_notebooks, plan_jobs, survey_given
 from .site import records, replacing_site, write_index
 from .worker import JobResult, RunSettings, one_line, run_job, warm_up
 
@@ -32,13 +34,15 @@ class ReproduceOptions:
     """Everything `clusterresearch reproduce` accepts (the CLI fills the first 13 fields and
     the three roadmap parameters)."""
 
-    data: Path | None = None           # None: the shipped survey for the competency reports, no survey for the roadmap
+    study: Path | None = None          # study folder; None = data/raw
+    data: Path | None = None           # responses file overriding the study's
     network: Path | None = config.ROADMAP_EXAMPLE_DIR
     out: Path = config.REPORTS_DIR
     jobs: int | None = None            # worker processes; None = number of usable cores
     only: str | None = None            # "competencies" | "roadmap"
-    country: str | None = None
-    cluster: str | None = None
+    groups: tuple[tuple[str, str], ...] = ()   # --group COLUMN=GROUP filters
+    encoding: str | None = None
+    registry: Path | None = None
     min_group: int = 3                 # groups with fewer respondents are confidential
     with_code: bool = False
     executor: str = "local"            # "local" | "dask"
@@ -53,11 +57,6 @@ class ReproduceOptions:
     relay_retention: float | None = None       # roadmap parameters (--relay-retention ...), passed when set
     platform_retention: float | None = None
     platform_delay: float | None = None
-
-    @property
-    def survey(self) -> Path:
-        """The survey the competency reports read: --data, else the shipped one."""
-        return Path(self.data) if self.data is not None else config.RESPONSES_PATH
 
 
 def default_jobs() -> int:
@@ -91,7 +90,9 @@ def _validate(options: ReproduceOptions) -> ReproduceOptions:
         raise InputError(out, "--out", "exists and is not a folder")
     return replace(
         options,
+        study=Path(options.study).expanduser().resolve() if options.study is not None else None,
         data=Path(options.data).expanduser().resolve() if options.data is not None else None,
+        registry=Path(options.registry).expanduser().resolve() if options.registry is not None else None,
         network=Path(options.network).expanduser().resolve() if options.network is not None else None,
         out=out,
         jobs=options.jobs or default_jobs(),
@@ -230,17 +231,20 @@ def _progress(total: int, enabled: bool):
 
 
 def reproduce(options: ReproduceOptions) -> int:
-    """Run the notebooks for all data, each country and each cluster; write the site.
+    """Run the notebooks for all data and each group of each grouping column; write the site.
 
     Returns 0 when every report was built, 1 when any failed. Bad input raises
     :class:`InputError` (or ``RawDataWriteError`` for an --out under data/raw) before any job.
     """
     opts = _validate(options)
-    needs_survey = opts.only != "roadmap" or opts.data is not None
-    groups = count_groups(read_respondents(opts.survey)) if needs_survey else []
-    jobs = plan_jobs(groups, opts)
+    if opts.only == "roadmap" and not survey_given(opts):  # a roadmap without --study/--data reads no survey
+        survey, found = None, []
+    else:
+        survey = load_survey(opts.data, study=opts.study, registry=opts.registry, encoding=opts.encoding)
+        found = scopes(survey)
+    jobs = plan_jobs(found, opts)
     if not jobs:
-        raise InputError(opts.survey, "file", "no report to build for these options")
+        raise InputError(survey.source if survey else "--only", "file", "no report to build for these options")
     check_notebooks(jobs)
     check_inputs(jobs)
     settings = RunSettings(
@@ -267,8 +271,10 @@ def reproduce(options: ReproduceOptions) -> int:
             else:
                 results = run_local(jobs, settings, opts.jobs, on_result)
             rows = records(jobs, results)
-            written = write_index(out, rows, min_group=opts.min_group, data=opts.survey, network=opts.network,
-                                  with_code=opts.with_code)
+            written = write_index(out, rows, min_group=opts.min_group, network=opts.network, with_code=opts.with_code,
+                                  data=survey.source if survey else "no survey",
+                                  title=survey.study.title if survey else "Digitalization roadmap",
+                                  notice=survey.study.notice if survey else "")
     finally:
         if client is not None:
             client.close()

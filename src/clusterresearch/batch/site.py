@@ -27,7 +27,8 @@ from urllib.parse import quote
 from .. import config
 from ..errors import InputError
 from ..outputs import guard_not_raw, write_text
-from .jobs import CONFIDENTIAL, PUBLIC, Job
+from ..disclosure import CONFIDENTIAL, PUBLIC
+from .jobs import Job
 from .worker import JobResult
 
 SITE_DIRS = (PUBLIC, CONFIDENTIAL)
@@ -139,7 +140,8 @@ def _table(rows: list[dict]) -> str:
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
 
 
-def render_index_html(rows: list[dict], *, min_group: int, data: Path | str, reconstructed: bool = False) -> str:
+def render_index_html(rows: list[dict], *, min_group: int, data: Path | str, title: str = "",
+                      notice: str = "") -> str:
     """The site's front page: every report with scope, group, n and status, public first."""
     done = sum(r["status"] == "done" for r in rows)
     failed = len(rows) - done
@@ -149,23 +151,22 @@ def render_index_html(rows: list[dict], *, min_group: int, data: Path | str, rec
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        "<title>clusterresearch reports</title>",
+        f"<title>{_e(title or 'clusterresearch reports')}</title>",
         f"<style>{_CSS}</style></head><body>",
-        "<h1>clusterresearch reports</h1>",
+        f"<h1>{_e(title or 'clusterresearch reports')}</h1>",
         f"<p>Survey: <code>{_e(Path(data).name)}</code>. {len(rows)} reports: "
         f'<span class="done">{done} done</span>, '
         f'<span class="{"failed" if failed else "done"}">{failed} failed</span>.</p>',
     ]
-    if reconstructed:
-        parts.append(f'<p class="notice">{_e(config.RECONSTRUCTION_NOTICE)}</p>')
+    if notice:
+        parts.append(f'<p class="notice">{_e(notice)}</p>')
     parts += [
         f"<h2>Public reports (groups of {_e(min_group)} or more respondents)</h2>",
         f"<p>Table cells with fewer than {_e(min_group)} answers are marked, not shown.</p>",
         _table(public),
         f"<h2>Confidential reports (groups of fewer than {_e(min_group)} respondents)</h2>",
-        '<p class="warning">These reports show the answers of very small groups &mdash; for a cluster '
-        "with one manager, one person&#x27;s answers. The survey promised that individual answers stay "
-        "within the project: do not publish or share the <code>confidential/</code> folder.</p>",
+        '<p class="warning">These reports show the answers of very small groups &mdash; for a group '
+        "of one, one person&#x27;s answers: do not publish or share the <code>confidential/</code> folder.</p>",
         _table(confidential),
         "</body></html>",
         "",
@@ -183,20 +184,20 @@ def render_index_csv(rows: list[dict]) -> str:
 
 
 def write_index(out: Path, rows: list[dict], *, min_group: int, data: Path, network: Path | None,
-                with_code: bool) -> list[Path]:
+                with_code: bool, title: str = "", notice: str = "") -> list[Path]:
     """index.html, index.json and index.csv in ``out``, each written atomically."""
-    reconstructed = Path(data).resolve() == config.RESPONSES_PATH.resolve()
     meta = {
+        "study": title,
         "data": str(data),
         "network": str(network) if network is not None else None,
         "min_group": min_group,
         "with_code": with_code,
-        "reconstructed_data": reconstructed,
+        "notice": notice,
         "reports": rows,
     }
     return [
         write_text(out / "index.html", render_index_html(rows, min_group=min_group, data=data,
-                                                         reconstructed=reconstructed)),
+                                                         title=title, notice=notice)),
         write_text(out / "index.json", json.dumps(meta, indent=2, ensure_ascii=False) + "\n"),
         write_text(out / "index.csv", render_index_csv(rows)),
     ]

@@ -1,4 +1,4 @@
-"""Figures of the survey: the diverging Likert bars of Figures 1-8, the area overview and
+"""Figures of the survey: the diverging bars of each area, the area overview and
 the desired-vs-existing gap, plus byte-stable saving.
 
 Figures are built as ``matplotlib.figure.Figure`` objects with an Agg canvas, never through
@@ -7,14 +7,13 @@ keeps its inline backend) and no figure piles up in pyplot's registry.
 """
 
 from .areas import gap_figure, overview_figure
-from .likert import LEVEL_COLORS, LEVEL_LABELS, likert_figure
+from .likert import likert_figure, scale_colors
 from .save import save_figure
 
 __all__ = [
-    "LEVEL_COLORS",
-    "LEVEL_LABELS",
     "gap_figure",
     "likert_figure",
     "overview_figure",
+    "scale_colors",
     "save_figure",
 ]

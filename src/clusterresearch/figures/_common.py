@@ -20,9 +20,3 @@ def new_figure(width: float, height: float) -> Figure:
 def whole_percent(share: float) -> int:
     """Round a share (0-1) to a whole percent, halves up (12.5 % -> 13 %), as a reader would."""
     return int(math.floor(share * 100 + 0.5 + 1e-9))
-
-
-def area_label(area: str) -> str:
-    from ..config import AREA_TITLES
-
-    return AREA_TITLES.get(area, area)

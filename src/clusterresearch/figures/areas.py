@@ -14,8 +14,7 @@ import seaborn as sns
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from ..config import AREAS, LIKERT_LEVELS
-from ._common import FONT_SIZE, area_label, new_figure
+from ._common import FONT_SIZE, new_figure
 
 OVERVIEW_COLUMNS = ("area", "mean", "ci_low", "ci_high", "n")
 GAP_COLUMNS = ("area", "existing", "desired", "gap")
@@ -29,14 +28,16 @@ def _check(table: pd.DataFrame, columns, name: str) -> None:
 
 
 def _area_rows(table: pd.DataFrame) -> list[str]:
-    present = list(pd.unique(table["area"]))
-    return [a for a in AREAS if a in present] + [a for a in present if a not in AREAS]
+    """Areas in the table's order (the study's order, as the metrics return them)."""
+    return list(pd.unique(table["area"]))
 
 
-def _scale_axis(ax, rows: int, labels: list[str]) -> None:
-    low, high = min(LIKERT_LEVELS), max(LIKERT_LEVELS)
-    ax.set_xlim(low - 0.1, high + 0.1)
-    ax.set_xticks(list(LIKERT_LEVELS))
+def _scale_axis(ax, rows: int, labels: list[str], span: tuple[float, float]) -> None:
+    low, high = span
+    pad = (high - low) / 40
+    ax.set_xlim(low - pad, high + pad)
+    if high - low <= 10:
+        ax.set_xticks(list(range(int(low), int(high) + 1)))
     ax.set_ylim(rows - 0.5, -0.5)
     ax.set_yticks(range(rows), labels, fontsize=FONT_SIZE)
     ax.grid(axis="x", color="0.9", linewidth=0.6)
@@ -55,7 +56,9 @@ def _empty(title: str) -> Figure:
     return fig
 
 
-def overview_figure(area_table: pd.DataFrame, *, title: str = "Self-assessment by area") -> Figure:
+def overview_figure(area_table: pd.DataFrame, *, title: str = "Self-assessment by area",
+                    labels: dict[str, str] | None = None, span: tuple[float, float] = (1, 5),
+                    unit: str = "the 1-5 scale") -> Figure:
     """Area means with their intervals on the 1-5 scale, one row per area (paper's order).
 
     Columns: ``area``, ``mean``, ``ci_low``, ``ci_high`` (NaN = no interval, e.g. n = 1),
@@ -93,8 +96,8 @@ def overview_figure(area_table: pd.DataFrame, *, title: str = "Self-assessment b
         ax.text(1.01, y, prefix + note, transform=ax.get_yaxis_transform(), ha="left", va="center",
                 fontsize=FONT_SIZE - (1 if grouped else 0), color=colors[g] if grouped else "black",
                 clip_on=False)
-    _scale_axis(ax, len(areas), [area_label(a) for a in areas])
-    ax.set_xlabel("mean on the 1-5 scale, with 95 % interval", fontsize=FONT_SIZE)
+    _scale_axis(ax, len(areas), [(labels or {}).get(a, a) for a in areas], span)
+    ax.set_xlabel(f"mean on {unit}, with 95 % interval", fontsize=FONT_SIZE)
     ax.set_title(title, loc="left", fontsize=FONT_SIZE + 2, fontweight="bold")
     if grouped:
         handles = [Line2D([], [], color=colors[g], marker="o", linewidth=1.6, label=str(g)) for g in groups]
@@ -103,7 +106,9 @@ def overview_figure(area_table: pd.DataFrame, *, title: str = "Self-assessment b
     return fig
 
 
-def gap_figure(gap_table: pd.DataFrame, *, title: str = "Desired vs existing competency by area") -> Figure:
+def gap_figure(gap_table: pd.DataFrame, *, title: str = "Desired vs existing level by area",
+               labels: dict[str, str] | None = None, span: tuple[float, float] = (1, 5),
+               unit: str = "the 1-5 scale") -> Figure:
     """Existing level (area index) and desired level per area joined by a line; the gap
     (desired minus existing) is written at the right.
 
@@ -127,8 +132,8 @@ def gap_figure(gap_table: pd.DataFrame, *, title: str = "Desired vs existing com
             text += f" · n={int(row['n'])}"
         ax.text(1.01, y, text, transform=ax.get_yaxis_transform(), ha="left", va="center",
                 fontsize=FONT_SIZE, clip_on=False)
-    _scale_axis(ax, len(areas), [area_label(a) for a in areas])
-    ax.set_xlabel("mean level on the 1-5 scale; gap = desired minus existing", fontsize=FONT_SIZE)
+    _scale_axis(ax, len(areas), [(labels or {}).get(a, a) for a in areas], span)
+    ax.set_xlabel(f"mean level on {unit}; gap = desired minus existing", fontsize=FONT_SIZE)
     ax.set_title(title, loc="left", fontsize=FONT_SIZE + 2, fontweight="bold")
     handles = [
         Line2D([], [], color=EXISTING_COLOR, marker="o", linestyle="none", label="existing (area index)"),

@@ -1,240 +1,247 @@
-"""A responses file, in any accepted format, to one validated tidy `Survey`.
+"""A study's responses file, in any accepted format, to one validated tidy `Survey`.
 
-The work goes through a `Grid` (respondents x asked scaled items as a float matrix): wide
-files are already that shape, long files are pivoted into it, and the tidy frame is then
-built from it with array operations only, so every format gives the same frame and a
-100,000-respondent survey needs no Python loop per respondent.
+The work goes through a `Grid` (respondents x asked scaled items as positions): wide files
+are already that shape, long files are pivoted into it, and the tidy frame is built from it
+with categorical codes only, so every format gives the same frame and a 100,000-respondent
+survey needs no Python loop per respondent.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from .. import config
 from ..errors import InputError, where
-from .cells import as_number, as_text
+from .answers import to_positions
+from .cells import as_text
 from .formats import ColumnRoles, RawTable, read_table
+from .groups import check_groups
 from .instrument import load_instrument
-from .registry import load_registry
-from .validation import (
-    refuse_columns,
-    require_columns,
-    require_countries,
-    require_filled,
-    require_registered,
-    require_same_within,
-    require_scale,
-    require_unique,
-)
+from .scales import item_scales
+from .study import Study, load_areas, load_study
+from .validation import refuse_columns, require_columns, require_filled, require_same_within, require_unique
 
-ID_COLUMNS = ("respondent_id", "country", "cluster")
-LONG_COLUMNS = ID_COLUMNS + ("item_id", "value")
-ANSWER_COLUMNS = ["respondent_id", "country", "cluster", "item_id", "area", "type", "value"]
-ESSAY_COLUMNS = ["respondent_id", "country", "cluster", "item_id", "area", "text"]
+ITEM_COLUMNS = ["item_id", "area", "type", "value", "missing"]
 
 
 @dataclass(frozen=True)
 class Survey:
-    """The tidy survey of docs/architecture.md: answers, essays, instrument, registry, source.
+    """The tidy survey of docs/architecture.md.
 
-    ``answers`` has one row per respondent x asked scaled item (missing answers keep their
-    row, value NaN), sorted by respondent_id then instrument order. Items that the file does
-    not ask (a wide file without their column, a long file without their rows) are left out.
-    ``essays`` has one row per non-empty text answer, the text exactly as in the file.
+    ``answers``: one row per respondent x asked scaled item: ``respondent_id``, the study's
+    grouping columns, ``item_id, area, type, value, missing`` (``value`` = the answer's
+    position on its scale, 1 = most negative, NaN = no answer or a missing code; ``missing``
+    = the missing code's label, else NaN). Sorted by respondent_id, then instrument order.
+    ``essays``: one row per non-empty text answer. ``items``: each scaled item's scale
+    geometry (`scales.item_scales`).
     """
 
     answers: pd.DataFrame
     essays: pd.DataFrame
-    instrument: pd.DataFrame
-    registry: pd.DataFrame | None
+    study: Study
+    items: pd.DataFrame
     source: Path
+
+    @property
+    def instrument(self) -> pd.DataFrame:
+        return self.study.instrument
+
+    @property
+    def groups(self) -> tuple[str, ...]:
+        return self.study.group_columns
 
 
 @dataclass(frozen=True)
 class Grid:
     """The validated answers before they are made tidy: respondents x asked scaled items.
 
-    ``respondents`` (respondent_id, country, cluster) is sorted by respondent_id; ``items``
-    (item_id, area, type) is in instrument order; ``values[r, i]`` is respondent r's answer
-    to item i (NaN = none). `prepare` summarises and writes from this shape directly.
+    ``respondents`` (respondent_id and grouping columns) is sorted by respondent_id;
+    ``items`` (item_id, area, type) is in instrument order; ``values[r, i]`` is respondent
+    r's position on item i, ``missing[r, i]`` the missing code's label or None.
     """
 
     respondents: pd.DataFrame
     items: pd.DataFrame
     values: np.ndarray
+    missing: np.ndarray
     essays: pd.DataFrame
-    instrument: pd.DataFrame
-    registry: pd.DataFrame | None
+    study: Study
     source: Path
 
     def answers(self) -> pd.DataFrame:
-        """The tidy answers frame, built by repeating and tiling arrays (no per-row Python)."""
+        """The tidy answers frame, from categorical codes (no string is repeated)."""
         n, k = self.values.shape
-        resp = np.repeat(np.arange(n), k)
-        item = np.tile(np.arange(k), n)
-        columns = {name: _take(self.respondents[name], resp) for name in ID_COLUMNS}
-        columns.update({name: _take(self.items[name], item) for name in ("item_id", "area", "type")})
+        resp = np.repeat(np.arange(n, dtype=np.int64), k)
+        item = np.tile(np.arange(k, dtype=np.int64), n)
+        columns = {name: _repeat(self.respondents[name], resp) for name in self.respondents.columns}
+        for name in ("item_id", "area", "type"):
+            columns[name] = _repeat(self.items[name], item)
         columns["value"] = self.values.reshape(-1).astype(np.float64, copy=False)
-        return pd.DataFrame(columns, columns=ANSWER_COLUMNS)
+        columns["missing"] = pd.Categorical(self.missing.reshape(-1))
+        return pd.DataFrame(columns)
 
     def to_survey(self) -> Survey:
-        return Survey(self.answers(), self.essays, self.instrument, self.registry, self.source)
+        items = item_scales(self.study.instrument, self.study.scales)
+        items = items[items["item_id"].isin(set(self.items["item_id"]))].reset_index(drop=True)
+        return Survey(self.answers(), self.essays, self.study, items, self.source)
 
 
-def _take(column: pd.Series, positions: np.ndarray) -> pd.Series:
-    """Repeat a small ``str`` column to a long one without re-validating every string."""
-    return pd.Series(column.astype("str").array.take(positions))
+def _repeat(column: pd.Series, positions: np.ndarray) -> pd.Categorical:
+    """A short column repeated to a long one as a categorical (categories in first-seen
+    order for items, sorted for respondents and groups, as the survey is sorted)."""
+    values = column.astype("str").to_numpy(dtype=object)
+    uniques, codes = np.unique(values, return_inverse=True) if column.name not in ("item_id", "area", "type") \
+        else _first_seen(values)
+    return pd.Categorical.from_codes(codes[positions], categories=pd.Index(uniques, dtype="str"))
 
 
-def default_registry(path: str | Path) -> Path | None:
-    """The shipped registry goes with the shipped responses file; a user's survey has none."""
-    try:
-        shipped = Path(path).resolve() == config.RESPONSES_PATH.resolve()
-    except OSError:
-        shipped = False
-    return config.REGISTRY_PATH if shipped else None
+def _first_seen(values: np.ndarray):
+    codes, uniques = pd.factorize(values)
+    return np.asarray(uniques, dtype=object), codes
 
 
-def load_survey(path: str | Path, instrument: pd.DataFrame | str | Path | None = None,
-                registry: pd.DataFrame | str | Path | None = None, encoding: str | None = None) -> Survey:
-    """Read and validate a responses file (wide/long CSV, XLSX, SAV) into a `Survey`.
+def load_survey(path: str | Path | None = None, *, study: Study | str | Path | None = None,
+                instrument: pd.DataFrame | str | Path | None = None,
+                registry: str | Path | None = None, encoding: str | None = None) -> Survey:
+    """Read and validate a study's responses (wide/long CSV, XLSX, SAV) into a `Survey`.
 
-    ``instrument`` defaults to data/raw/instrument.csv; ``registry`` (a path or a frame)
-    defaults to the shipped clusters.csv for the shipped responses file and to none for any
-    other. ``encoding`` applies to CSV input (default UTF-8, with or without BOM).
+    ``study`` is a `Study` or a study folder (default: data/raw); ``path`` overrides the
+    study's responses file (--data); ``instrument`` overrides its instrument; ``registry``
+    overrides the names file of its named grouping column (--registry).
     """
-    return read_grid(path, instrument, registry, encoding).to_survey()
+    return read_grid(path, study=study, instrument=instrument, registry=registry, encoding=encoding).to_survey()
 
 
-def read_grid(path: str | Path, instrument: pd.DataFrame | str | Path | None = None,
-              registry: pd.DataFrame | str | Path | None = None, encoding: str | None = None) -> Grid:
+def resolve_study(study: Study | str | Path | None, instrument=None, registry=None) -> Study:
+    """The study to read, with --instrument/--registry overrides applied."""
+    if not isinstance(study, Study):
+        study = load_study(study)
+    if instrument is not None:
+        if not isinstance(instrument, pd.DataFrame):
+            instrument = load_instrument(instrument, scales=study.scales)
+        study = replace(study, instrument=instrument, areas=load_areas(study.dir / "_none_", instrument))
+    if registry is not None:
+        named = [g for g in study.groups if g.names is not None] or [g for g in study.groups if g.kind == "category"]
+        if not named:
+            raise InputError(registry, "file", "the study has no grouping column to name (--registry)")
+        target = named[-1]
+        study = replace(study, groups=tuple(replace(g, names=Path(registry)) if g is target else g
+                                            for g in study.groups))
+    return study
+
+
+def read_grid(path: str | Path | None = None, *, study: Study | str | Path | None = None,
+              instrument=None, registry=None, encoding: str | None = None) -> Grid:
     """Everything `load_survey` does except building the tidy frame (see `Grid`)."""
-    path = Path(path)
-    if not isinstance(instrument, pd.DataFrame):
-        instrument = load_instrument(instrument)
-    registry_file, registry_encoding = None, encoding
-    if registry is None:
-        registry, registry_encoding = default_registry(path), None  # the shipped file is UTF-8
-    if registry is not None and not isinstance(registry, pd.DataFrame):
-        registry_file = Path(registry)
-        registry = load_registry(registry_file, encoding=registry_encoding)
-    types = dict(zip(instrument["item_id"], instrument["type"]))
-    text_items = frozenset(item for item, kind in types.items() if kind == "text")
+    study = resolve_study(study, instrument, registry)
+    path = Path(path) if path is not None else study.responses
+    inst = study.instrument
+    by_column = {c: i for i, c in enumerate(inst["column"])}
+    text_columns = frozenset(inst.loc[inst["type"] == "text", "column"])
+    keys = (study.id_column,) + study.group_columns
 
     def roles(header: list[str]) -> ColumnRoles:
         if "item_id" in header and "value" in header:
-            return ColumnRoles(codes=frozenset(ID_COLUMNS + ("item_id",)), texts=frozenset({"value"}))
-        return ColumnRoles(codes=frozenset(ID_COLUMNS), texts=text_items)
+            return ColumnRoles(codes=frozenset(keys + ("item_id",)), texts=frozenset({"value"}))
+        return ColumnRoles(codes=frozenset(keys), texts=text_columns)
 
     table = read_table(path, encoding=encoding, roles=roles)
     reader = _read_long if table.layout == "long" else _read_wide
-    respondents, items, values, essays = reader(table, instrument, types)
-    _check_clusters(table, respondents, registry, registry_file)
-    respondents, values, essays = _sorted(respondents, values, essays, instrument)
-    return Grid(respondents[list(ID_COLUMNS)].reset_index(drop=True), items, values, essays,
-                instrument, registry, path)
+    respondents, items, values, missing, essays = reader(table, study, keys, by_column)
+    check_groups(table.file, respondents, study)
+    respondents, values, missing, essays = _sorted(respondents, values, missing, essays, inst)
+    respondents = respondents.drop(columns="_row").rename(columns={study.id_column: "respondent_id"})
+    return Grid(respondents.reset_index(drop=True), items, values, missing, essays, study, path)
 
 
 # --------------------------------------------------------------------------- wide
 
-def _ids(table: RawTable) -> dict[str, pd.Series]:
-    ids = {name: as_text(table.frame[name]) for name in ID_COLUMNS}
+def _ids(table: RawTable, keys: tuple[str, ...]) -> dict[str, pd.Series]:
+    ids = {name: as_text(table.frame[name]) for name in keys}
     require_filled(table.file, table.rows, ids)
-    require_countries(table.file, table.rows, ids["country"])
     return ids
 
 
-def _read_wide(table: RawTable, instrument: pd.DataFrame, types: dict[str, str]):
-    require_columns(table.file, table.header, ID_COLUMNS, "a responses file")
-    refuse_columns(table.file, table.header, set(ID_COLUMNS) | set(types),
-                   "not an item_id of the instrument, nor respondent_id, country or cluster")
-    ids = _ids(table)
-    require_unique(table.file, table.rows, [ids["respondent_id"]], "respondent_id", "respondent_id {0!r}")
-    asked = set(table.header)
-    items = _items(instrument, [item for item in instrument["item_id"] if item in asked and types[item] != "text"])
-    names = list(items["item_id"])
-    columns = table.frame[names]
-    if all(kind in "iuf" for kind in columns.dtypes.map(lambda d: d.kind)):  # the common case: one copy
-        matrix = columns.to_numpy(dtype=np.float64)
-        not_number = np.zeros(matrix.shape, dtype=bool)
-    else:
-        matrix = np.empty((len(table.frame), len(names)), dtype=np.float64)
-        not_number = np.zeros(matrix.shape, dtype=bool)
-        for j, name in enumerate(names):  # one vectorised conversion per item column
-            matrix[:, j], not_number[:, j] = as_number(columns[name])
-    require_scale(table.file, table.rows, matrix, not_number, names, columns)
-    respondents = pd.DataFrame({name: ids[name].to_numpy() for name in ID_COLUMNS})
-    respondents["_row"] = table.rows
-    text_names = [item for item in instrument["item_id"] if item in asked and types[item] == "text"]
-    essays = _essays_wide(table, respondents, instrument, text_names)
-    return respondents, items, matrix, essays
-
-
-def _essays_wide(table: RawTable, respondents: pd.DataFrame, instrument: pd.DataFrame, names: list[str]):
-    if not names:
-        return _no_essays()
+def _read_wide(table: RawTable, study: Study, keys, by_column):
+    inst = study.instrument
+    require_columns(table.file, table.header, keys, "a responses file of this study")
+    known = ", ".join(keys)
+    refuse_columns(table.file, table.header, set(keys) | set(by_column),
+                   f"not an item column of the instrument, nor {known}")
+    ids = _ids(table, keys)
+    require_unique(table.file, table.rows, [ids[keys[0]]], keys[0], keys[0] + " {0!r}")
+    asked = [c for c in inst["column"] if c in set(table.header)]
+    scaled = [c for c in asked if inst["type"].iloc[by_column[c]] != "text"]
+    rows = table.rows
+    values = np.empty((len(table.frame), len(scaled)), dtype=np.float64)
+    missing = np.empty(values.shape, dtype=object)
+    for j, column in enumerate(scaled):
+        scale = study.scales[inst["scale"].iloc[by_column[column]]]
+        values[:, j], missing[:, j] = to_positions(table.file, rows, column, table.frame[column], scale)
+    respondents = pd.DataFrame({name: ids[name].to_numpy() for name in keys})
+    respondents["_row"] = rows
+    items = _items(inst, [by_column[c] for c in scaled])
+    texts = [c for c in asked if inst["type"].iloc[by_column[c]] == "text"]
     parts = []
-    for name in names:
-        text = as_text(table.frame[name], strip=False)
+    for column in texts:
+        text = as_text(table.frame[column], strip=False)
         keep = _written(text)
-        parts.append(respondents.loc[keep, list(ID_COLUMNS)].assign(item_id=name, text=text[keep].to_numpy()))
-    return _finish_essays(pd.concat(parts, ignore_index=True), instrument)
+        parts.append(respondents.loc[keep, list(keys)].assign(
+            item_id=inst["item_id"].iloc[by_column[column]], text=text[keep].to_numpy()))
+    essays = pd.concat(parts, ignore_index=True) if parts else None
+    return respondents, items, values, missing, _finish_essays(essays, study, keys)
 
 
 # --------------------------------------------------------------------------- long
 
-def _read_long(table: RawTable, instrument: pd.DataFrame, types: dict[str, str]):
+def _read_long(table: RawTable, study: Study, keys, by_column):
+    inst = study.instrument
     file, rows = table.file, table.rows
-    require_columns(file, table.header, LONG_COLUMNS, "a long responses file")
-    refuse_columns(file, table.header, set(LONG_COLUMNS),
-                   "a long file has only respondent_id, country, cluster, item_id and value")
-    ids = _ids(table)
+    long_columns = keys + ("item_id", "value")
+    require_columns(file, table.header, long_columns, "a long responses file of this study")
+    refuse_columns(file, table.header, set(long_columns),
+                   f"a long file has only {', '.join(long_columns)}")
+    ids = _ids(table, keys)
     item_id = as_text(table.frame["item_id"])
     require_filled(file, rows, {"item_id": item_id})
-    known = item_id.isin(set(types)).to_numpy()
-    if not known.all():
-        i = int(np.argmax(~known))
+    index = pd.Index(inst["item_id"]).get_indexer(item_id)
+    if (index < 0).any():
+        i = int(np.argmax(index < 0))
         raise InputError(file, where(row=int(rows[i]), column="item_id"),
                          f"unknown item {item_id.iloc[i]!r}: not an item_id of the instrument")
-    require_unique(file, rows, [ids["respondent_id"], item_id], "item_id",
-                   "answer of respondent {0!r} to item {1!r}")
-    require_same_within(file, rows, ids["respondent_id"],
-                        {"country": ids["country"], "cluster": ids["cluster"]}, "respondent")
-
-    kind = item_id.map(types).to_numpy()
+    require_unique(file, rows, [ids[keys[0]], item_id], "item_id", "answer of respondent {0!r} to item {1!r}")
+    require_same_within(file, rows, ids[keys[0]], {k: ids[k] for k in keys[1:]}, "respondent")
+    kind = inst["type"].to_numpy()[index]
     scaled = kind != "text"
-    value = table.frame["value"]
-    numbers, not_number = as_number(value[scaled])
-    require_scale(file, rows[scaled], numbers[:, None], not_number[:, None], ["value"],
-                  value[scaled].to_frame())
-
-    first = ~ids["respondent_id"].duplicated().to_numpy()
-    respondents = pd.DataFrame({name: ids[name].to_numpy()[first] for name in ID_COLUMNS})
+    first = ~ids[keys[0]].duplicated().to_numpy()
+    respondents = pd.DataFrame({name: ids[name].to_numpy()[first] for name in keys})
     respondents["_row"] = rows[first]
-    asked = set(item_id[scaled])
-    items = _items(instrument, [item for item in instrument["item_id"] if item in asked])
-    r = pd.Index(respondents["respondent_id"]).get_indexer(ids["respondent_id"][scaled])
-    c = pd.Index(items["item_id"]).get_indexer(item_id[scaled])
-    matrix = np.full((len(respondents), len(items)), np.nan)
-    matrix[r, c] = numbers
-
+    asked = sorted(set(index[scaled]))
+    items = _items(inst, asked)
+    r = pd.Index(respondents[keys[0]]).get_indexer(ids[keys[0]])
+    values = np.full((len(respondents), len(asked)), np.nan)
+    missing = np.full(values.shape, None, dtype=object)
+    value = table.frame["value"]
+    for j, i in enumerate(asked):
+        mine = index == i
+        scale = study.scales[inst["scale"].iloc[i]]
+        pos, miss = to_positions(file, rows[mine], "value", value[mine].reset_index(drop=True), scale)
+        values[r[mine], j], missing[r[mine], j] = pos, miss
     text = as_text(value[~scaled], strip=False)
     keep = _written(text)
-    essays = pd.DataFrame({name: ids[name][~scaled].to_numpy()[keep] for name in ID_COLUMNS})
+    essays = pd.DataFrame({name: ids[name][~scaled].to_numpy()[keep] for name in keys})
     essays["item_id"] = item_id[~scaled].to_numpy()[keep]
     essays["text"] = text.to_numpy()[keep]
-    return respondents, items, matrix, _finish_essays(essays, instrument)
+    return respondents, items, values, missing, _finish_essays(essays, study, keys)
 
 
 # --------------------------------------------------------------------------- shared
 
-def _items(instrument: pd.DataFrame, names: list[str]) -> pd.DataFrame:
-    chosen = instrument.set_index("item_id").loc[names, ["area", "type"]].reset_index()
-    return chosen.astype("str")[["item_id", "area", "type"]]
+def _items(inst: pd.DataFrame, positions: list[int]) -> pd.DataFrame:
+    return inst.iloc[positions][["item_id", "area", "type"]].astype("str").reset_index(drop=True)
 
 
 def _written(text: pd.Series) -> np.ndarray:
@@ -245,32 +252,24 @@ def _written(text: pd.Series) -> np.ndarray:
     return keep
 
 
-def _no_essays() -> pd.DataFrame:
-    return pd.DataFrame({name: pd.Series(dtype="str") for name in ESSAY_COLUMNS})
-
-
-def _finish_essays(essays: pd.DataFrame, instrument: pd.DataFrame) -> pd.DataFrame:
-    area = dict(zip(instrument["item_id"], instrument["area"]))
+def _finish_essays(essays: pd.DataFrame | None, study: Study, keys) -> pd.DataFrame:
+    columns = list(keys) + ["item_id", "area", "text"]
+    if essays is None or essays.empty:
+        return pd.DataFrame({name: pd.Series(dtype="str") for name in columns})
+    area = dict(zip(study.instrument["item_id"], study.instrument["area"]))
     essays = essays.assign(area=essays["item_id"].map(area))
-    return essays[ESSAY_COLUMNS].astype("str")
+    return essays[columns].astype("str")
 
 
-def _check_clusters(table: RawTable, respondents: pd.DataFrame, registry, registry_file) -> None:
-    """A cluster lies in one country; with a registry, in the registry's country."""
-    rows = respondents["_row"].to_numpy()
-    cluster, country = respondents["cluster"], respondents["country"]
-    if registry is not None:
-        require_registered(table.file, rows, cluster, country, registry, registry_file or "given")
-    require_same_within(table.file, rows, cluster, {"country": country}, "cluster")
-
-
-def _sorted(respondents: pd.DataFrame, values: np.ndarray, essays: pd.DataFrame, instrument: pd.DataFrame):
+def _sorted(respondents, values, missing, essays, inst):
     """Respondents by id; essays by respondent, then instrument order of items."""
-    order = np.argsort(respondents["respondent_id"].to_numpy(dtype=object), kind="stable")
+    key = respondents.columns[0]
+    order = np.argsort(respondents[key].to_numpy(dtype=object), kind="stable")
     respondents = respondents.iloc[order].reset_index(drop=True)
-    values = values[order]
+    values, missing = values[order], missing[order]
     if len(essays):
-        rank = pd.Index(respondents["respondent_id"]).get_indexer(essays["respondent_id"])
-        item_rank = pd.Index(instrument["item_id"]).get_indexer(essays["item_id"])
+        rank = pd.Index(respondents[key]).get_indexer(essays[key])
+        item_rank = pd.Index(inst["item_id"]).get_indexer(essays["item_id"])
         essays = essays.iloc[np.lexsort((item_rank, rank))].reset_index(drop=True)
-    return respondents, values, essays.reset_index(drop=True)
+    essays = essays.rename(columns={key: "respondent_id"})
+    return respondents, values, missing, essays.reset_index(drop=True)

@@ -12,12 +12,10 @@ from typing import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
-from ..config import LIKERT_LEVELS
 from ..errors import InputError, where
 from .cells import first_bad
 from .countries import ISO_ALPHA2
 
-SCALE_MIN, SCALE_MAX = min(LIKERT_LEVELS), max(LIKERT_LEVELS)
 
 
 def require_columns(file, header: Sequence[str], required: Iterable[str], what: str) -> None:
@@ -107,31 +105,3 @@ def require_registered(file, rows: np.ndarray, cluster: pd.Series, country: pd.S
     raise InputError(file, where(row=row, column="country"),
                      f"cluster {cluster.iloc[i]!r} is in {expected.iloc[i]!r} in the registry {registry_file}, "
                      f"not {country.iloc[i]!r}")
-
-
-def require_scale(file, rows: np.ndarray, values: np.ndarray, not_number: np.ndarray, columns: list[str],
-                  raw: pd.DataFrame) -> None:
-    """Scaled answers are empty or whole numbers 1-5; reports the first bad cell in reading order.
-
-    ``values``/``not_number`` are (rows x columns), ``raw`` the cells as read (to quote them).
-    """
-    with np.errstate(invalid="ignore"):
-        good = (values >= SCALE_MIN) & (values <= SCALE_MAX) & (values == np.round(values))
-        bad = ~(good | np.isnan(values)) | not_number
-    hit = first_bad(bad, rows, columns)
-    if hit is None:
-        return
-    row, column, i, j = hit
-    fractional = np.isfinite(values) & (values != np.floor(values))
-    cell = raw.iloc[i, j]
-    if not_number[i, j]:
-        message = f"{str(cell).strip()!r} is not a number: answers are whole numbers {SCALE_MIN}-{SCALE_MAX} or empty"
-    elif fractional[i, j]:
-        message = f"{_show_number(values[i, j])} is not a whole number: answers are {SCALE_MIN}-{SCALE_MAX} or empty"
-    else:
-        message = f"{_show_number(values[i, j])} is outside the scale {SCALE_MIN}-{SCALE_MAX}"
-    raise InputError(file, where(row=row, column=column), message)
-
-
-def _show_number(value: float) -> str:
-    return str(int(value)) if np.isfinite(value) and float(value).is_integer() else repr(float(value))

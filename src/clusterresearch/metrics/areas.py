@@ -1,9 +1,12 @@
 """Area-level metrics: the area index, its spread, the desired-vs-existing gap, and
 self-assessment against the assessor's rating.
 
-The area index of a respondent is the mean of that respondent's self-assessed (``likert``)
-items in the area; ``desired`` and ``assessor`` items are kept apart so they can be compared
-with it rather than averaged into it.
+A respondent's area index is the mean position of their self-assessed (``likert``) answers
+in the area, reverse-keyed items reversed first (position -> k + 1 - position), so a
+higher index always means more of the competence. When an area mixes scales of different
+length, positions are put on one 0-100 range first (percent of maximum possible, POMP:
+100 * (position - 1) / (k - 1); Cohen, Cohen, Aiken & West 1999) and ``index_range`` says so.
+``desired`` and ``assessor`` items are kept apart so they can be compared with the index.
 """
 
 from __future__ import annotations
@@ -14,34 +17,53 @@ import numpy as np
 import pandas as pd
 from scipy import stats as sps
 
-from ..config import AGREE_MIN, AREAS
-from .items import wilson_interval
-
-RESPONDENT_KEYS = ["respondent_id", "country", "cluster"]
+from .items import item_geometry, wilson_interval
+from .tally import count_stats, factor, respondent_columns, tally
 
 
-def _area_order(frame: pd.DataFrame, by: list[str]) -> pd.DataFrame:
-    rank = {area: i for i, area in enumerate(AREAS)}
-    extra = sorted(set(frame["area"]) - set(rank))
-    rank.update({area: len(AREAS) + i for i, area in enumerate(extra)})
-    return (
-        frame.assign(_order=frame["area"].map(rank))
-        .sort_values(by + ["_order"], kind="stable")
-        .drop(columns="_order")
-        .reset_index(drop=True)
-    )
+def keyed_positions(answers: pd.DataFrame, items: pd.DataFrame | None = None) -> tuple[np.ndarray, dict[str, str]]:
+    """Positions with reverse-keyed items reversed, and each area's range ("1-k" or "0-100").
 
-
-def respondent_area_index(answers: pd.DataFrame, item_type: str = "likert") -> pd.DataFrame:
-    """One row per respondent x area: the mean of the respondent's answered items of ``item_type``.
-
-    ``n_items`` counts the answered items; ``index`` is NaN when there are none.
+    Areas whose items share one scale length keep positions 1..k; mixed areas go to POMP.
     """
+    geometry = item_geometry(answers, items)
+    item = answers["item_id"].astype("str").to_numpy()
+    k = geometry["k"].reindex(item).to_numpy(dtype=np.float64)
+    reverse = geometry["reverse"].reindex(item).to_numpy(dtype=bool)
+    value = answers["value"].to_numpy(dtype=np.float64)
+    value = np.where(reverse, k + 1 - value, value)
+    ranges: dict[str, str] = {}
+    area = answers["area"].astype("str").to_numpy()
+    per_area = pd.DataFrame({"area": area, "k": k}).groupby("area", sort=False)["k"].agg(["min", "max"])
+    mixed = set(per_area.index[per_area["min"] != per_area["max"]])
+    for name, row in per_area.iterrows():
+        ranges[name] = "0-100" if name in mixed else f"1-{int(row['max'])}"
+    if mixed:
+        pomp = np.isin(area, list(mixed))
+        value = np.where(pomp, 100 * (value - 1) / (k - 1), value)
+    return value, ranges
+
+
+def respondent_area_index(answers: pd.DataFrame, items: pd.DataFrame | None = None,
+                          item_type: str = "likert") -> pd.DataFrame:
+    """One row per respondent x area: the mean keyed position of the respondent's answered
+    items of ``item_type`` (``index``), ``n_items`` answered; NaN when there are none."""
     subset = answers[answers["type"] == item_type]
-    grouped = subset.groupby(RESPONDENT_KEYS + ["area"], sort=False)["value"]
-    table = grouped.agg(index="mean", n_items="count").reset_index()
-    table["n_items"] = table["n_items"].astype("int64")
-    return _area_order(table[RESPONDENT_KEYS + ["area", "index", "n_items"]], ["respondent_id"])
+    people = respondent_columns(answers)
+    value, _ = keyed_positions(subset, items)
+    codes, names = factor(subset["respondent_id"], sort=True)
+    area_codes, areas = factor(subset["area"], sort=False)
+    key = codes * max(len(areas), 1) + area_codes
+    present, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+    ok = ~np.isnan(value)
+    total = np.bincount(inverse, weights=np.where(ok, value, 0.0), minlength=len(present))
+    count = np.bincount(inverse, weights=ok, minlength=len(present)).astype(np.int64)
+    table = subset.iloc[first][people].reset_index(drop=True).astype("str")
+    table["area"] = np.asarray(areas, dtype=object)[present % max(len(areas), 1)]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        table["index"] = np.where(count > 0, total / np.where(count > 0, count, 1), np.nan)
+    table["n_items"] = count
+    return table.astype({"area": "str"})
 
 
 def t_interval(mean: pd.Series, sd: pd.Series, n: pd.Series, level: float = 0.95):
@@ -52,96 +74,117 @@ def t_interval(mean: pd.Series, sd: pd.Series, n: pd.Series, level: float = 0.95
     return mean - half, mean + half
 
 
-def area_stats(answers: pd.DataFrame, by: Sequence[str] = ()) -> pd.DataFrame:
+def _agree_keyed(answers: pd.DataFrame, items: pd.DataFrame | None) -> np.ndarray:
+    """1 where an answer is on the side that means more of the competence (the agree side,
+    or the disagree side of a reverse-keyed item), else 0; NaN answers 0."""
+    geometry = item_geometry(answers, items)
+    item = answers["item_id"].astype("str").to_numpy()
+    geo = geometry.reindex(item)
+    value = answers["value"].to_numpy(dtype=np.float64)
+    with np.errstate(invalid="ignore"):
+        agree = value >= geo["agree_min"].to_numpy()
+        disagree = value <= geo["disagree_max"].to_numpy()
+    return np.where(geo["reverse"].to_numpy(dtype=bool), disagree, agree).astype(np.int64)
+
+
+def area_stats(answers: pd.DataFrame, items: pd.DataFrame | None = None, by: Sequence[str] = ()) -> pd.DataFrame:
     """One row per group x area, from the self-assessed items only.
 
-    Pooled over all answers of the area: ``n`` answers, ``mean``, ``spread`` (sd, ddof=1),
-    ``n_agree``, ``share_agree`` with its Wilson interval ``ci_low``/``ci_high``.
-    Over respondents: ``n_respondents``, ``index_mean``, ``index_sd`` and a t-interval
-    ``index_ci_low``/``index_ci_high`` of the mean area index (NaN below two respondents).
+    Pooled over all answers of the area (keyed positions): ``n`` answers, ``mean``,
+    ``spread`` (sd, ddof=1), ``n_agree`` answers on the competent side and ``share_agree``
+    with its Wilson interval ``ci_low``/``ci_high``. Over respondents: ``n_respondents``,
+    ``index_mean``, ``index_sd`` and a t-interval ``index_ci_low``/``index_ci_high`` of the
+    mean area index (NaN below two respondents); ``index_range`` is "1-k" or "0-100".
     """
     by = list(by)
     likert = answers[answers["type"] == "likert"]
-    keys = by + ["area"]
-    base = likert[keys].drop_duplicates()
-    valid = likert[likert["value"].notna()]
-    pooled = valid.groupby(keys, sort=False)["value"].agg(
-        n="count", mean="mean", spread="std", n_agree=lambda v: int((v >= AGREE_MIN).sum())
-    )
-    index = respondent_area_index(likert)
-    if by:
-        index = index.merge(
-            likert[RESPONDENT_KEYS + [c for c in by if c not in RESPONDENT_KEYS]].drop_duplicates(),
-            on=RESPONDENT_KEYS,
-            how="left",
-        )
-    per_resp = index.dropna(subset=["index"]).groupby(keys, sort=False)["index"].agg(
-        n_respondents="count", index_mean="mean", index_sd="std"
-    )
-    table = base.merge(pooled.reset_index(), on=keys, how="left").merge(
-        per_resp.reset_index(), on=keys, how="left"
-    )
-    for col in ("n", "n_agree", "n_respondents"):
-        table[col] = table[col].fillna(0).astype("int64")
-    table["share_agree"] = table["n_agree"] / table["n"].where(table["n"] > 0)
-    table["ci_low"], table["ci_high"] = wilson_interval(table["n_agree"], table["n"])
-    table["index_ci_low"], table["index_ci_high"] = t_interval(
-        table["index_mean"], table["index_sd"], table["n_respondents"]
-    )
-    columns = by + [
-        "area", "n", "mean", "spread", "n_agree", "share_agree", "ci_low", "ci_high",
-        "n_respondents", "index_mean", "index_sd", "index_ci_low", "index_ci_high",
-    ]
-    return _area_order(table[columns], by)
+    value, ranges = keyed_positions(likert, items)
+    ok = ~np.isnan(value)
+    t = tally(likert, by + ["area"], np.where(ok, 1.0, np.nan), 1)
+    table = t.keys.copy()
+    total = np.bincount(t.row_of, weights=np.where(ok, value, 0.0), minlength=len(table))
+    squares = np.bincount(t.row_of, weights=np.where(ok, value ** 2, 0.0), minlength=len(table))
+    n = t.counts[:, 1]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = total / np.where(n > 0, n, np.nan)
+        spread = np.sqrt((squares - n * mean ** 2).clip(min=0) / np.where(n > 1, n - 1, np.nan))
+    agree = np.bincount(t.row_of, weights=_agree_keyed(likert, items), minlength=len(table)).astype(np.int64)
+    table["n"], table["mean"], table["spread"] = n.astype(np.int64), mean, spread
+    table["n_agree"] = agree
+    with np.errstate(invalid="ignore", divide="ignore"):
+        table["share_agree"] = agree / np.where(n > 0, n, np.nan)
+    table["ci_low"], table["ci_high"] = wilson_interval(agree, n)
+
+    index = respondent_area_index(likert, items).dropna(subset=["index"])
+    per = index.groupby(by + ["area"], sort=False)["index"].agg(n_respondents="count", index_mean="mean",
+                                                               index_sd="std").reset_index()
+    table = table.merge(per.astype({c: "str" for c in by + ["area"]}), on=by + ["area"], how="left")
+    table["n_respondents"] = table["n_respondents"].fillna(0).astype("int64")
+    table["index_ci_low"], table["index_ci_high"] = t_interval(table["index_mean"], table["index_sd"],
+                                                               table["n_respondents"])
+    table["index_range"] = table["area"].map(ranges).fillna("")
+    columns = by + ["area", "n", "mean", "spread", "n_agree", "share_agree", "ci_low", "ci_high",
+                    "n_respondents", "index_mean", "index_sd", "index_ci_low", "index_ci_high", "index_range"]
+    return table[columns].reset_index(drop=True)
 
 
-def area_gap(answers: pd.DataFrame, by: Sequence[str] = ()) -> pd.DataFrame:
+def area_gap(answers: pd.DataFrame, items: pd.DataFrame | None = None, by: Sequence[str] = ()) -> pd.DataFrame:
     """Desired minus existing level per group x area, over respondents who gave both.
 
     ``existing`` is the mean area index, ``desired`` the mean of the area's ``desired``
-    items, ``gap`` the mean of each respondent's difference; ``n`` counts those respondents.
+    items (positions), ``gap`` the mean of each respondent's difference; ``n`` counts them.
     """
     by = list(by)
-    existing = respondent_area_index(answers, "likert").rename(columns={"index": "existing"})
-    desired = respondent_area_index(answers, "desired").rename(columns={"index": "desired"})
-    keys = RESPONDENT_KEYS + ["area"]
+    people = respondent_columns(answers)
+    existing = respondent_area_index(answers, items, "likert").rename(columns={"index": "existing"})
+    desired = respondent_area_index(answers, items, "desired").rename(columns={"index": "desired"})
+    keys = people + ["area"]
     paired = existing[keys + ["existing"]].merge(desired[keys + ["desired"]], on=keys)
     paired = paired.dropna(subset=["existing", "desired"])
     paired["gap"] = paired["desired"] - paired["existing"]
-    if by:
-        extra = [c for c in by if c not in RESPONDENT_KEYS]
-        if extra:
-            paired = paired.merge(answers[RESPONDENT_KEYS + extra].drop_duplicates(), on=RESPONDENT_KEYS)
-    table = paired.groupby(by + ["area"], sort=False).agg(
+    order = _order(answers)
+    table = paired.groupby(by + ["area"], sort=True).agg(
         n=("gap", "count"), existing=("existing", "mean"), desired=("desired", "mean"), gap=("gap", "mean")
-    )
-    return _area_order(table.reset_index(), by)
+    ).reset_index()
+    return _sorted(table, by, order)
 
 
 def self_vs_assessor(answers: pd.DataFrame, instrument: pd.DataFrame, by: Sequence[str] = ()) -> pd.DataFrame:
     """Self-assessment against the assessor's rating of the same competency.
 
     Pairs come from the instrument: an ``assessor`` item whose ``compares_to`` names a
-    self-assessed item. ``difference`` is the mean of self minus assessor over respondents
-    who have both answers (positive: managers rate themselves higher than the assessor).
+    self-assessed item. ``difference`` is the mean of self minus assessor (positions) over
+    respondents who have both answers (positive: respondents rate themselves higher).
     """
     by = list(by)
+    people = respondent_columns(answers)
     pairs = instrument[(instrument["type"] == "assessor") & instrument["compares_to"].fillna("").ne("")]
+    columns = by + ["area", "self_item", "assessor_item", "n", "self_mean", "assessor_mean", "difference"]
     rows = []
     for assessor_item, self_item, area in pairs[["item_id", "compares_to", "area"]].itertuples(index=False):
-        cols = RESPONDENT_KEYS + [c for c in by if c not in RESPONDENT_KEYS]
-        own = answers.loc[answers["item_id"] == self_item, cols + ["value"]].rename(columns={"value": "self"})
-        rated = answers.loc[answers["item_id"] == assessor_item, RESPONDENT_KEYS + ["value"]].rename(
-            columns={"value": "assessor"}
-        )
-        both = own.merge(rated, on=RESPONDENT_KEYS).dropna(subset=["self", "assessor"])
-        both = both.assign(self_item=self_item, assessor_item=assessor_item, area=area)
-        rows.append(both)
+        own = answers.loc[answers["item_id"] == self_item, people + ["value"]].rename(columns={"value": "self"})
+        rated = answers.loc[answers["item_id"] == assessor_item, ["respondent_id", "value"]].rename(
+            columns={"value": "assessor"})
+        both = own.merge(rated, on="respondent_id").dropna(subset=["self", "assessor"])
+        rows.append(both.assign(self_item=self_item, assessor_item=assessor_item, area=area))
     if not rows:
-        return pd.DataFrame(columns=by + ["area", "self_item", "assessor_item", "n", "self_mean", "assessor_mean", "difference"])
+        return pd.DataFrame(columns=columns)
     paired = pd.concat(rows, ignore_index=True)
     paired["diff"] = paired["self"] - paired["assessor"]
-    table = paired.groupby(by + ["area", "self_item", "assessor_item"], sort=False).agg(
+    table = paired.groupby(by + ["area", "self_item", "assessor_item"], sort=False, observed=True).agg(
         n=("diff", "count"), self_mean=("self", "mean"), assessor_mean=("assessor", "mean"), difference=("diff", "mean")
-    )
-    return _area_order(table.reset_index(), by)
+    ).reset_index()
+    return _sorted(table, by, _order(answers))[columns]
+
+
+def _order(answers: pd.DataFrame) -> list[str]:
+    """Areas in the survey's order (categorical order, else first appearance)."""
+    _, areas = factor(answers["area"], sort=False)
+    return list(areas)
+
+
+def _sorted(table: pd.DataFrame, by: list[str], order: list[str]) -> pd.DataFrame:
+    rank = {a: i for i, a in enumerate(order)}
+    table = table.astype({c: "str" for c in by + ["area"]})
+    table = table.assign(_o=table["area"].map(rank)).sort_values(by + ["_o"], kind="stable")
+    return table.drop(columns="_o").reset_index(drop=True)

@@ -1,7 +1,7 @@
 """Internal consistency of an area's self-assessed items: Cronbach's alpha.
 
-Written from the formula rather than taken from a library so that every degenerate case of
-a 12-manager survey (fewer managers than items, an item everyone answered alike, an area with
+Written from the formula (Cronbach 1951) rather than taken from a library so that every
+degenerate case of a small survey (fewer managers than items, an item everyone answered alike, an area with
 one item) gives a flagged NaN instead of an exception or a silently meaningless number.
 """
 
@@ -12,7 +12,8 @@ from dataclasses import asdict, dataclass
 import numpy as np
 import pandas as pd
 
-from ..config import AREA_TITLES, AREAS
+from .areas import keyed_positions
+from .tally import factor
 
 
 @dataclass(frozen=True)
@@ -77,42 +78,45 @@ def alpha_from_matrix(matrix: pd.DataFrame) -> AlphaResult:
     return AlphaResult(float(alpha), note=note, **flags)
 
 
-def area_matrix(answers: pd.DataFrame, area: str, item_type: str = "likert") -> pd.DataFrame:
-    """Respondent x item matrix of an area's items of ``item_type`` (NaN = no answer).
+def area_matrix(answers: pd.DataFrame, area: str, items: pd.DataFrame | None = None,
+                item_type: str = "likert") -> pd.DataFrame:
+    """Respondent x item matrix of an area's items of ``item_type`` (NaN = no answer), on
+    keyed positions (reverse-keyed items reversed; see `areas.keyed_positions`).
 
     Columns keep the order in which items appear in ``answers`` (the instrument's order).
     """
     subset = answers[(answers["area"] == area) & (answers["type"] == item_type)]
-    items = list(pd.unique(subset["item_id"]))
-    wide = subset.pivot_table(
-        index="respondent_id", columns="item_id", values="value", aggfunc="first", dropna=False
-    )
-    respondents = list(pd.unique(subset["respondent_id"]))
-    return wide.reindex(index=respondents, columns=items).astype(float)
+    value, _ = keyed_positions(subset, items)
+    ids = subset["item_id"].astype("str")
+    order = list(pd.unique(ids))
+    people = subset["respondent_id"].astype("str")
+    wide = pd.DataFrame({"r": people.to_numpy(), "i": ids.to_numpy(), "v": value}).pivot_table(
+        index="r", columns="i", values="v", aggfunc="first", dropna=False)
+    return wide.reindex(index=list(pd.unique(people)), columns=order).astype(float)
 
 
-def cronbach_alpha(answers: pd.DataFrame, area: str) -> AlphaResult:
-    """Cronbach's alpha of the self-assessed (``likert``) items of one area."""
-    return alpha_from_matrix(area_matrix(answers, area))
+def cronbach_alpha(answers: pd.DataFrame, area: str, items: pd.DataFrame | None = None) -> AlphaResult:
+    """Cronbach's alpha of the self-assessed (``likert``) items of one area, keyed."""
+    return alpha_from_matrix(area_matrix(answers, area, items))
 
 
-def area_consistency(answers: pd.DataFrame) -> pd.DataFrame:
-    """One row per area found in ``answers`` (in the paper's order): alpha, k, n and flags.
+def area_consistency(answers: pd.DataFrame, items: pd.DataFrame | None = None) -> pd.DataFrame:
+    """One row per area found in ``answers`` (in the survey's order): alpha, k, n and flags.
 
     ``zero_variance_items`` and ``unanswered_items`` are joined with "; " so the table
     writes to CSV as plain text.
     """
-    present = set(answers.loc[answers["type"] == "likert", "area"])
-    order = [a for a in AREAS if a in present] + sorted(present - set(AREAS))
+    present = set(answers.loc[answers["type"] == "likert", "area"].astype("str"))
+    order = [a for a in factor(answers["area"], sort=False)[1] if a in present]
     rows = []
     for area in order:
-        result = cronbach_alpha(answers, area)
-        row = {"area": area, "title": AREA_TITLES.get(area, area), **result.as_dict()}
+        result = cronbach_alpha(answers, area, items)
+        row = {"area": area, **result.as_dict()}
         row["zero_variance_items"] = "; ".join(result.zero_variance_items)
         row["unanswered_items"] = "; ".join(result.unanswered_items)
         rows.append(row)
     columns = [
-        "area", "title", "alpha", "k", "n", "n_below_items", "zero_variance_items",
+        "area", "alpha", "k", "n", "n_below_items", "zero_variance_items",
         "too_few_items", "unanswered_items", "note",
     ]
     return pd.DataFrame(rows, columns=columns)

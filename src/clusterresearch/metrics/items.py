@@ -1,7 +1,10 @@
-"""Per-item statistics of 1-5 answers: the distribution, centre, and agreement shares.
+"""Per-item statistics in the scale's own terms: the count of every answer and missing
+code, the centre of the answers' positions, and the shares on each side.
 
-Shares always travel with their counts (``n_agree`` beside ``share_agree``), and the
-interval of a share is Wilson's, which keeps its coverage at the small n of this survey.
+An answer's *position* runs from 1 (most negative) to k (most positive) whatever its code,
+so an item coded 1 = "strongly agree" is read the right way round. Shares always travel
+with their counts (``n_agree`` beside ``share_agree``); their interval is Wilson's (Wilson
+1927; Brown, Cai & DasGupta 2001), which keeps its coverage at small n.
 """
 
 from __future__ import annotations
@@ -12,9 +15,9 @@ import numpy as np
 import pandas as pd
 from statsmodels.stats.proportion import proportion_confint
 
-from ..config import AGREE_MIN, DISAGREE_MAX, LIKERT_LEVELS
+from .tally import count_stats, tally
 
-LEVEL_COLUMNS = [f"n_{level}" for level in LIKERT_LEVELS]
+AGREE5_GEOMETRY = {"scale": "agree5", "k": 5, "disagree_max": 2, "agree_min": 4, "reverse": False}
 
 
 def wilson_interval(count, nobs, alpha: float = 0.05) -> tuple[np.ndarray, np.ndarray]:
@@ -32,54 +35,72 @@ def wilson_interval(count, nobs, alpha: float = 0.05) -> tuple[np.ndarray, np.nd
     return low, high
 
 
-def _item_order(answers: pd.DataFrame) -> pd.Index:
-    return pd.Index(pd.unique(answers["item_id"]))
+def item_geometry(answers: pd.DataFrame, items: pd.DataFrame | None) -> pd.DataFrame:
+    """Each item's scale, k, sides and keying, indexed by item_id; items missing from
+    ``items`` (or all, without it) are on the built-in agree5 scale."""
+    ids = pd.Index(pd.unique(answers["item_id"].astype("str")))
+    default = pd.DataFrame([AGREE5_GEOMETRY] * len(ids), index=ids)
+    if items is None:
+        return default
+    given = items.set_index(items["item_id"].astype("str"))[list(AGREE5_GEOMETRY)]
+    return given.reindex(ids).fillna(default).astype({"k": "int64", "disagree_max": "int64",
+                                                       "agree_min": "int64", "reverse": bool})
 
 
-def item_stats(answers: pd.DataFrame, by: Sequence[str] = ()) -> pd.DataFrame:
-    """One row per group x item: counts of each answer 1-5, n, mean, sd, median and shares.
+def level_columns(width: int) -> list[str]:
+    return [f"n_{p}" for p in range(1, width + 1)]
 
-    ``n`` counts non-missing answers; items whose answers are all missing keep a row with
-    n = 0. ``sd`` uses ddof=1 (NaN at n = 1). Rows follow the groups' sorted order, then the
-    order in which items appear in ``answers`` (the instrument's order).
+
+def item_stats(answers: pd.DataFrame, items: pd.DataFrame | None = None, by: Sequence[str] = ()) -> pd.DataFrame:
+    """One row per group x item: n, missing codes, count at each position, mean, sd,
+    median, and the agree, disagree and top shares with Wilson intervals.
+
+    ``n`` counts answers on the scale (missing codes and blanks excluded); ``n_missing``
+    counts missing codes ("Don't know"). ``n_1..n_K`` count positions (K = the longest
+    scale; positions beyond an item's k are 0). ``share_agree`` = answers on the agree side
+    / n, ``share_disagree`` likewise, ``share_top`` = answers at position k / n. ``sd`` has
+    ddof=1. ``items`` gives each item's scale (`scales.item_scales`); default agree5.
     """
     by = list(by)
-    keys = by + ["item_id"]
-    base = answers[keys + ["area", "type"]].drop_duplicates(keys)
-    valid = answers.loc[answers["value"].notna(), keys + ["value"]]
-
-    grouped = valid.groupby(keys, sort=False)["value"]
-    stats = grouped.agg(["count", "mean", "std", "median"]).rename(
-        columns={"count": "n", "std": "sd"}
-    )
-    levels = (
-        valid.assign(level=valid["value"].astype(int))
-        .groupby(keys + ["level"], sort=False)
-        .size()
-        .unstack("level", fill_value=0)
-        .reindex(columns=list(LIKERT_LEVELS), fill_value=0)
-    )
-    levels.columns = LEVEL_COLUMNS
-    table = base.merge(stats.reset_index(), on=keys, how="left").merge(
-        levels.reset_index(), on=keys, how="left"
-    )
-    count_cols = ["n"] + LEVEL_COLUMNS
-    table[count_cols] = table[count_cols].fillna(0).astype("int64")
-
-    table["n_agree"] = table[[f"n_{v}" for v in LIKERT_LEVELS if v >= AGREE_MIN]].sum(axis=1)
-    table["n_disagree"] = table[[f"n_{v}" for v in LIKERT_LEVELS if v <= DISAGREE_MAX]].sum(axis=1)
-    table["n_top"] = table[f"n_{max(LIKERT_LEVELS)}"]
-    with np.errstate(invalid="ignore", divide="ignore"):
-        n = table["n"].where(table["n"] > 0)
-        for name in ("agree", "disagree", "top"):
-            table[f"share_{name}"] = table[f"n_{name}"] / n
-    table["ci_low"], table["ci_high"] = wilson_interval(table["n_agree"], table["n"])
-
-    order = {item: i for i, item in enumerate(_item_order(answers))}
-    table = table.assign(_order=table["item_id"].map(order)).sort_values(by + ["_order"], kind="stable")
-    columns = by + [
-        "area", "type", "item_id", "n", *LEVEL_COLUMNS, "mean", "sd", "median",
-        "n_agree", "share_agree", "ci_low", "ci_high",
-        "n_disagree", "share_disagree", "n_top", "share_top",
-    ]
+    geometry = item_geometry(answers, items)
+    width = int(geometry["k"].max()) if len(geometry) else 5
+    t = tally(answers, by + ["item_id"], answers["value"].to_numpy(dtype=np.float64), width)
+    table = t.keys.copy()
+    first = t.first
+    for name in ("area", "type"):
+        table[name] = answers[name].astype("str").to_numpy()[first]
+    geo = geometry.loc[table["item_id"]]
+    table["scale"] = geo["scale"].to_numpy()
+    table["k"] = geo["k"].to_numpy()
+    stats = count_stats(t.counts)
+    table["n"] = stats["n"]
+    table["n_missing"] = t.missing
+    for p, name in enumerate(level_columns(width), start=1):
+        table[name] = t.counts[:, p]
+    table["mean"], table["sd"], table["median"] = stats["mean"], stats["sd"], stats["median"]
+    positions = np.arange(1, width + 1)
+    valid = t.counts[:, 1:]
+    agree = (valid * (positions[None, :] >= geo["agree_min"].to_numpy()[:, None])).sum(axis=1)
+    disagree = (valid * (positions[None, :] <= geo["disagree_max"].to_numpy()[:, None])).sum(axis=1)
+    top = valid[np.arange(len(valid)), geo["k"].to_numpy() - 1] if len(valid) else np.zeros(0, dtype=np.int64)
+    n = np.where(stats["n"] > 0, stats["n"], np.nan)
+    for name, count in (("agree", agree), ("disagree", disagree), ("top", top)):
+        table[f"n_{name}"] = count.astype(np.int64)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            table[f"share_{name}"] = count / n
+    table["ci_low"], table["ci_high"] = wilson_interval(agree, stats["n"])
+    table["disagree_ci_low"], table["disagree_ci_high"] = wilson_interval(disagree, stats["n"])
+    columns = by + ["area", "type", "item_id", "scale", "k", "n", "n_missing", *level_columns(width),
+                    "mean", "sd", "median", "n_agree", "share_agree", "ci_low", "ci_high",
+                    "n_disagree", "share_disagree", "disagree_ci_low", "disagree_ci_high", "n_top", "share_top"]
     return table[columns].reset_index(drop=True)
+
+
+def missing_counts(answers: pd.DataFrame, by: Sequence[str] = ()) -> pd.DataFrame:
+    """One row per group x item x missing code given: ``missing`` (its label) and ``count``."""
+    by = list(by)
+    given = answers[answers["missing"].notna()] if "missing" in answers else answers.iloc[:0]
+    if given.empty:
+        return pd.DataFrame(columns=by + ["item_id", "missing", "count"])
+    counts = given.groupby(by + ["item_id", "missing"], observed=True, sort=True).size()
+    return counts.rename("count").reset_index().astype({"item_id": "str", "missing": "str"})

@@ -13,7 +13,6 @@ from typing import Iterable, Mapping
 import pandas as pd
 from statsmodels.stats.proportion import proportion_confint
 
-from ..config import AREA_FIGURE, AREA_TITLES
 
 
 def format_percent(share: float) -> str:
@@ -25,7 +24,7 @@ def _whole(share: float) -> int:
     return math.floor(share * 100 + 0.5 + 1e-9)
 
 
-def share_phrase(k: int, n: int, noun: str = "manager", plural: str | None = None) -> str:
+def share_phrase(k: int, n: int, noun: str = "respondent", plural: str | None = None) -> str:
     """ "10 of 12 managers (83 %, 95 % CI 55-95 %)" - the counting part of a share sentence."""
     k, n = int(k), int(n)
     if n < 0 or k < 0 or k > n:
@@ -39,7 +38,7 @@ def share_phrase(k: int, n: int, noun: str = "manager", plural: str | None = Non
     return f"{k} of {n} {plural} ({_whole(k / n)} %, 95 % CI {_whole(low)}-{_whole(high)} %)"
 
 
-def share_sentence(k: int, n: int, phrase: str, noun: str = "manager", plural: str | None = None) -> str:
+def share_sentence(k: int, n: int, phrase: str, noun: str = "respondent", plural: str | None = None) -> str:
     """ "10 of 12 managers (83 %, 95 % CI 55-95 %) wrote technical and financial reports effectively."
 
     ``phrase`` is the predicate, as the paper would write it. n = 1 gives "1 of 1 manager
@@ -75,25 +74,29 @@ def area_paragraph(
     item_table_rows: pd.DataFrame | Iterable[Mapping],
     area: str,
     *,
+    title: str | None = None,
     texts: Mapping[str, str] | pd.Series | None = None,
     min_cell: int = 0,
     area_index: float | None = None,
     n_respondents: int | None = None,
+    index_range: str = "1-5",
+    noun: str = "respondent",
+    plural: str | None = None,
 ) -> str:
     """Two or three sentences on an area from its item statistics (rows of ``item_stats``).
 
     Uses the self-assessed (``likert``) rows of ``area``: which statements most and fewest
-    managers agreed with (``n_agree`` of ``n``), and the area's level. The level is
-    ``area_index`` (mean over managers of each manager's mean; pass it with
-    ``n_respondents`` from ``area_stats``) when given, else the mean of all answers.
-    Statements come from a ``text`` column, else ``texts`` (item_id -> statement), else the
-    item_id. Items answered by fewer than ``min_cell`` managers are left out, and the
-    paragraph says so when that leaves nothing.
+    respondents agreed with (``n_agree`` of ``n``), and the area's level. The level is
+    ``area_index`` (mean over respondents of each one's keyed mean position; pass it with
+    ``n_respondents`` and ``index_range`` from ``area_stats``) when given, else the mean of
+    all answers. ``title`` names the area in the text (default: its id); ``noun``/``plural``
+    name the respondents. Statements come from a ``text`` column, else ``texts`` (item_id ->
+    statement), else the item_id. Items answered by fewer than ``min_cell`` respondents are
+    left out, and the paragraph says so when that leaves nothing.
     """
+    plural = plural or f"{noun}s"
     rows = _rows(item_table_rows)
-    title = AREA_TITLES.get(area, area)
-    figure = AREA_FIGURE.get(area)
-    where = f"{title} (Figure {figure})" if figure else title
+    where = title or area
     if rows.empty:
         return f"{where}: no statements of this area were answered."
     if "area" in rows:
@@ -102,12 +105,12 @@ def area_paragraph(
         rows = rows[rows["type"] == "likert"]
     rows = rows[rows["n"] > 0].copy()
     if rows.empty:
-        return f"{where}: no manager answered the statements of this area."
+        return f"{where}: no {noun} answered the statements of this area."
     if min_cell > 0:
         rows = rows[rows["n"] >= min_cell]
         if rows.empty:
             return (
-                f"{where}: fewer than {min_cell} managers answered each statement in this scope, "
+                f"{where}: fewer than {min_cell} {plural} answered each statement in this scope, "
                 f"so no shares are reported (suppressed, n < {min_cell})."
             )
         if n_respondents is not None and n_respondents < min_cell:
@@ -125,39 +128,42 @@ def area_paragraph(
         agreed = rows[rows["n_agree"] > 0]
         listed = f" ({_names(agreed)[0]})" if len(agreed) else ""
         sentences.append(
-            f"In {where} one manager answered (one person's answers; no interval) and agreed with "
+            f"In {where} one {noun} answered (one person's answers; no interval) and agreed with "
             f"{len(agreed)} of the {len(rows)} statements{listed}."
         )
     elif len(rows) == 1:
         row = rows.iloc[0]
         sentences.append(
             f"In {where} the one statement, {_quote(row['_label'])}, was agreed with by "
-            f"{share_phrase(row['n_agree'], row['n'])}."
+            f"{share_phrase(row['n_agree'], row['n'], noun, plural)}."
         )
     elif rows["_share"].nunique() == 1:
         row = rows.iloc[0]
         sentences.append(
             f"In {where} agreement was the same for all {len(rows)} statements: "
-            f"{share_phrase(row['n_agree'], row['n'])} agreed with each."
+            f"{share_phrase(row['n_agree'], row['n'], noun, plural)} agreed with each."
         )
     else:
         top = rows[rows["_share"] == rows["_share"].max()]
         low = rows[rows["_share"] == rows["_share"].min()]
         t, b = top.iloc[0], low.iloc[0]
         sentences.append(
-            f"In {where} most managers agreed with {_names(top)[0]}: "
-            f"{share_phrase(t['n_agree'], t['n'])}."
+            f"In {where} most {plural} agreed with {_names(top)[0]}: "
+            f"{share_phrase(t['n_agree'], t['n'], noun, plural)}."
         )
-        sentences.append(f"Fewest agreed with {_names(low)[0]}: {share_phrase(b['n_agree'], b['n'])}.")
+        sentences.append(f"Fewest agreed with {_names(low)[0]}: {share_phrase(b['n_agree'], b['n'], noun, plural)}.")
 
     if area_index is not None and not pd.isna(area_index):
-        who = f" over {int(n_respondents)} managers" if n_respondents else ""
+        who = f" over {int(n_respondents)} {plural}" if n_respondents else ""
         if n_respondents == 1:
-            who = " for one manager"
-        sentences.append(f"The area index (each manager's mean answer, averaged{who}) is {area_index:.1f} on the 1-5 scale.")
+            who = f" for one {noun}"
+        sentences.append(f"The area index (each {noun}'s mean answer, averaged{who}) is {area_index:.1f} "
+                         f"on the {index_range} range.")
     else:
         total = int(rows["n"].sum())
         if "mean" in rows and total:
             mean = float((rows["mean"] * rows["n"]).sum() / total)
-            sentences.append(f"Across its {len(rows)} statements the mean of all {total} answers is {mean:.1f} on the 1-5 scale.")
+            k = int(rows["k"].max()) if "k" in rows else 5
+            sentences.append(f"Across its {len(rows)} statements the mean position of all {total} answers "
+                             f"is {mean:.1f} on the 1-{k} scale.")
     return " ".join(sentences)

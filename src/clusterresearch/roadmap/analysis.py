@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from .. import config
-from ..report.tables import suppressed_marker
+from ..disclosure import Disclosure
 from . import measures, sequence, stages
 from .network import Network
 from .readiness import READINESS_COLUMNS, SurveyScope, scope_readiness
@@ -96,14 +96,15 @@ def load_services(path: Path = SERVICES_PATH) -> pd.DataFrame:
 
 def survey_readiness(network: Network, survey: SurveyScope | None, min_cell: int = 0) -> tuple[pd.DataFrame, bool, str]:
     """The scope's readiness for the network's declared areas and threshold, whether stages
-    IV and V may use it (not below ``min_cell`` respondents in an area), and its label."""
+    IV and V may use it (``disclosure.Disclosure(min_cell)`` shows every area's n), and its label."""
     if survey is None:
         return pd.DataFrame(columns=list(READINESS_COLUMNS)), False, NO_SURVEY
     d = network.description
     table = scope_readiness(survey, d.readiness_areas if d else None, d.readiness_threshold if d else None)
-    small = min_cell > 0 and bool((table["n_respondents"] < min_cell).any())
-    label = survey.label + (f": {suppressed_marker(min_cell)}" if small else "")
-    return table, not small, label
+    policy = Disclosure(min_cell)  # the one disclosure rule: a number resting on < min_cell respondents is withheld
+    shown = all(policy.shows(n) for n in table["n_respondents"])
+    label = survey.label + ("" if shown else f": {policy.marker()}")
+    return table, shown, label
 
 
 def analyse(

@@ -23,34 +23,42 @@ class RoadmapSettings:
 
     ``network``: a network folder (default: the worked example). ``platform_retention``
     (0.98), ``platform_delay`` (0.5 days), ``relay_retention`` (as in links.csv).
-    ``data``: a survey file whose respondents give stage IV readiness - none by default:
-    readiness comes from a survey only when one is given; ``country``/``cluster`` narrow it
-    to one scope and need ``data``. ``min_cell``: a public report withholds readiness
-    of an area with fewer respondents (0: show everything).
+    ``study`` (a study folder) and/or ``data`` (a responses file): the survey whose
+    respondents give stage IV readiness - none by default: readiness comes from a survey only
+    when one is given; ``registry``/``encoding`` as for every survey. ``groups``: ``(column,
+    group)`` pairs narrowing it to one scope (--group, --country, --cluster; they need a
+    survey). ``min_cell``: a public report withholds readiness of an area with fewer
+    respondents (0: show everything).
     """
 
     network: str | Path | None = None
     platform_retention: float | None = None
     platform_delay: float | None = None
     relay_retention: float | None = None
+    study: str | Path | None = None
     data: str | Path | None = None
-    country: str | None = None
-    cluster: str | None = None
+    registry: str | Path | None = None
+    encoding: str | None = None
+    groups: tuple = ()
     min_cell: int = 0
+
+    @property
+    def survey_given(self) -> bool:
+        return self.study is not None or self.data is not None
 
 
 def build_roadmap(settings: RoadmapSettings) -> Roadmap:
     """Read and validate every input, then analyse. Raises InputError on bad input (the
     parameters first, then the network folder, then the survey)."""
     parameters = Parameters.resolve(settings.platform_retention, settings.platform_delay, settings.relay_retention)
-    if settings.data is None:
-        for option, value in (("--cluster", settings.cluster), ("--country", settings.country)):
-            if value is not None:
-                raise InputError(option, f"value {value!r}",
-                                 "names a survey group but no survey was given; add --data FILE, the survey "
-                                 "whose respondents give stage IV readiness")
+    if settings.groups and not settings.survey_given:
+        column, group = settings.groups[0]
+        raise InputError(f"--group {column}={group}", f"value {group!r}",
+                         "names a survey group but no survey was given; add --study DIR or --data FILE, the survey "
+                         "whose respondents give stage IV readiness")
     network = load_network(Path(settings.network) if settings.network else config.ROADMAP_EXAMPLE_DIR)
     survey = None
-    if settings.data is not None:
-        survey = survey_area_stats(Path(settings.data), country=settings.country, cluster=settings.cluster)
+    if settings.survey_given:
+        survey = survey_area_stats(settings.study, settings.data, tuple(settings.groups), settings.registry,
+                                   settings.encoding)
     return analyse(network, parameters, survey, load_services(), int(settings.min_cell or 0))

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import math
 
-from .. import config
 from .measures import SENSITIVITY_GRID
-from .sequence import area_title
 from .readiness import ONE_RESPONDENT_NOTE
 
 ASSUMPTION_NOTICE = (
@@ -15,7 +13,7 @@ ASSUMPTION_NOTICE = (
 )
 NO_SURVEY_NOTICE = (
     "No survey was given: stage IV shows what each participant knows from the network, without the "
-    "management's readiness. A survey of the cluster's management (--data with --cluster or --country) "
+    "management's readiness. A survey of the cluster's management (--study or --data, with --group) "
     "would add its readiness per declared area and a capacity-building step before the decisions for "
     "each area below the threshold."
 )
@@ -51,8 +49,8 @@ def notices(roadmap) -> list[str]:
     if survey is None:
         lines.append(NO_SURVEY_NOTICE)
     else:
-        if survey.reconstructed:
-            lines.append(config.RECONSTRUCTION_NOTICE)
+        if survey.notice:  # the study's own words (the shipped one says its answers are reconstructed)
+            lines.append(survey.notice)
         if survey.n_respondents == 1:
             lines.append(ONE_RESPONDENT_NOTE)
     return lines
@@ -117,7 +115,7 @@ def readiness_sentence(roadmap) -> str:
     if below.empty:
         return text + f"none is below the threshold of {threshold:.2f}."
     return text + (f"{len(below)} below the threshold of {threshold:.2f} ("
-                   + ", ".join(f"{area_title(a).lower()} {r:.2f}" for a, r in zip(below["area"], below["readiness"]))
+                   + ", ".join(f"{t.lower()} {r:.2f}" for t, r in zip(below["title"], below["readiness"]))
                    + "), each with a capacity step before the decisions.")
 
 

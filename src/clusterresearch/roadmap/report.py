@@ -17,6 +17,7 @@ import pandas as pd
 from IPython.display import HTML, Image
 
 from .. import config
+from ..disclosure import Disclosure
 from ..figures.save import save_figure
 from ..report import frames, tables
 from . import figures as roadmap_figures
@@ -40,11 +41,18 @@ class RoadmapReport:
 
     @classmethod
     def from_parameters(cls, country=None, cluster=None, network_dir=None, data_path=None, output_dir=None,
-                        relay_retention=None, platform_retention=None, platform_delay=None, min_cell=0):
-        """Build the report from the notebook's parameters (None: the documented default)."""
+                        relay_retention=None, platform_retention=None, platform_delay=None, min_cell=0,
+                        study_dir=None, group_column=None, group=None, encoding=None, registry=None):
+        """Build the report from the notebook's parameters (None: the documented default).
+        ``group_column``/``group`` name the survey scope; ``country``/``cluster`` are short
+        for group_column "country"/"cluster"."""
+        groups = [(group_column, group)] if group_column else []
+        groups += [("country", country)] if country else []
+        groups += [("cluster", cluster)] if cluster else []
         settings = RoadmapSettings(network=network_dir or None, platform_retention=platform_retention,
                                    platform_delay=platform_delay, relay_retention=relay_retention,
-                                   data=data_path or None, country=country, cluster=cluster, min_cell=int(min_cell or 0))
+                                   study=study_dir or None, data=data_path or None, registry=registry or None,
+                                   encoding=encoding or None, groups=tuple(groups), min_cell=int(min_cell or 0))
         out = Path(output_dir) if output_dir else config.FIGURES_DIR / "roadmap"
         return cls(build_roadmap(settings), out)
 
@@ -133,11 +141,12 @@ class RoadmapReport:
         """Stage IV readiness of the survey scope; small groups suppressed; a plain sentence
         when no survey was given."""
         if self.roadmap.survey is None:
-            return frames.paragraph(readiness_sentence(self.roadmap) + " Run with data_path (and cluster or "
-                                    "country) to add the management's readiness per declared area.")
+            return frames.paragraph(readiness_sentence(self.roadmap) + " Run with study_dir or data_path (and "
+                                    "group_column and group, or cluster or country) to add the management's "
+                                    "readiness per declared area.")
         frame = views.readiness(self.roadmap)
-        masked = tables.mask_small_cells(frame, n_col="respondents", min_cell=self.min_cell,
-                                         value_cols=["mean index", "readiness (0-1)", "for stage V"])
+        masked = Disclosure(self.min_cell).mask(frame, n_col="respondents",
+                                                value_cols=["mean index", "readiness (0-1)", "for stage V"])
         return _show(masked)
 
     def readiness_note(self):

@@ -22,14 +22,13 @@ import math
 import numpy as np
 import pandas as pd
 
-from ..config import AREA_TITLES
 from .network import LINK_KINDS, Network
 from .scenarios import Parameters, admissible, admitted_kinds, flow_table, it_actor, participants, route_scenario
 from .stages import actor_restriction
 
 NO_SURVEY_ACTION = "readiness not assessed: no survey was given"
 NO_SURVEY_REASON = (
-    "A survey of the cluster's management (--data with --cluster or --country) would give its readiness per "
+    "A survey of the cluster's management (--study or --data, with --group) would give its readiness per "
     "declared area; an area below the threshold would put a capacity-building step before the decisions. "
     "Without it the decisions rest on the network alone."
 )
@@ -39,11 +38,6 @@ def _weighted(values: pd.Series, weights: pd.Series) -> float:
     ok = values.notna()
     total = float(weights[ok].sum())
     return float(np.dot(values[ok], weights[ok]) / total) if total else math.nan
-
-
-def area_title(area: str) -> str:
-    """An area's name in words (the study's title when known, else its id)."""
-    return AREA_TITLES.get(area, area.replace("_", " "))
 
 
 # ----- the decision order (used by IV and V) ----------------------------------------------
@@ -249,18 +243,19 @@ def stage5_sequence(
              [s3, s4], "Strategies are admissible only within the restrictions (step %d) and matter only for the "
                        "ranked links (step %d)." % (s3, s4))
     if readiness is not None and not readiness.empty:
-        values = ", ".join(f"{area_title(a).lower()} {r:.2f}" for a, r in zip(readiness["area"], readiness["readiness"]))
+        values = ", ".join(f"{t.lower()} {r:.2f}" for t, r in zip(readiness["title"], readiness["readiness"]))
         s6 = add("IV", cdc or responsible, f"assess the management's readiness ({readiness_label}): {values}", [s1],
                  "The participants' essential parameters must be known when they decide; the survey measures the "
                  "management's self-assessed competencies.")
         capacity = [s6]
-        for area, value, threshold, below in readiness[["area", "readiness", "threshold", "below_threshold"]].itertuples(index=False):
+        for area, title, value, threshold, below in readiness[
+                ["area", "title", "readiness", "threshold", "below_threshold"]].itertuples(index=False):
             if below:
                 reason = f"Its readiness is below the threshold of {threshold:.2f}"
                 reason += f"; {why[area]}." if why and why.get(area) else "."
                 capacity.append(add(
                     "IV", cdc or responsible,
-                    f"build capacity in {area_title(area).lower()} before the decisions "
+                    f"build capacity in {title.lower()} before the decisions "
                     f"(readiness {value:.2f} < {threshold:.2f})", [s6], reason))
     elif not surveyed:
         capacity = [add("IV", cdc or responsible, NO_SURVEY_ACTION, [s1], NO_SURVEY_REASON)]

@@ -12,7 +12,6 @@ import pandas as pd
 from .measures import SUMMARY_COLUMNS
 from .routes import format_route
 from .scenarios import SCENARIO_TITLES, SCENARIOS
-from .sequence import area_title
 
 MEASURE_WORDS = {
     "flows": ("flows", 0), "volume": ("volume", 2), "unrouted_flows": ("flows without a route", 0),
@@ -185,7 +184,7 @@ def readiness(roadmap) -> pd.DataFrame:
     """The survey scope's readiness per declared area, with what it means for stage V."""
     t = roadmap.readiness
     return pd.DataFrame({
-        "area": [area_title(a) for a in t["area"]], "respondents": t["n_respondents"],
+        "area": t["title"], "respondents": t["n_respondents"],
         "mean index": t["index_mean"], "readiness (0-1)": t["readiness"],
         "for stage V": [("below the threshold of %.2f: a capacity step comes first" % th) if b else
                         ("no answer in this area" if n == 0 else "at or above the threshold of %.2f" % th)
@@ -195,10 +194,11 @@ def readiness(roadmap) -> pd.DataFrame:
 
 def stage4(roadmap) -> pd.DataFrame:
     t = roadmap.stage4_information
+    titles = dict(zip(roadmap.readiness["area"], roadmap.readiness["title"]))
     areas = [c[len("readiness_"):] for c in t.columns if c.startswith("readiness_") and c != "readiness_source"]
 
     def ready(row) -> str:
-        values = [f"{area_title(a).lower()} {row[f'readiness_{a}']:.2f}" for a in areas
+        values = [f"{titles.get(a, a).lower()} {row[f'readiness_{a}']:.2f}" for a in areas
                   if pd.notna(row[f"readiness_{a}"])]
         return ", ".join(values) if values else row["readiness_source"]
 

@@ -1,0 +1,78 @@
+"""Grouping columns: country codes checked, group names read, nesting kept consistent.
+
+A names file (``names = "clusters.csv"`` in a ``[[groups]]`` table) has the group id in its
+first column, a ``name`` column, and may carry other grouping columns (a cluster's country):
+then every respondent of a group must have the value the file gives, so per-cluster and
+per-country figures cannot silently disagree.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..errors import InputError, where
+from .cells import as_text, first_bad
+from .formats import read_table
+from .validation import require_countries, require_filled, require_same_within, require_unique
+
+
+def load_names(path: str | Path, spec=None) -> pd.DataFrame:
+    """A names file as ``str`` columns: ``id`` (its first column), ``name`` ("" if absent),
+    and any further columns as they are; countries checked where a column is a country group."""
+    path = Path(path)
+    table = read_table(path)
+    key = table.header[0]
+    ids = as_text(table.frame[key])
+    require_filled(path, table.rows, {key: ids})
+    require_unique(path, table.rows, [ids], key, key + " {0!r}")
+    frame = pd.DataFrame({"id": ids.to_numpy()}, dtype="str")
+    for name in table.header[1:]:
+        column = as_text(table.frame[name], strip=(name != "name"))
+        frame[name] = column.fillna("").to_numpy()
+    if "name" not in frame:
+        frame["name"] = ""
+    frame.attrs["key"] = key
+    return frame
+
+
+def check_groups(file, respondents: pd.DataFrame, study) -> None:
+    """Country groups hold ISO codes; named groups are in their names file, with the
+    other grouping columns it gives."""
+    rows = respondents["_row"].to_numpy()
+    for spec in study.groups:
+        values = respondents[spec.column]
+        if spec.kind == "country":
+            require_countries(file, rows, values, column=spec.column)
+        if spec.names is None:
+            continue
+        names = load_names(spec.names)
+        known = pd.Series(True, index=names["id"].to_numpy())
+        absent = values.map(known).isna().to_numpy()
+        nested = [g.column for g in study.groups if g.column in names.columns and g.column != spec.column]
+        wrong = [(values.map(pd.Series(names[c].to_numpy(), index=names["id"].to_numpy())) != respondents[c]).to_numpy()
+                 & ~absent for c in nested]
+        hit = first_bad(np.column_stack(wrong + [absent]), rows, nested + [spec.column])
+        if hit is None:
+            require_same_within(file, rows, values, {c: respondents[c] for c in nested}, spec.column)
+            continue
+        row, column, i, _ = hit
+        value = values.iloc[i]
+        if column == spec.column:
+            raise InputError(file, where(row=row, column=column),
+                             f"{spec.column} {value!r} is not in the names file {spec.names}")
+        expected = names.set_index("id").loc[value, column]
+        raise InputError(file, where(row=row, column=column),
+                         f"{spec.column} {value!r} is in {column} {expected!r} in {spec.names}, "
+                         f"not {respondents[column].iloc[i]!r}")
+
+
+def group_names(study, column: str) -> dict[str, str]:
+    """Group id -> its name from the group's names file ({} without one)."""
+    spec = study.group(column)
+    if spec.names is None:
+        return {}
+    names = load_names(spec.names)
+    return {i: n for i, n in zip(names["id"], names["name"]) if n}

@@ -1,0 +1,101 @@
+"""Scopes: all data, or one group of one grouping column. The one place that says which
+respondents a report, a summary or a readiness figure is about.
+
+A study's scopes are all data, then each group of each grouping column in study.toml's
+order (groups sorted). A scope knows its ``parents``: the groups of other columns that hold
+all its respondents (a cluster's country), so filters and rebuilds can follow nesting.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from .errors import InputError, where
+from .metrics.tally import respondent_columns
+
+ALL = "all"
+
+
+@dataclass(frozen=True)
+class Scope:
+    """``column`` None = all data; else the grouping column and its ``group`` value."""
+
+    column: str | None = None
+    group: str = ALL
+    n: int = 0
+    label: str = ""                              # the column's label ("Country")
+    name: str = ""                               # the group's name from its names file
+    parents: tuple[tuple[str, str], ...] = ()    # (column, group) holding all its respondents
+
+    @property
+    def key(self) -> str:
+        """'all' or 'column=group': how a scope is written on the command line and in files."""
+        return ALL if self.column is None else f"{self.column}={self.group}"
+
+    @property
+    def title(self) -> str:
+        """'all data', 'Country PL', 'Cluster PL01 (Architectural Glass Cluster)'."""
+        if self.column is None:
+            return "all data"
+        named = f" ({self.name})" if self.name and self.name != self.group else ""
+        return f"{self.label or self.column} {self.group}{named}"
+
+    def within(self, column: str, group: str) -> bool:
+        """Is this scope that group, or nested in it?"""
+        return (self.column, self.group) == (column, group) or (column, group) in self.parents
+
+
+def respondents(answers: pd.DataFrame) -> pd.DataFrame:
+    """One row per respondent: respondent_id and the grouping columns, as text."""
+    people = respondent_columns(answers)
+    return answers[people].drop_duplicates("respondent_id").astype("str").reset_index(drop=True)
+
+
+def scopes(survey, names: dict[str, dict[str, str]] | None = None) -> list[Scope]:
+    """All data, then every group of every grouping column of the survey's study."""
+    from .loading import group_names
+
+    people = respondents(survey.answers)
+    found = [Scope(None, ALL, len(people), "all data")]
+    for spec in survey.study.groups:
+        labels = (names or {}).get(spec.column) or group_names(survey.study, spec.column)
+        for group, members in people.groupby(spec.column, sort=True):
+            parents = tuple((other.column, str(members[other.column].iloc[0])) for other in survey.study.groups
+                            if other.column != spec.column and members[other.column].nunique() == 1)
+            found.append(Scope(spec.column, str(group), len(members), spec.label, labels.get(str(group), ""),
+                               parents))
+    return found
+
+
+def find(found: list[Scope], column: str | None, group: str | None, source="scope") -> Scope:
+    """The scope ``column``=``group`` among ``found`` (all data when column is None)."""
+    if column is None:
+        return found[0]
+    matches = [s for s in found if s.column == column and s.group == str(group)]
+    if matches:
+        return matches[0]
+    columns = sorted({s.column for s in found if s.column})
+    if column not in columns:
+        raise InputError(source, where(column=column),
+                         f"not a grouping column of the study (have: {', '.join(columns) or 'none'})")
+    groups = ", ".join(s.group for s in found if s.column == column)
+    raise InputError(source, where(column=column), f"no respondent in group {group!r} (found: {groups})")
+
+
+def select(answers: pd.DataFrame, scope: Scope) -> pd.DataFrame:
+    """The answers of the scope's respondents."""
+    if scope.column is None:
+        return answers
+    return answers[answers[scope.column] == scope.group].reset_index(drop=True)
+
+
+def parse(text: str, source="--group") -> tuple[str | None, str | None]:
+    """'all' -> (None, None); 'country=PL' -> ('country', 'PL')."""
+    if text in (None, "", ALL):
+        return None, None
+    column, sep, group = text.partition("=")
+    if not sep or not column.strip() or not group.strip():
+        raise InputError(source, repr(text), "write COLUMN=GROUP, e.g. country=PL, or all")
+    return column.strip(), group.strip()
