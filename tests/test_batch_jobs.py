@@ -94,21 +94,6 @@ def test_filters_only_country_cluster():
     assert len(plan_jobs(GROUPS, options(cluster="LT01", country="LT"))) == 2
 
 
-def test_without_data_the_roadmap_reads_no_survey():
-    """reproduce without --data: the competency reports read the shipped survey, the roadmap
-    is one public report without readiness (the same as `roadmap` without --data)."""
-    jobs = plan_jobs(GROUPS, options(data=None, relay_retention=0.8))
-    roadmap = [j for j in jobs if j.notebook == "roadmap"]
-    assert len(roadmap) == 1 and roadmap[0].stem == "roadmap_all" and roadmap[0].visibility == "public"
-    assert roadmap[0].parameters["data_path"] is None and roadmap[0].parameters["relay_retention"] == 0.8
-    assert roadmap[0].title == "Digitalization roadmap: no survey"
-    competencies = [j for j in jobs if j.notebook == "competencies"]
-    assert len(competencies) == 6 and {j.parameters["data_path"] for j in competencies} == {str(config.RESPONSES_PATH)}
-    assert len(plan_jobs([], options(data=None, only="roadmap"))) == 1
-    with pytest.raises(InputError, match="names a survey group but no survey was given"):
-        plan_jobs([], options(data=None, only="roadmap", cluster="PL01"))
-
-
 @pytest.mark.parametrize("kw, message", [
     ({"country": "DE"}, "--country 'DE'"),
     ({"cluster": "XX9"}, "--cluster 'XX9'"),
