@@ -62,7 +62,7 @@ def test_readiness_comes_from_its_own_survey_and_declared_areas(own_run):
         assert "the firms must agree on what they share" in capacity["reason"].iloc[0]  # [readiness.why]
     params = pd.read_csv(own_run / "parameters.csv").set_index("parameter")
     assert params.at["platform_retention", "value"] == "0.95" and params.at["relay_retention", "value"] == "0.85"
-    assert params.at["readiness_threshold", "value"] == "0.70"
+    assert params.at["readiness_threshold", "value"] == "0.60"
 
 
 def test_restrictions_of_the_own_network_take_effect(own_run):
