@@ -1,6 +1,9 @@
 """reproduce end to end on tiny notebooks (tests/data/batch): local processes, Dask, determinism.
 
-Kept quick: each real kernel run costs about a second; the whole file runs about a dozen.
+The batch study (tests/data/batch: study.toml, one item, four respondents) holds the awkward
+cases (a cluster id with HTML in it, groups of one); one run uses the shipped study in
+data/raw, the default. Kept quick: each real kernel run costs about a second; the whole file
+runs about a dozen.
 """
 
 from __future__ import annotations
@@ -12,11 +15,13 @@ import pytest
 
 from clusterresearch import cli, config
 from clusterresearch.batch import worker
-from clusterresearch.batch.jobs import count_groups, plan_jobs
+from clusterresearch.batch.jobs import plan_jobs
 from clusterresearch.batch.runner import ReproduceOptions, _check_kernel, reproduce
 from clusterresearch.errors import InputError
+from clusterresearch.loading import load_survey
+from clusterresearch.scope import scopes
 
-DATA = Path(__file__).parent / "data" / "batch"
+DATA = Path(__file__).parent / "data" / "batch"   # the batch study folder, stubs, and a --network folder
 RESPONSES = DATA / "responses.csv"
 STUBS = {"competencies": DATA / "competencies_stub.ipynb", "roadmap": DATA / "roadmap_stub.ipynb"}
 
@@ -36,8 +41,8 @@ def _use_stubs(monkeypatch, competencies=STUBS["competencies"]):
 def test_local_run_one_failure_keeps_going(tmp_path, monkeypatch, capsys):
     _use_stubs(monkeypatch)
     out = tmp_path / "reports"
-    code = cli.main(["reproduce", "--data", str(RESPONSES), "--network", str(DATA), "--out", str(out),
-                     "--jobs", "2", "--country", "PL", "--min-group", "2", "--no-progress"])
+    code = cli.main(["reproduce", "--study", str(DATA), "--network", str(DATA), "--out", str(out),
+                     "--jobs", "2", "--group", "country=PL", "--min-group", "2", "--no-progress"])
     assert code == 1
     std = capsys.readouterr()
     assert std.out.strip() == str(out / "index.html")
@@ -56,6 +61,7 @@ def test_local_run_one_failure_keeps_going(tmp_path, monkeypatch, capsys):
 
     page = (out / "index.html").read_text()
     assert "<b>&" not in page and "<script>" not in page and "&lt;b&gt;&amp;" in page
+    assert "<h1>Batch test study</h1>" in page  # the study's title, from its study.toml
 
     # privacy: n=1 group in confidential/ (kept out of git), public tables mask small cells
     assert index[("competencies", "cluster", "<b>&")]["html"].startswith("confidential/")
@@ -71,7 +77,8 @@ def test_local_run_one_failure_keeps_going(tmp_path, monkeypatch, capsys):
     html = (out / public["html"]).read_text()
     assert "CODE-MARKER-SOURCE" not in html and "respondents: 3" in html
     assert "<td>&lt;b&gt;&amp;</td>" in html
-    assert "<title>Cluster managers&#39; competencies" in html or "<title>Cluster managers' competencies" in html
+    assert "<title>Survey report" in html
+    assert "Country PL (n = 3)" in html
 
     # --with-code keeps the code: same exporter settings the workers use
     import nbformat
@@ -99,12 +106,12 @@ def test_dask_local_cluster(tmp_path):
     distributed = pytest.importorskip("distributed")
     with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False,
                                   dashboard_address=None) as cluster:
-        code = reproduce(ReproduceOptions(data=RESPONSES, network=DATA, out=tmp_path, min_group=2, cluster="K1",
-                                          only="roadmap", notebooks=STUBS, executor="dask",
+        code = reproduce(ReproduceOptions(study=DATA, network=DATA, out=tmp_path, min_group=2,
+                                          groups=(("cluster", "K1"),), only="roadmap", notebooks=STUBS, executor="dask",
                                           scheduler=cluster.scheduler_address, progress=False))
         # workers that cannot run the jobs (here: no such kernelspec) are bad input, found before any job
         with pytest.raises(InputError, match="a worker cannot run the jobs"):
-            reproduce(ReproduceOptions(data=RESPONSES, network=DATA, out=tmp_path / "no", cluster="K1",
+            reproduce(ReproduceOptions(study=DATA, network=DATA, out=tmp_path / "no", groups=(("cluster", "K1"),),
                                        notebooks=STUBS, executor="dask", scheduler=cluster.scheduler_address,
                                        kernel_name="no-such-kernel-clusterresearch", progress=False))
         assert not (tmp_path / "no").exists()
@@ -117,7 +124,11 @@ def test_dask_local_cluster(tmp_path):
 
 @pytest.mark.parametrize("argv", [
     ["--data", "missing.csv"],
+    ["--study", "no_such_study"],
     ["--country", "ZZ"],
+    ["--group", "sector=S1"],
+    ["--group", "PL"],
+    ["--registry", "missing_names.csv"],
     ["--out", str(config.RAW_DIR / "reports")],
     ["--jobs", "0"],
     ["--scheduler", "tcp://127.0.0.1:1"],
@@ -125,12 +136,33 @@ def test_dask_local_cluster(tmp_path):
 def test_bad_input_exits_2_before_any_job(tmp_path, monkeypatch, capsys, argv):
     monkeypatch.chdir(tmp_path)
     _use_stubs(monkeypatch)
-    args = ["reproduce", "--data", str(RESPONSES), "--network", str(DATA), "--out", str(tmp_path / "out"),
-            "--no-progress"] + argv
+    args = ["reproduce", "--study", str(DATA), "--data", str(RESPONSES), "--network", str(DATA),
+            "--out", str(tmp_path / "out"), "--no-progress"] + argv
     assert cli.main(args) == 2
     assert capsys.readouterr().err.startswith("error: ")
     assert not (tmp_path / "out").exists()
     assert not (config.RAW_DIR / "reports").exists()
+
+
+def test_shipped_study_is_the_default(tmp_path, monkeypatch):
+    """No --study: the shipped study in data/raw, its names file naming the groups."""
+    _use_stubs(monkeypatch)
+    out = tmp_path / "reports"
+    assert cli.main(["reproduce", "--network", str(DATA), "--out", str(out), "--only", "competencies",
+                     "--group", "cluster=LT01", "--no-progress"]) == 0
+    index = _index(out)
+    assert list(index) == [("competencies", "cluster", "LT01")]
+    row = index[("competencies", "cluster", "LT01")]
+    assert (row["status"], row["n"], row["visibility"]) == ("done", 1, "confidential")  # one manager < 3
+    assert (out / "confidential" / "competencies_cluster_LT01_files" / "table.csv").read_text() == "cluster,n\nLT01,1\n"
+    meta = json.loads((out / "index.json").read_text())
+    from clusterresearch.loading import load_study
+
+    study = load_study()
+    assert meta["study"] == study.title and meta["notice"] == study.notice and study.notice
+    assert meta["data"] == str(config.RESPONSES_PATH)
+    html = (out / row["html"]).read_text()
+    assert "Cluster LT01 (Kaunas Airport) (n = 1)" in html  # the group's name from clusters.csv
 
 
 def test_missing_kernelspec_explains_the_fix():
@@ -138,11 +170,11 @@ def test_missing_kernelspec_explains_the_fix():
         _check_kernel("no-such-kernel-clusterresearch")
 
 
-def _job(out, cluster="PL01"):
-    """The competencies job of one cluster (notebook from config, as the CLI would)."""
-    groups = count_groups([("r1", "PL", "PL01"), ("r2", "PL", "K1"), ("r3", "PL", "K1")])
-    return plan_jobs(groups, ReproduceOptions(data=RESPONSES, network=DATA, out=out, only="competencies",
-                                              cluster=cluster, min_group=2))[0]
+def _job(out, cluster="K3"):
+    """The competencies job of one cluster of the batch study (notebook from config, as the CLI would)."""
+    found = scopes(load_survey(RESPONSES, study=DATA))
+    return plan_jobs(found, ReproduceOptions(study=DATA, data=RESPONSES, network=DATA, out=out, only="competencies",
+                                             groups=(("cluster", cluster),), min_group=2))[0]
 
 
 def test_kernel_start_failure_is_retried_once(tmp_path, monkeypatch):

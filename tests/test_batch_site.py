@@ -7,16 +7,20 @@ from pathlib import Path
 
 import pytest
 
-from clusterresearch.batch.jobs import count_groups, plan_jobs
+from clusterresearch.batch.jobs import plan_jobs
 from clusterresearch.batch.runner import ReproduceOptions
 from clusterresearch.batch.site import MARKER, records, render_index_html, replacing_site, write_index
 from clusterresearch.batch.worker import JobResult, one_line
 from clusterresearch.errors import InputError
+from clusterresearch.scope import Scope
 
 
 def _rows(tmp_path: Path):
-    groups = count_groups([("r1", "<i>X", "<b>&"), ("r2", "<i>X", "K2"), ("r3", "<i>X", "K2")])
-    opts = ReproduceOptions(data=tmp_path / "d.csv", network=tmp_path, out=tmp_path / "out", min_group=2,
+    # scopes as `scope.scopes` gives them; ids from user data may hold HTML
+    inside = (("country", "<i>X"),)
+    groups = [Scope(None, "all", 3, "all data"), Scope("country", "<i>X", 3, "Country"),
+              Scope("cluster", "<b>&", 1, "Cluster", "", inside), Scope("cluster", "K2", 2, "Cluster", "", inside)]
+    opts = ReproduceOptions(study=tmp_path, data=tmp_path / "d.csv", network=tmp_path, out=tmp_path / "out", min_group=2,
                             notebooks={"competencies": tmp_path / "<nb>.ipynb", "roadmap": tmp_path / "r.ipynb"})
     jobs = plan_jobs(groups, opts)
     results = [
@@ -34,9 +38,12 @@ def _rows(tmp_path: Path):
 def test_index_escapes_every_string(tmp_path):
     jobs, rows = _rows(tmp_path)
     rows[0] = dict(rows[0], notebook="<nb>&")
-    page = render_index_html(rows, min_group=2, data=tmp_path / "d<&>.csv")
-    for raw in ("<b>&", "<i>X", "<script>", "<nb>&", "d<&>.csv"):
+    page = render_index_html(rows, min_group=2, data=tmp_path / "d<&>.csv", title="<Study> & co",
+                             notice="Reconstructed <script>x</script> data")
+    for raw in ("<b>&", "<i>X", "<script>", "<nb>&", "d<&>.csv", "<Study>"):
         assert raw not in page
+    assert "<title>&lt;Study&gt; &amp; co</title>" in page and "<h1>&lt;Study&gt; &amp; co</h1>" in page
+    assert '<p class="notice">Reconstructed &lt;script&gt;x&lt;/script&gt; data</p>' in page
     assert "&lt;b&gt;&amp;" in page and "&lt;i&gt;X" in page
     assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; &amp; more" in page
     assert "&lt;nb&gt;&amp;" in page and "d&lt;&amp;&gt;.csv" in page
@@ -59,10 +66,14 @@ def test_index_says_public_or_confidential_and_status(tmp_path):
 def test_write_index_json_csv(tmp_path):
     jobs, rows = _rows(tmp_path)
     out = tmp_path / "site"
-    paths = write_index(out, rows, min_group=2, data=tmp_path / "d.csv", network=None, with_code=False)
+    paths = write_index(out, rows, min_group=2, data=tmp_path / "d.csv", network=None, with_code=False,
+                        title="A study", notice="A notice")
     assert [p.name for p in paths] == ["index.html", "index.json", "index.csv"]
     meta = json.loads((out / "index.json").read_text())
     assert meta["min_group"] == 2 and len(meta["reports"]) == len(jobs)
+    assert (meta["study"], meta["notice"]) == ("A study", "A notice")
+    assert [(r["scope"], r["group"], r["n"]) for r in meta["reports"][:4]] == [
+        ("all", "all", 3), ("country", "<i>X", 3), ("cluster", "<b>&", 1), ("cluster", "K2", 2)]
     assert set(meta["reports"][0]) >= {"scope", "group", "n", "notebook", "status", "visibility", "html", "seconds"}
     lines = (out / "index.csv").read_text().splitlines()
     assert lines[0].startswith("notebook,scope,group,n,visibility,status,html")

@@ -8,11 +8,11 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from clusterresearch.config import INFERENCE_CAUTION
 from clusterresearch.metrics.compare import (
     cliffs_delta,
     cliffs_magnitude,
     compare_groups,
+    compare_pairs,
     permutation_p,
     permutation_test,
 )
@@ -93,6 +93,13 @@ def test_cliffs_delta_by_hand():
     assert math.isnan(cliffs_delta([], [1]))
 
 
+def test_cliffs_delta_from_u_equals_the_pairwise_mean_at_scale():
+    """Computed through Mann-Whitney U, with ties, on groups too big for an m x n matrix to be cheap."""
+    rng = np.random.default_rng(3)
+    a, b = rng.integers(1, 6, 700).astype(float), rng.integers(1, 6, 900).astype(float)
+    assert cliffs_delta(a, b) == pytest.approx(np.sign(a[:, None] - b[None, :]).mean())
+
+
 @pytest.mark.parametrize("delta, label", [
     (0.0, "negligible"), (0.146, "negligible"), (0.147, "small"), (-0.329, "small"),
     (0.33, "medium"), (0.473, "medium"), (0.474, "large"), (-1.0, "large"), (float("nan"), ""),
@@ -119,12 +126,11 @@ def test_permutation_test_on_area_index():
         "r1": ("PL", "PL01", [1, 1]), "r2": ("PL", "PL02", [1, 3]),
         "r3": ("LT", "LT01", [3, np.nan]), "r4": ("LT", "LT02", [5, 5]),
     })
-    result = permutation_test(answers, "communication")
+    result = permutation_test(answers, "communication", "country", ("PL", "LT"))
     assert (result.n_a, result.n_b) == (2, 2)
     assert (result.mean_a, result.mean_b) == (1.5, 4.0)
     assert result.p_value == pytest.approx(1 / 3)
     assert result.cliffs_delta == -1.0 and result.magnitude == "large"
-    assert result.caution == INFERENCE_CAUTION
 
 
 def test_compare_groups_table_and_small_groups():
@@ -132,14 +138,13 @@ def test_compare_groups_table_and_small_groups():
         "r1": ("PL", "PL01", [1, 1]), "r2": ("PL", "PL02", [1, 3]),
         "r3": ("LT", "LT01", [3, 3]), "r4": ("LT", "LT02", [5, 5]),
     })
-    table = compare_groups(answers)
+    table = compare_groups(answers, "country", ("PL", "LT"))
     assert len(table) == 1 and table.loc[0, "area"] == "communication"
     assert table.loc[0, "method"] == "exact"
-    assert table.loc[0, "caution"] == INFERENCE_CAUTION == table.attrs["caution"]
     for col in ("n_a", "n_b", "mean_a", "mean_b", "difference", "p_value", "cliffs_delta", "magnitude"):
         assert col in table.columns
 
-    by_cluster = compare_groups(answers, group_col="cluster", groups=("PL01", "LT02"))
+    by_cluster = compare_groups(answers, "cluster", ("PL01", "LT02"))
     assert math.isnan(by_cluster.loc[0, "p_value"])
     assert by_cluster.loc[0, "reason"] and by_cluster.loc[0, "method"] == "none"
     assert by_cluster.loc[0, "cliffs_delta"] == -1.0   # still described, one answer each
@@ -151,5 +156,21 @@ def test_group_column_outside_the_respondent_keys():
         "r3": ("LT", "LT01", [3, 3]), "r4": ("LT", "LT02", [5, 5]),
     })
     answers["size"] = answers["respondent_id"].map({"r1": "small", "r2": "big", "r3": "small", "r4": "big"})
-    result = permutation_test(answers, "communication", group_col="size", groups=("small", "big"))
+    result = permutation_test(answers, "communication", "size", ("small", "big"))
     assert (result.mean_a, result.mean_b) == (2.0, 3.5)
+
+
+def test_every_pair_with_holm_adjustment():
+    answers = survey({
+        "r1": ("PL", "PL01", [1, 1]), "r2": ("PL", "PL02", [1, 2]), "r3": ("PL", "PL03", [2, 1]),
+        "r4": ("LT", "LT01", [3, 3]), "r5": ("LT", "LT02", [4, 3]), "r6": ("LT", "LT03", [3, 4]),
+        "r7": ("DE", "DE01", [5, 5]), "r8": ("DE", "DE02", [5, 4]), "r9": ("DE", "DE03", [4, 5]),
+    })
+    table = compare_pairs(answers, "country")
+    assert list(zip(table["group_a"], table["group_b"])) == [("DE", "LT"), ("DE", "PL"), ("LT", "PL")]
+    assert table.attrs["tests"] == 3
+    raw = sorted(table["p_value"])
+    holm = [min(1.0, max(3 * raw[0], 0)), min(1.0, max(3 * raw[0], 2 * raw[1])),
+            min(1.0, max(3 * raw[0], 2 * raw[1], raw[2]))]
+    assert sorted(table["p_holm"]) == pytest.approx(holm)
+    assert (table["p_holm"] >= table["p_value"]).all()

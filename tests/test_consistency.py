@@ -92,16 +92,17 @@ def test_one_item_and_no_items():
     assert math.isnan(none.alpha) and none.too_few_items and (none.k, none.n) == (0, 0)
 
 
-def test_area_consistency_one_row_per_area_in_paper_order():
+def test_area_consistency_one_row_per_area_in_the_surveys_order():
     answers = pd.concat([
-        answers_from({"x": [1, 2, 3], "y": [3, 3, 3]}, area="negotiation"),
         answers_from(HAND, area="communication"),
+        answers_from({"x": [1, 2, 3], "y": [3, 3, 3]}, area="negotiation"),
     ], ignore_index=True)
     table = area_consistency(answers)
     assert list(table["area"]) == ["communication", "negotiation"]
     assert table.loc[0, "alpha"] == pytest.approx(18 / 19)
-    assert table.loc[0, "title"] == "Communication"
     assert table.loc[1, "zero_variance_items"] == "y"
+    categorical = answers.assign(area=pd.Categorical(answers["area"], categories=["negotiation", "communication"]))
+    assert list(area_consistency(categorical)["area"]) == ["negotiation", "communication"]
     assert table.loc[1, "k"] == 2 and table.loc[1, "n"] == 3
 
 
@@ -111,3 +112,13 @@ def test_negative_alpha_is_explained():
     result = alpha_from_matrix(pd.DataFrame({"a": [1, 2, 3], "b": [3, 1, 2]}))
     assert result.alpha == pytest.approx(-2.0)
     assert "negative" in result.note
+
+
+def test_reverse_keyed_items_are_reversed_before_alpha():
+    """An item worded the other way round correlates negatively; keyed, alpha is as if it were not."""
+    flipped = {name: [6 - v for v in values] if name == "c" else values for name, values in HAND.items()}
+    answers = answers_from(flipped)
+    items = pd.DataFrame({"item_id": list(HAND), "scale": "agree5", "k": 5, "disagree_max": 2, "agree_min": 4,
+                          "reverse": [name == "c" for name in HAND]})
+    assert cronbach_alpha(answers, "communication", items).alpha == pytest.approx(18 / 19)
+    assert cronbach_alpha(answers, "communication").alpha < 18 / 19

@@ -5,7 +5,9 @@ import pandas as pd
 import pytest
 
 from clusterresearch import config
-from clusterresearch.figures import LEVEL_LABELS, gap_figure, likert_figure, overview_figure, save_figure
+from clusterresearch.figures import gap_figure, likert_figure, overview_figure, save_figure
+from clusterresearch.loading.scales import AGREE5, Scale
+from clusterresearch.metrics.items import item_stats
 from clusterresearch.outputs import RawDataWriteError
 
 AREA = "project_funding"
@@ -20,6 +22,13 @@ def answers_from(items: dict[str, list], area=AREA):
             rows.append(dict(respondent_id=f"R{r:02d}", country="PL", cluster=f"PL{r:02d}",
                              item_id=item, area=area, type=item_type, value=float(v)))
     return pd.DataFrame(rows)
+
+
+def draw(answers, area=AREA, texts=None, scales=None, items=None, **kwargs):
+    """The area's figure as the report draws it: from item_stats of the area's answers."""
+    stats = item_stats(answers[answers["area"] == area], items)
+    return likert_figure(stats, scales or {"agree5": AGREE5}, title=f"Figure 4: {area}", texts=texts,
+                         n_respondents=answers["respondent_id"].nunique(), noun="managers", **kwargs)
 
 
 def segments(fig):
@@ -39,70 +48,80 @@ def texts(fig):
 
 def test_segments_are_centred_on_neutral_with_half_the_threes_each_side():
     # 8 answers: one 1, one 2, two 3s, one 4, three 5s -> 12.5, 12.5, 25, 12.5, 37.5 %.
-    fig = likert_figure(answers_from({"q": [1, 2, 3, 3, 4, 5, 5, 5]}), AREA)
+    fig = draw(answers_from({"q": [1, 2, 3, 3, 4, 5, 5, 5]}))
     assert segments(fig) == {
-        ("q", "1"): (-37.5, 12.5), ("q", "2"): (-25.0, 12.5), ("q", "3-left"): (-12.5, 12.5),
-        ("q", "3-right"): (0.0, 12.5), ("q", "4"): (12.5, 12.5), ("q", "5"): (25.0, 37.5),
+        ("q", "1"): (-37.5, 12.5), ("q", "2"): (-25.0, 12.5), ("q", "3"): (-12.5, 25.0),
+        ("q", "4"): (12.5, 12.5), ("q", "5"): (25.0, 37.5),
     }
     assert "n=8 · agree 4/8 (50 %)" in texts(fig)
     assert fig.axes[0].get_xlim() == (-100, 100)
 
 
 def test_single_manager():
-    fig = likert_figure(answers_from({"agrees": [4], "neutral": [3]}), AREA)
-    assert segments(fig) == {
-        ("agrees", "4"): (0.0, 100.0),
-        ("neutral", "3-left"): (-50.0, 50.0), ("neutral", "3-right"): (0.0, 50.0),
-    }
+    fig = draw(answers_from({"agrees": [4], "neutral": [3]}))
+    assert segments(fig) == {("agrees", "4"): (0.0, 100.0), ("neutral", "3"): (-50.0, 100.0)}
     assert "n=1 · agree 1/1 (100 %)" in texts(fig)
     assert "n=1 · agree 0/1 (0 %)" in texts(fig)
 
 
 def test_all_answers_equal_and_unused_levels_keep_the_full_legend():
-    fig = likert_figure(answers_from({"q": [2, 2, 2, 2, 2]}), AREA)
+    fig = draw(answers_from({"q": [2, 2, 2, 2, 2]}))
     assert segments(fig) == {("q", "2"): (-100.0, 100.0)}
     legend = fig.axes[0].get_legend()
-    assert [t.get_text() for t in legend.get_texts()] == list(LEVEL_LABELS.values())
+    assert [t.get_text() for t in legend.get_texts()] == [f"{c} {label}" for c, label in zip(AGREE5.codes, AGREE5.labels)]
+
+
+def test_a_scale_without_neutral_coded_from_agree_is_centred_between_its_sides():
+    """4 points coded 1 = strongly agree: positions 1-2 disagree (codes 4, 3), 3-4 agree (codes 2, 1)."""
+    scale = Scale("agree4", codes=("4", "3", "2", "1"), labels=("SD", "D", "A", "SA"),
+                  sides=("disagree", "disagree", "agree", "agree"), missing=(("9", "Don't know"),))
+    items = pd.DataFrame({"item_id": ["q"], "scale": ["agree4"], "k": [4], "disagree_max": [2], "agree_min": [3],
+                          "reverse": [False]})
+    answers = answers_from({"q": [1, 2, 3, 3, 4]})
+    fig = draw(answers, scales={"agree4": scale}, items=items, missing={"q": {"Don't know": 2}})
+    assert segments(fig) == {("q", "2"): (-20.0, 20.0), ("q", "1"): (-40.0, 20.0),
+                             ("q", "3"): (0.0, 40.0), ("q", "4"): (40.0, 20.0)}
+    assert "n=5 · agree 3/5 (60 %) · Don't know 2" in texts(fig)
+    legend = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert legend == ["4 SD", "3 D", "2 A", "1 SA"]
 
 
 def test_thirds_are_drawn_exactly():
     third = round(100 / 3, 9)
-    fig = likert_figure(answers_from({"q": [1, 4, 5]}), AREA)
+    fig = draw(answers_from({"q": [1, 4, 5]}))
     assert segments(fig) == {("q", "1"): (-third, third), ("q", "4"): (0.0, third), ("q", "5"): (third, third)}
     assert "n=3 · agree 2/3 (67 %)" in texts(fig)
 
 
 def test_item_with_all_answers_missing_says_no_answers():
-    fig = likert_figure(answers_from({"q": [1, 5], "blank": [np.nan, np.nan]}), AREA)
+    fig = draw(answers_from({"q": [1, 5], "blank": [np.nan, np.nan]}))
     assert segments(fig) == {("q", "1"): (-50.0, 50.0), ("q", "5"): (0.0, 50.0)}
     assert "no answers" in texts(fig)
     assert "n=0 · no answers" in texts(fig)
 
 
 def test_area_without_items_gives_a_figure_that_says_so():
-    fig = likert_figure(answers_from({"q": [1, 2]}), "budgeting")
+    fig = draw(answers_from({"q": [1, 2]}), "budgeting")
     assert any("No items" in t for t in texts(fig))
 
 
 def test_labels_use_statements_and_tag_desired_and_assessor_bars_after_likert():
-    instrument = pd.DataFrame({
-        "item_id": ["q", "assessor:q", "desired:q"],
-        "text": ["I write technical and financial project reports effectively.",
-                 "Assessor: the manager writes reports.", "The level my role requires."],
-    })
-    fig = likert_figure(answers_from({"desired:q": [5, 5], "assessor:q": [1, 2], "q": [4, 5]}), AREA, instrument)
+    labels = {"q": "I write technical and financial project reports effectively.",
+              "assessor:q": "Assessor: the manager writes reports.", "desired:q": "The level my role requires."}
+    fig = draw(answers_from({"desired:q": [5, 5], "assessor:q": [1, 2], "q": [4, 5]}), texts=labels,
+               reverse={"q": True})
     labels = [t.get_text().replace("\n", " ") for t in fig.axes[0].get_yticklabels()]
-    assert labels[0].startswith("I write technical and financial")
+    assert labels[0].startswith("[reverse-keyed] I write technical and financial")
     assert labels[1] == "[assessor rating] The manager writes reports."
     assert labels[2] == "[desired level] The level my role requires."
-    assert "n=2 · level 4-5 2/2 (100 %)" in texts(fig)
-    assert fig.axes[0].get_title(loc="left").startswith("Figure 4: Project funding application")
+    assert "n=2 · agree 2/2 (100 %)" in texts(fig)
+    assert fig.axes[0].get_title(loc="left").startswith("Figure 4: project_funding")
 
 
 def test_save_figure_is_byte_stable(tmp_path):
     data = answers_from({"q": [1, 2, 3, 4, 5], "r": [5, 5, 4, np.nan, 1]})
-    first = save_figure(likert_figure(data, AREA), tmp_path / "a" / "figure_4")
-    second = save_figure(likert_figure(data, AREA), tmp_path / "b" / "figure_4")
+    first = save_figure(draw(data), tmp_path / "a" / "figure_4")
+    second = save_figure(draw(data), tmp_path / "b" / "figure_4")
     assert [p.suffix for p in first] == [".png", ".svg"]
     for one, two in zip(first, second):
         assert one.read_bytes() == two.read_bytes()
@@ -112,7 +131,7 @@ def test_save_figure_is_byte_stable(tmp_path):
 
 
 def test_save_figure_refuses_data_raw():
-    fig = likert_figure(answers_from({"q": [1]}), AREA)
+    fig = draw(answers_from({"q": [1]}))
     with pytest.raises(RawDataWriteError):
         save_figure(fig, config.RAW_DIR / "figure")
 
@@ -122,9 +141,9 @@ def test_overview_draws_intervals_only_where_given():
         "area": ["negotiation", "communication"],
         "mean": [2.5, 3.4], "ci_low": [np.nan, 2.9], "ci_high": [np.nan, 3.9], "n": [1, 12],
     })
-    fig = overview_figure(table)
+    fig = overview_figure(table, labels={"communication": "Communication", "negotiation": "Negotiation"})
     ax = fig.axes[0]
-    assert [t.get_text() for t in ax.get_yticklabels()] == ["Communication", "Negotiation"]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["Negotiation", "Communication"]   # the table's order
     spans = [tuple(line.get_xdata()) for line in ax.lines if len(line.get_xdata()) == 2]
     assert spans and all(s == (2.9, 3.9) for s in spans)
     assert "n=1 · no interval" in texts(fig)
@@ -150,6 +169,6 @@ def test_gap_figure_points_and_labels():
 
 
 def test_small_cells_are_not_drawn_when_asked():
-    fig = likert_figure(answers_from({"q": [1, 5]}), AREA, min_cell=3)
+    fig = draw(answers_from({"q": [1, 5]}), min_cell=3)
     assert segments(fig) == {}
     assert texts(fig).count("suppressed (n < 3)") == 2

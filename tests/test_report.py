@@ -28,27 +28,27 @@ def wilson(k, n, z=1.959963984540054):
 def test_share_sentence_as_in_the_paper():
     low, high = wilson(10, 12)
     assert (round(low * 100), round(high * 100)) == (55, 95)
-    assert share_sentence(10, 12, "wrote technical and financial reports effectively") == (
+    assert share_sentence(10, 12, "wrote technical and financial reports effectively", "manager") == (
         "10 of 12 managers (83 %, 95 % CI 55-95 %) wrote technical and financial reports effectively."
     )
 
 
 def test_share_sentence_single_manager_and_none():
-    assert share_sentence(1, 1, "wrote reports effectively.") == (
+    assert share_sentence(1, 1, "wrote reports effectively.", "manager") == (
         "1 of 1 manager (one person's answer; no interval) wrote reports effectively."
     )
-    assert share_sentence(0, 1, "used a newsletter") == (
+    assert share_sentence(0, 1, "used a newsletter", "manager") == (
         "0 of 1 manager (one person's answer; no interval) used a newsletter."
     )
-    assert share_sentence(0, 0, "used a newsletter") == "No manager answered, so no share can be given for: used a newsletter."
+    assert share_sentence(0, 0, "used a newsletter", "manager") == "No manager answered, so no share can be given for: used a newsletter."
     with pytest.raises(ValueError):
         share_sentence(3, 2, "x")
 
 
 def test_share_sentence_edges_of_the_interval():
     # 0 of 12: Wilson lower bound is 0; 12 of 12: upper bound 100.
-    assert share_sentence(0, 12, "x").startswith("0 of 12 managers (0 %, 95 % CI 0-24 %)")
-    assert share_sentence(12, 12, "x").startswith("12 of 12 managers (100 %, 95 % CI 76-100 %)")
+    assert share_sentence(0, 12, "x", "manager").startswith("0 of 12 managers (0 %, 95 % CI 0-24 %)")
+    assert share_sentence(12, 12, "x", "manager").startswith("12 of 12 managers (100 %, 95 % CI 76-100 %)")
 
 
 def test_percent_rounds_halves_up():
@@ -70,28 +70,33 @@ def test_area_paragraph_highest_lowest_and_level():
         ("project_funding", "desired", "wish", "Desired level", 12, 12, 5.0),
         ("budgeting", "likert", "other", "Other area", 12, 12, 5.0),
     )
-    text = area_paragraph(table, "project_funding")
+    named = {"title": "Project funding application (Figure 4)", "noun": "manager"}
+    text = area_paragraph(table, "project_funding", **named)
     assert text == (
         "In Project funding application (Figure 4) most managers agreed with “I write reports effectively”: "
         "10 of 12 managers (83 %, 95 % CI 55-95 %). "
         "Fewest agreed with “I use Gantt charts”: 2 of 12 managers (17 %, 95 % CI 5-45 %). "
-        "Across its 3 statements the mean of all 36 answers is 3.3 on the 1-5 scale."
+        "Across its 3 statements the mean position of all 36 answers is 3.3 on the 1-5 scale."
     )
-    with_index = area_paragraph(table, "project_funding", area_index=3.26, n_respondents=12)
-    assert with_index.endswith("The area index (each manager's mean answer, averaged over 12 managers) is 3.3 on the 1-5 scale.")
+    with_index = area_paragraph(table, "project_funding", area_index=3.26, n_respondents=12, **named)
+    assert with_index.endswith("The area index (each manager's mean answer, averaged over 12 managers) is 3.3 on the 1-5 range.")
+    firms = area_paragraph(table, "project_funding", noun="firm", area_index=3.26, n_respondents=12, index_range="1-7")
+    assert "manager" not in firms and "Figure" not in firms
+    assert firms.startswith("In project_funding most firms agreed") and firms.endswith("is 3.3 on the 1-7 range.")
 
 
 def test_area_paragraph_single_manager_ties_and_nothing():
     one = items(("marketing", "likert", "a", "Promote services", 1, 1, 5.0),
                 ("marketing", "likert", "b", "Have a strategy", 1, 0, 2.0))
-    assert area_paragraph(one, "marketing").startswith(
+    named = {"title": "Marketing and promotion (Figure 7)", "noun": "manager"}
+    assert area_paragraph(one, "marketing", **named).startswith(
         "In Marketing and promotion (Figure 7) one manager answered (one person's answers; no interval) "
         "and agreed with 1 of the 2 statements (“Promote services”)."
     )
     same = items(("marketing", "likert", "a", "", 4, 2, 3.0), ("marketing", "likert", "b", None, 4, 2, 3.0))
-    assert "agreement was the same for all 2 statements: 2 of 4 managers" in area_paragraph(same, "marketing")
+    assert "agreement was the same for all 2 statements: 2 of 4 managers" in area_paragraph(same, "marketing", **named)
     blank = items(("marketing", "likert", "a", "x", 0, 0, np.nan))
-    assert area_paragraph(blank, "marketing") == "Marketing and promotion (Figure 7): no manager answered the statements of this area."
+    assert area_paragraph(blank, "marketing", **named) == "Marketing and promotion (Figure 7): no manager answered the statements of this area."
     assert "no statements" in area_paragraph(items(), "marketing")
 
 
@@ -143,10 +148,11 @@ def test_area_paragraph_statements_from_texts_and_small_cells():
                  ("communication", "likert", "b", None, 2, 0, 1.0),
                  ("communication", "likert", "c", None, 12, 3, 2.0)).drop(columns="text")
     texts = pd.Series({"a": "We talk", "b": "We write", "c": "We listen"})
-    text = area_paragraph(rows, "communication", texts=texts, min_cell=3)
+    named = {"title": "Communication (Figure 1)", "noun": "manager"}
+    text = area_paragraph(rows, "communication", texts=texts, min_cell=3, **named)
     assert "“We talk”: 10 of 12" in text and "“We listen”: 3 of 12" in text
     assert "We write" not in text   # n = 2 < 3 left out
-    small = area_paragraph(rows, "communication", texts=texts, min_cell=13)
+    small = area_paragraph(rows, "communication", texts=texts, min_cell=13, **named)
     assert small == ("Communication (Figure 1): fewer than 13 managers answered each statement in this scope, "
                      "so no shares are reported (suppressed, n < 13).")
 

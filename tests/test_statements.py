@@ -21,7 +21,8 @@ def test_a_changed_answer_breaks_its_statement(shipped_survey):
     answers = shipped_survey.answers.copy()
     hit = (answers["item_id"] == "fund_reports") & (answers["value"] >= 4)
     answers.loc[answers.index[hit][0], "value"] = 1.0  # 9 of 12 instead of 10 of 12
-    table = check_statements(answers, load_statements(), shipped_survey.instrument).set_index("statement_id")
+    table = check_statements(answers, load_statements(), shipped_survey.instrument,
+                             shipped_survey.items).set_index("statement_id")
     assert not table.loc["S30", "holds"]
     assert table.loc["S30", "count"] == 9 and table.loc["S30", "n"] == 12
 
@@ -29,13 +30,14 @@ def test_a_changed_answer_breaks_its_statement(shipped_survey):
 def test_area_rank_statement_can_fail(shipped_survey):
     answers = shipped_survey.answers.copy()
     answers.loc[answers["area"] == "online_marketing", "value"] = 5.0
-    table = check_statements(answers, load_statements(), shipped_survey.instrument).set_index("statement_id")
+    table = check_statements(answers, load_statements(), shipped_survey.instrument,
+                             shipped_survey.items).set_index("statement_id")
     assert not table.loc["S49", "holds"]
 
 
 def test_every_statement_names_an_item_or_area_of_the_instrument(shipped_survey):
     statements = load_statements()
-    known = set(shipped_survey.instrument["item_id"]) | set(config.AREAS)
+    known = set(shipped_survey.instrument["item_id"]) | set(shipped_survey.study.areas["area"])
     assert set(statements["item_id"]) <= known
     assert set(statements["figure"].astype(int)) == set(range(1, 9))
 

@@ -1,9 +1,8 @@
 """clusterresearch: reproducible analyses of business-cluster studies.
 
-Two studies are reproduced: the InterCom survey of cluster managers' competencies
-(Poland and Lithuania) and the digitalization roadmap of a territorial cluster.
-The survey answers shipped with the package are a reconstruction from the
-published text, not the original answers (see ``config.RECONSTRUCTION_NOTICE``).
+A survey study is a folder (study.toml, instrument.csv, scales.csv, areas.csv and the
+answers); data/raw holds the shipped one, whose files say what it is. The roadmap side
+models a cluster's information flows from a network folder.
 """
 
 __version__ = "0.1.0"

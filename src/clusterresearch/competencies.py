@@ -26,7 +26,7 @@ from .metrics.consistency import area_consistency
 from .metrics.items import missing_counts
 from .metrics.statements import check_statements, load_statements
 from .report import frames, narrative, tables
-from .scope import Scope, find, scopes, select
+from .scope import Scope, find, respondents, scopes, select
 
 
 @dataclass
@@ -85,7 +85,7 @@ class SurveyReport:
 
     def scope_table(self):
         """Respondents per group of each grouping column in this scope."""
-        people = self.answers[["respondent_id", *self.survey.groups]].drop_duplicates("respondent_id")
+        people = respondents(self.answers)
         parts = []
         for spec in self.study.groups:
             counts = people[spec.column].astype("str").value_counts().sort_index()
@@ -145,7 +145,8 @@ class SurveyReport:
     def area_table(self, area: str):
         """Every item of the area: the count of each answer and missing code, n, centre, sides."""
         rows = self.item_table[self.item_table["area"] == area]
-        frame = frames.item_frame(rows, self.texts, {}, self.missing_by_item)
+        reverse = dict(zip(self.study.instrument["item_id"], self.study.instrument["reverse"]))
+        frame = frames.item_frame(rows, self.texts, reverse, self.missing_by_item)
         n_col = "answered"
         value_cols = [c for c in frame.columns if c not in ("statement", "kind", "scale", n_col)]
         return tables.html_table(self.disclosure.mask(frame, n_col=n_col, value_cols=value_cols))
@@ -263,7 +264,7 @@ class SurveyReport:
         if column is None:
             return frames.notice(["The study names no grouping column to compare (compare in study.toml)."])
         label = self.study.group(column).label
-        groups = sorted(set(self.answers[column].astype("str")))
+        groups = sorted({str(g) for g in self.answers[column].unique()})
         if len(groups) < 2:
             return frames.notice([f"This scope holds one {label.lower()} group: no comparison."])
         if len(groups) > MAX_GROUPS:
@@ -272,8 +273,9 @@ class SurveyReport:
                                   "metrics.compare.compare_pairs with the groups of interest."])
         table = compare_pairs(self.answers, column, self.survey.items)
         frame = frames.comparison_frame(table, self.titles)
-        values = [c for c in frame.columns if c not in ("area", "groups", "n_a", "n_b")]
-        shown = self.disclosure.mask(frame, n_col=None, value_cols=values, group_n_cols=("n_a", "n_b"))
+        sizes = ("n (first)", "n (second)")
+        values = [c for c in frame.columns if c not in ("area", "groups", *sizes)]
+        shown = self.disclosure.mask(frame, n_col=None, value_cols=values, group_n_cols=sizes)
         caption = (f"{label}: every pair of groups on every area's index. p is a two-sided permutation test of "
                    f"the difference in means; p (Holm) adjusts it by Holm's method over the {table.attrs['tests']} "
                    f"tests in this table. {self.study.caution}")
@@ -281,8 +283,8 @@ class SurveyReport:
 
     def essays(self):
         """Essay answers this page may show (see Disclosure), always HTML-escaped."""
-        people = self.answers[["respondent_id", *self.survey.groups]].drop_duplicates("respondent_id")
-        essays = self.survey.essays[self.survey.essays["respondent_id"].isin(set(people["respondent_id"].astype("str")))]
+        people = respondents(self.answers)
+        essays = self.survey.essays[self.survey.essays["respondent_id"].isin(set(people["respondent_id"]))]
         shown = self.disclosure.essays(essays, people, self.survey.groups)
         withheld = len(essays) - len(shown)
         tag = (self.study.compare,) if self.study.compare else ()

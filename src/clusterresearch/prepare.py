@@ -22,6 +22,7 @@ from .loading.survey import Survey, load_survey
 from .metrics.areas import area_stats
 from .metrics.items import item_stats, missing_counts
 from .outputs import sha256_file, staged_dir, write_bytes, write_csv, write_text
+from .scope import columns as scope_columns
 
 TIDY = "responses_tidy.parquet"
 TIDY_CSV = "responses_tidy.csv"
@@ -59,7 +60,7 @@ def by_scope(survey: Survey, stats) -> pd.DataFrame:
     """``stats(answers, items, by)`` for all data and for each grouping column, stacked
     with ``scope`` (all or the column) and ``group`` (all or the group) in front."""
     parts = []
-    for column in (None,) + survey.groups:
+    for column in scope_columns(survey):
         table = stats(survey.answers, survey.items, [column] if column else [])
         group = table.pop(column).astype("str") if column else pd.Series("all", index=table.index)
         table.insert(0, "group", group.to_numpy())

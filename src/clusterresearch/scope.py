@@ -49,8 +49,19 @@ class Scope:
 
 def respondents(answers: pd.DataFrame) -> pd.DataFrame:
     """One row per respondent: respondent_id and the grouping columns, as text."""
+    import numpy as np
+
+    from .metrics.tally import factor
+
+    codes, _ = factor(answers["respondent_id"], sort=False)
+    _, first = np.unique(codes, return_index=True)
     people = respondent_columns(answers)
-    return answers[people].drop_duplicates("respondent_id").astype("str").reset_index(drop=True)
+    return answers[people].iloc[np.sort(first)].astype("str").reset_index(drop=True)
+
+
+def columns(survey) -> tuple[str | None, ...]:
+    """The scope columns: None (all data), then each grouping column in study.toml's order."""
+    return (None,) + tuple(survey.study.group_columns)
 
 
 def scopes(survey, names: dict[str, dict[str, str]] | None = None) -> list[Scope]:
@@ -59,7 +70,8 @@ def scopes(survey, names: dict[str, dict[str, str]] | None = None) -> list[Scope
 
     people = respondents(survey.answers)
     found = [Scope(None, ALL, len(people), "all data")]
-    for spec in survey.study.groups:
+    for column in columns(survey)[1:]:
+        spec = survey.study.group(column)
         labels = (names or {}).get(spec.column) or group_names(survey.study, spec.column)
         for group, members in people.groupby(spec.column, sort=True):
             parents = tuple((other.column, str(members[other.column].iloc[0])) for other in survey.study.groups

@@ -28,7 +28,7 @@ from ..scope import Scope
 
 NOTEBOOKS: tuple[str, ...] = ("competencies", "roadmap")
 NOTEBOOK_TITLES: dict[str, str] = {
-    "competencies": "Cluster managers' competencies",
+    "competencies": "Survey report",
     "roadmap": "Digitalization roadmap",
 }
 

@@ -35,6 +35,7 @@ def load_names(path: str | Path, spec=None) -> pd.DataFrame:
     if "name" not in frame:
         frame["name"] = ""
     frame.attrs["key"] = key
+    frame.attrs["rows"] = table.rows
     return frame
 
 
@@ -49,6 +50,9 @@ def check_groups(file, respondents: pd.DataFrame, study) -> None:
         if spec.names is None:
             continue
         names = load_names(spec.names)
+        for other in study.groups:
+            if other.kind == "country" and other.column in names.columns:
+                require_countries(spec.names, names.attrs["rows"], names[other.column], column=other.column)
         known = pd.Series(True, index=names["id"].to_numpy())
         absent = values.map(known).isna().to_numpy()
         nested = [g.column for g in study.groups if g.column in names.columns and g.column != spec.column]

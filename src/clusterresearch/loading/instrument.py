@@ -28,14 +28,15 @@ def load_instrument(path: str | Path | None = None, encoding: str | None = None,
                     scales: dict | None = None) -> pd.DataFrame:
     """``item_id, area, type, text, scale, reverse, column, source, compares_to`` in file order.
 
-    Text columns are ``str`` (empty = ""); ``reverse`` is bool; ``scale`` defaults to
+    ``item_id, area, type, text`` are required columns (text cells may be empty). Text
+    columns are ``str`` (empty = ""); ``reverse`` is bool; ``scale`` defaults to
     ``agree5`` and ``column`` (the item's column in the responses file) to the item_id.
     Types are config.ITEM_TYPES; areas are any non-empty name; ``compares_to`` names
     another item; with ``scales`` given, every scale must be one of them.
     """
     path = Path(path) if path is not None else config.INSTRUMENT_PATH
     table = read_table(path, encoding=encoding)
-    require_columns(path, table.header, REQUIRED[:3], "the instrument")
+    require_columns(path, table.header, REQUIRED, "the instrument")
     rows = table.rows
     blank = pd.Series([np.nan] * len(rows), dtype="str")
     cols = {name: as_text(table.frame[name]) if name in table.header else blank for name in COLUMNS}

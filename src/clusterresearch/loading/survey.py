@@ -77,11 +77,14 @@ class Grid:
         resp = np.repeat(np.arange(n, dtype=np.int64), k)
         item = np.tile(np.arange(k, dtype=np.int64), n)
         columns = {name: _repeat(self.respondents[name], resp) for name in self.respondents.columns}
-        for name in ("item_id", "area", "type"):
+        for name in ("item_id", "type"):
             columns[name] = _repeat(self.items[name], item)
+        order = list(self.study.areas["area"])  # the study's report order
+        area = pd.Categorical(self.items["area"].astype("str"), categories=[a for a in order if a in set(self.items["area"])])
+        columns["area"] = pd.Categorical.from_codes(area.codes[item], categories=area.categories)
         columns["value"] = self.values.reshape(-1).astype(np.float64, copy=False)
         columns["missing"] = pd.Categorical(self.missing.reshape(-1))
-        return pd.DataFrame(columns)
+        return pd.DataFrame(columns)[list(self.respondents.columns) + ["item_id", "area", "type", "value", "missing"]]
 
     def to_survey(self) -> Survey:
         items = item_scales(self.study.instrument, self.study.scales)
@@ -93,7 +96,7 @@ def _repeat(column: pd.Series, positions: np.ndarray) -> pd.Categorical:
     """A short column repeated to a long one as a categorical (categories in first-seen
     order for items, sorted for respondents and groups, as the survey is sorted)."""
     values = column.astype("str").to_numpy(dtype=object)
-    uniques, codes = np.unique(values, return_inverse=True) if column.name not in ("item_id", "area", "type") \
+    uniques, codes = np.unique(values, return_inverse=True) if column.name not in ("item_id", "type") \
         else _first_seen(values)
     return pd.Categorical.from_codes(codes[positions], categories=pd.Index(uniques, dtype="str"))
 

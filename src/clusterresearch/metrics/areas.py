@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats as sps
 
-from .items import item_geometry, wilson_interval
+from .items import item_geometry, per_answer, wilson_interval
 from .tally import count_stats, factor, respondent_columns, tally
 
 
@@ -27,19 +27,20 @@ def keyed_positions(answers: pd.DataFrame, items: pd.DataFrame | None = None) ->
     Areas whose items share one scale length keep positions 1..k; mixed areas go to POMP.
     """
     geometry = item_geometry(answers, items)
-    item = answers["item_id"].astype("str").to_numpy()
-    k = geometry["k"].reindex(item).to_numpy(dtype=np.float64)
-    reverse = geometry["reverse"].reindex(item).to_numpy(dtype=bool)
+    k = per_answer(answers, geometry, "k").astype(np.float64)
+    reverse = per_answer(answers, geometry, "reverse").astype(bool)
     value = answers["value"].to_numpy(dtype=np.float64)
     value = np.where(reverse, k + 1 - value, value)
-    ranges: dict[str, str] = {}
-    area = answers["area"].astype("str").to_numpy()
-    per_area = pd.DataFrame({"area": area, "k": k}).groupby("area", sort=False)["k"].agg(["min", "max"])
-    mixed = set(per_area.index[per_area["min"] != per_area["max"]])
-    for name, row in per_area.iterrows():
-        ranges[name] = "0-100" if name in mixed else f"1-{int(row['max'])}"
-    if mixed:
-        pomp = np.isin(area, list(mixed))
+    area_codes, areas = factor(answers["area"], sort=False)
+    low = np.full(len(areas), np.inf)
+    high = np.zeros(len(areas))
+    np.minimum.at(low, area_codes, k)
+    np.maximum.at(high, area_codes, k)
+    present = np.isfinite(low)
+    mixed = present & (low != high)
+    ranges = {name: ("0-100" if mixed[i] else f"1-{int(high[i])}") for i, name in enumerate(areas) if present[i]}
+    if mixed.any():
+        pomp = mixed[area_codes]
         value = np.where(pomp, 100 * (value - 1) / (k - 1), value)
     return value, ranges
 
@@ -78,13 +79,11 @@ def _agree_keyed(answers: pd.DataFrame, items: pd.DataFrame | None) -> np.ndarra
     """1 where an answer is on the side that means more of the competence (the agree side,
     or the disagree side of a reverse-keyed item), else 0; NaN answers 0."""
     geometry = item_geometry(answers, items)
-    item = answers["item_id"].astype("str").to_numpy()
-    geo = geometry.reindex(item)
     value = answers["value"].to_numpy(dtype=np.float64)
     with np.errstate(invalid="ignore"):
-        agree = value >= geo["agree_min"].to_numpy()
-        disagree = value <= geo["disagree_max"].to_numpy()
-    return np.where(geo["reverse"].to_numpy(dtype=bool), disagree, agree).astype(np.int64)
+        agree = value >= per_answer(answers, geometry, "agree_min").astype(np.float64)
+        disagree = value <= per_answer(answers, geometry, "disagree_max").astype(np.float64)
+    return np.where(per_answer(answers, geometry, "reverse").astype(bool), disagree, agree).astype(np.int64)
 
 
 def area_stats(answers: pd.DataFrame, items: pd.DataFrame | None = None, by: Sequence[str] = ()) -> pd.DataFrame:
@@ -122,7 +121,7 @@ def area_stats(answers: pd.DataFrame, items: pd.DataFrame | None = None, by: Seq
     table["n_respondents"] = table["n_respondents"].fillna(0).astype("int64")
     table["index_ci_low"], table["index_ci_high"] = t_interval(table["index_mean"], table["index_sd"],
                                                                table["n_respondents"])
-    table["index_range"] = table["area"].map(ranges).fillna("")
+    table["index_range"] = table["area"].map(ranges).fillna("").astype("str")
     columns = by + ["area", "n", "mean", "spread", "n_agree", "share_agree", "ci_low", "ci_high",
                     "n_respondents", "index_mean", "index_sd", "index_ci_low", "index_ci_high", "index_range"]
     return table[columns].reset_index(drop=True)

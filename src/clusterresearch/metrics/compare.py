@@ -185,7 +185,7 @@ def _compare(index: pd.DataFrame, area: str, group_col: str, groups: Sequence, *
 
 
 def _areas(answers: pd.DataFrame) -> list[str]:
-    present = set(answers.loc[answers["type"] == "likert", "area"].astype("str"))
+    present = {str(a) for a in answers.loc[answers["type"] == "likert", "area"].unique()}
     return [a for a in factor(answers["area"], sort=False)[1] if a in present]
 
 

@@ -87,12 +87,14 @@ def area_matrix(answers: pd.DataFrame, area: str, items: pd.DataFrame | None = N
     """
     subset = answers[(answers["area"] == area) & (answers["type"] == item_type)]
     value, _ = keyed_positions(subset, items)
-    ids = subset["item_id"].astype("str")
-    order = list(pd.unique(ids))
-    people = subset["respondent_id"].astype("str")
-    wide = pd.DataFrame({"r": people.to_numpy(), "i": ids.to_numpy(), "v": value}).pivot_table(
-        index="r", columns="i", values="v", aggfunc="first", dropna=False)
-    return wide.reindex(index=list(pd.unique(people)), columns=order).astype(float)
+    r_codes, r_names = factor(subset["respondent_id"], sort=False)
+    i_codes, i_names = factor(subset["item_id"], sort=False)
+    rows, r_at = np.unique(r_codes, return_inverse=True)
+    cols, i_at = np.unique(i_codes, return_inverse=True)
+    matrix = np.full((len(rows), len(cols)), np.nan)
+    matrix[r_at.reshape(-1), i_at.reshape(-1)] = value
+    return pd.DataFrame(matrix, index=pd.Index(np.asarray(r_names, dtype=object)[rows], name="respondent_id"),
+                        columns=pd.Index(np.asarray(i_names, dtype=object)[cols], name="item_id"))
 
 
 def cronbach_alpha(answers: pd.DataFrame, area: str, items: pd.DataFrame | None = None) -> AlphaResult:
@@ -106,7 +108,7 @@ def area_consistency(answers: pd.DataFrame, items: pd.DataFrame | None = None) -
     ``zero_variance_items`` and ``unanswered_items`` are joined with "; " so the table
     writes to CSV as plain text.
     """
-    present = set(answers.loc[answers["type"] == "likert", "area"].astype("str"))
+    present = {str(a) for a in answers.loc[answers["type"] == "likert", "area"].unique()}
     order = [a for a in factor(answers["area"], sort=False)[1] if a in present]
     rows = []
     for area in order:

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 from statsmodels.stats.proportion import proportion_confint
 
-from .tally import count_stats, tally
+from .tally import count_stats, factor, tally
 
 AGREE5_GEOMETRY = {"scale": "agree5", "k": 5, "disagree_max": 2, "agree_min": 4, "reverse": False}
 
@@ -38,13 +38,19 @@ def wilson_interval(count, nobs, alpha: float = 0.05) -> tuple[np.ndarray, np.nd
 def item_geometry(answers: pd.DataFrame, items: pd.DataFrame | None) -> pd.DataFrame:
     """Each item's scale, k, sides and keying, indexed by item_id; items missing from
     ``items`` (or all, without it) are on the built-in agree5 scale."""
-    ids = pd.Index(pd.unique(answers["item_id"].astype("str")))
-    default = pd.DataFrame([AGREE5_GEOMETRY] * len(ids), index=ids)
+    ids = factor(answers["item_id"], sort=False)[1]
+    default = pd.DataFrame([AGREE5_GEOMETRY] * len(ids), index=ids, columns=list(AGREE5_GEOMETRY))
     if items is None:
         return default
     given = items.set_index(items["item_id"].astype("str"))[list(AGREE5_GEOMETRY)]
     return given.reindex(ids).fillna(default).astype({"k": "int64", "disagree_max": "int64",
                                                        "agree_min": "int64", "reverse": bool})
+
+
+def per_answer(answers: pd.DataFrame, geometry: pd.DataFrame, field: str) -> np.ndarray:
+    """``geometry[field]`` of each answer's item, looked up once per item (not per row)."""
+    codes, ids = factor(answers["item_id"], sort=False)
+    return geometry[field].reindex(ids).to_numpy()[codes]
 
 
 def level_columns(width: int) -> list[str]:
@@ -68,7 +74,7 @@ def item_stats(answers: pd.DataFrame, items: pd.DataFrame | None = None, by: Seq
     table = t.keys.copy()
     first = t.first
     for name in ("area", "type"):
-        table[name] = answers[name].astype("str").to_numpy()[first]
+        table[name] = answers[name].iloc[first].astype("str").to_numpy(dtype=object)
     geo = geometry.loc[table["item_id"]]
     table["scale"] = geo["scale"].to_numpy()
     table["k"] = geo["k"].to_numpy()

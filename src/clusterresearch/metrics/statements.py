@@ -100,5 +100,5 @@ def check_statements(answers: pd.DataFrame, statements: pd.DataFrame, instrument
         bool(pd.notna(obs) and OPS[op](obs, target))
         for obs, op, target in zip(rounded, table["op"], table["value"].round(DECIMALS))
     ]
-    table.attrs["areas"] = int(answers.loc[answers["type"] == "likert", "area"].astype("str").nunique())
+    table.attrs["areas"] = len({str(a) for a in answers.loc[answers["type"] == "likert", "area"].unique()})
     return table

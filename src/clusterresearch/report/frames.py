@@ -67,12 +67,12 @@ def rule_sentence(statistic: str, op: str, value: float) -> str:
     return f"{STAT_WORDS.get(statistic, statistic)} {OP_WORDS.get(op, op)} {shown}"
 
 
-def item_frame(rows: pd.DataFrame, texts: dict, labels: dict, missing: dict) -> pd.DataFrame:
-    """One row per item: statement, count at each position, missing codes, n, centre and
-    agreement with its interval. ``labels``: scale id -> its labels (for the header note)."""
+def item_frame(rows: pd.DataFrame, texts: dict, reverse: dict, missing: dict) -> pd.DataFrame:
+    """One row per item: statement (reverse-keyed ones marked), count at each position
+    (1 = most negative), missing codes, n, centre and agreement with its interval."""
     width = int(rows["k"].max()) if len(rows) else 0
     frame = pd.DataFrame({
-        "statement": [texts.get(i) or i for i in rows["item_id"]],
+        "statement": [(texts.get(i) or i) + (" (reverse-keyed)" if reverse.get(i) else "") for i in rows["item_id"]],
         "kind": [{"likert": "self-assessed", "desired": "desired level", "assessor": "assessor"}.get(t, t)
                  for t in rows["type"]],
         "scale": rows["scale"].to_numpy(),
@@ -185,7 +185,7 @@ def comparison_frame(table: pd.DataFrame, titles: dict) -> pd.DataFrame:
     frame = pd.DataFrame({
         "area": [titles.get(a, a) for a in table["area"]],
         "groups": [f"{a} vs {b}" for a, b in zip(table["group_a"], table["group_b"])],
-        "n_a": table["n_a"].to_numpy(), "n_b": table["n_b"].to_numpy(),
+        "n (first)": table["n_a"].to_numpy(), "n (second)": table["n_b"].to_numpy(),
         "means": [f"{number(a)} vs {number(b)}" for a, b in zip(table["mean_a"], table["mean_b"])],
         "difference": [number(v) for v in table["difference"]],
         "p": [number(v, 3) for v in table["p_value"]],

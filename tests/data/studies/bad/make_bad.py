@@ -58,6 +58,8 @@ CASES = {
     "answer_not_whole": {"responses.csv": BASE["responses.csv"].replace("B,U1,DE,2", "B,U1,DE,1.5")},
     "country_not_iso": {"responses.csv": BASE["responses.csv"].replace("C,U2,FR", "C,U2,XX"),
                         "units.csv": BASE["units.csv"].replace("U2,Unit two,FR", "U2,Unit two,XX")},
+    "country_not_iso_in_responses": {"study.toml": BASE["study.toml"].replace('names = "units.csv"\n', ""),
+                                     "responses.csv": BASE["responses.csv"].replace("C,U2,FR", "C,U2,fr")},
     "names_unknown_group": {"responses.csv": BASE["responses.csv"].replace("C,U2,FR", "C,U3,FR")},
     "names_other_country": {"responses.csv": BASE["responses.csv"].replace("C,U2,FR", "C,U2,DE")},
     "id_column_missing": {"responses.csv": BASE["responses.csv"].replace("respondent_id,", "id,", 1)},
