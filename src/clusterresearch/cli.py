@@ -7,11 +7,13 @@ Defaults come from :mod:`clusterresearch.config`. Bad input ends with one line
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 
 from . import config
 from .errors import InputError
+from .loading.platforms import FORMATS, RESPONSES, describe_export
 from .outputs import RawDataWriteError
 
 
@@ -19,9 +21,14 @@ def _prepare(args: argparse.Namespace) -> int:
     from .prepare import run_prepare
 
     written = run_prepare(study=args.study, data=args.data, out=args.out, registry=args.registry,
-                          encoding=args.encoding, long_csv=args.long_csv)
+                          encoding=args.encoding, long_csv=args.long_csv, format=args.format,
+                          responses=args.responses)
     for path in written:
         print(path)
+    export = json.loads(written[-1].read_text(encoding="utf-8"))["responses_file"]
+    said = describe_export({**export, "dropped": export["dropped_columns"]})
+    if said:
+        print(said)
     return 0
 
 
@@ -37,11 +44,15 @@ def _check(args: argparse.Namespace) -> int:
     from .loading import load_survey
     from .metrics.statements import check_statements, load_statements
 
-    survey = load_survey(args.data, study=args.study, registry=args.registry, encoding=args.encoding)
+    survey = load_survey(args.data, study=args.study, registry=args.registry, encoding=args.encoding,
+                         format=args.format, responses=args.responses)
     statements = args.statements or survey.study.statements
     n = survey.answers["respondent_id"].nunique()
     print(f"{survey.study.title}: {n} {survey.study.respondents}, {len(survey.items)} scaled items, "
           f"{len(survey.study.areas)} areas; the study is valid.")
+    said = describe_export(survey.export)
+    if said:
+        print(said)
     if statements is None:
         print("The study has no statements to check (statements in study.toml).")
         return 0
@@ -74,6 +85,8 @@ def _roadmap(args: argparse.Namespace) -> int:
         data=args.data,
         registry=args.registry,
         encoding=args.encoding,
+        data_format=args.format,
+        responses=args.responses,
         groups=_groups(args),
     )
     written = run_roadmap(settings, out=args.out)
@@ -89,6 +102,8 @@ def _reproduce(args: argparse.Namespace) -> int:
         study=args.study,
         data=args.data,
         encoding=args.encoding,
+        data_format=args.format,
+        responses=args.responses,
         registry=args.registry,
         groups=_groups(args),
         network=args.network,
@@ -136,6 +151,12 @@ def _study_options(p: argparse.ArgumentParser, roadmap: bool = False) -> None:
     p.add_argument("--registry", type=Path, default=None,
                    help="names file for the study's named grouping column (default: the one study.toml names)")
     p.add_argument("--encoding", default=None, help="text encoding of CSV input (default: UTF-8, BOM allowed)")
+    p.add_argument("--format", choices=FORMATS, default="auto",
+                   help="layout of the responses file: a survey platform's export or our wide/long file "
+                        "(default: auto, recognised from its header rows)")
+    p.add_argument("--responses", choices=RESPONSES, default="complete",
+                   help="complete: leave out unfinished or rejected responses (default); all: keep them. "
+                        "Previews, tests and spam are always left out")
 
 
 def build_parser() -> argparse.ArgumentParser:

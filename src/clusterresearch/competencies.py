@@ -42,9 +42,11 @@ class SurveyReport:
 
     @classmethod
     def from_parameters(cls, study_dir=None, data_path=None, group_column=None, group=None,
-                        output_dir=None, min_cell=0, encoding=None, registry=None):
+                        output_dir=None, min_cell=0, encoding=None, registry=None, data_format="auto",
+                        responses="complete"):
         """Build the report from the notebook's parameters (None: the shipped study, all data)."""
-        survey = load_survey(data_path, study=study_dir, encoding=encoding, registry=registry)
+        survey = load_survey(data_path, study=study_dir, encoding=encoding, registry=registry,
+                             format=data_format or "auto", responses=responses or "complete")
         scope = find(scopes(survey), group_column, group, survey.source)
         disclosure = Disclosure(int(min_cell or 0))
         out = Path(output_dir) if output_dir else default_output_dir(scope, disclosure)
@@ -67,7 +69,17 @@ class SurveyReport:
         """The study's title and citation, and the scope this report is about."""
         citation = f"<p><em>{html.escape(self.study.citation)}</em></p>" if self.study.citation else ""
         return HTML(f"<h2>{html.escape(self.study.title)}</h2>{citation}"
-                    f"<p>Scope: {html.escape(self.scope.title)}, {self.n_respondents} {html.escape(self._people(self.n_respondents))}.</p>")
+                    f"<p>Scope: {html.escape(self.scope.title)}, {self.n_respondents} {html.escape(self._people(self.n_respondents))}.</p>"
+                    + self._left_out())
+
+    def _left_out(self) -> str:
+        """How many responses of the file were left out and why (platform exports), or ""."""
+        export = self.survey.export
+        if not export.get("excluded"):
+            return ""
+        said = ", ".join(f"{n} {reason}" for reason, n in export["excluded"].items())
+        return (f"<p>Left out of the {html.escape(export.get('layout', ''))} export before any figure: "
+                f"{html.escape(said)} (--responses {html.escape(export.get('responses', ''))}).</p>")
 
     def banner(self):
         """The notice every report opens with: the study's notice, privacy, and its caution."""
@@ -255,7 +267,9 @@ class SurveyReport:
     def consistency_table(self):
         """Cronbach's alpha per area (keyed), flagged where n or the items cannot support it."""
         frame = frames.consistency_frame(area_consistency(self.answers, self.survey.items), self.titles, self.noun)
-        return tables.html_table(self.disclosure.mask(frame, n_col=f"{self.noun} (complete answers)"))
+        note = self.study.extra.get("consistency_note")
+        return tables.html_table(self.disclosure.mask(frame, n_col=f"{self.noun} (complete answers)"),
+                                 caption=note if isinstance(note, str) else None)
 
     def comparison_table(self):
         """Every pair of groups of the study's ``compare`` column: permutation tests with Holm's

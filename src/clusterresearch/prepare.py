@@ -35,13 +35,17 @@ MANIFEST = "manifest.json"
 
 def run_prepare(study: str | Path | None = None, data: str | Path | None = None, out: str | Path | None = None,
                 registry: str | Path | None = None, encoding: str | None = None,
-                instrument: str | Path | None = None, long_csv: bool = False) -> list[Path]:
+                instrument: str | Path | None = None, long_csv: bool = False, format: str = "auto",
+                responses: str = "complete") -> list[Path]:
     """Read the study (default: data/raw) and its responses (``data`` overrides the
-    study's file), validate, and write the prepared files to ``out`` (default
-    data/processed/). The tidy answers go to Parquet; ``long_csv`` adds them as CSV.
+    study's file; ``format`` and ``responses`` as `platforms.read_export` takes them),
+    validate, and write the prepared files to ``out`` (default data/processed/). The tidy
+    answers go to Parquet; ``long_csv`` adds them as CSV. The manifest records how the
+    responses were read: layout, rows left out by reason, names of the columns dropped.
     Returns the written paths."""
     out = Path(out) if out is not None else config.PROCESSED_DIR
-    survey = load_survey(data, study=study, instrument=instrument, registry=registry, encoding=encoding)
+    survey = load_survey(data, study=study, instrument=instrument, registry=registry, encoding=encoding,
+                         format=format, responses=responses)
     items, areas, missing = summaries(survey)
     names = [TIDY] + ([TIDY_CSV] if long_csv else []) + [ESSAYS, ITEM_SUMMARY, AREA_SUMMARY, MISSING_SUMMARY]
     with staged_dir(out) as scratch:  # everything is validated before the first write
@@ -119,6 +123,12 @@ def _manifest(survey: Survey, data, outputs: dict[str, Path]) -> str:
             "answers": int(np.isfinite(values).sum()),
             "missing_codes": int(survey.answers["missing"].notna().sum()),
             "essays": int(len(survey.essays)),
+        },
+        "responses_file": {  # how it was read; column names only, never their values
+            "layout": survey.export.get("layout"),
+            "responses": survey.export.get("responses"),
+            "excluded": survey.export.get("excluded", {}),
+            "dropped_columns": list(survey.export.get("dropped", [])),
         },
     }
     return json.dumps(document, indent=2, sort_keys=True) + "\n"

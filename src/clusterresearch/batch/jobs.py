@@ -168,6 +168,11 @@ def _parameters(notebook: str, scope: Scope | None, options: Any, output_dir: Pa
             value = getattr(options, name, None)
             if value is not None:
                 params[name] = value
+    if notebook != "roadmap":
+        for name, default in (("data_format", "auto"), ("responses", "complete")):
+            value = getattr(options, name, default)
+            if value != default:  # passed only when set, so older notebooks keep working
+                params[name] = value
     params["output_dir"] = str(output_dir)
     params["min_cell"] = int(min_cell)
     return params

@@ -31,7 +31,7 @@ EXECUTORS = ("local", "dask")
 
 @dataclass(frozen=True)
 class ReproduceOptions:
-    """Everything `clusterresearch reproduce` accepts (the CLI fills the first 13 fields and
+    """Everything `clusterresearch reproduce` accepts (the CLI fills the first 17 fields and
     the three roadmap parameters)."""
 
     study: Path | None = None          # study folder; None = data/raw
@@ -43,6 +43,8 @@ class ReproduceOptions:
     groups: tuple[tuple[str, str], ...] = ()   # --group COLUMN=GROUP filters
     encoding: str | None = None
     registry: Path | None = None
+    data_format: str = "auto"          # --format: layout of the responses file
+    responses: str = "complete"        # --responses: complete | all
     min_group: int = 3                 # groups with fewer respondents are confidential
     with_code: bool = False
     executor: str = "local"            # "local" | "dask"
@@ -240,7 +242,8 @@ def reproduce(options: ReproduceOptions) -> int:
     if opts.only == "roadmap" and not survey_given(opts):  # a roadmap without --study/--data reads no survey
         survey, found = None, []
     else:
-        survey = load_survey(opts.data, study=opts.study, registry=opts.registry, encoding=opts.encoding)
+        survey = load_survey(opts.data, study=opts.study, registry=opts.registry, encoding=opts.encoding,
+                             format=opts.data_format, responses=opts.responses)
         found = scopes(survey)
     jobs = plan_jobs(found, opts)
     if not jobs:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import itertools
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -96,7 +97,7 @@ def read_table(path: str | Path, *, encoding: str | None = None, roles: RolesFor
         header = empty.header
         frame = pd.DataFrame({i: pd.Series(dtype=object) for i in range(len(header))})
         rows = np.zeros(0, dtype=np.int64)
-    return _finish(path, kind, header, frame, rows, allow_empty)
+    return _finish(path, kind, header, frame, rows, allow_empty=allow_empty)
 
 
 # --------------------------------------------------------------------------- shared checks
@@ -109,18 +110,29 @@ class _NoRows(Exception):
         self.header = header
 
 
-def _check_header(path: Path, header: list[str]) -> None:
+def _check_header(path: Path, header: list[str], row: int = 1) -> None:
     if not header or all(name == "" for name in header):
-        raise InputError(path, where(row=1), "no header: the first row must name the columns")
+        raise InputError(path, where(row=row), "no header: the first row must name the columns")
     seen: dict[str, int] = {}
     for position, name in enumerate(header, start=1):
         if name in seen and name != "":
-            raise InputError(path, where(row=1, column=name), f"duplicate column (also column {seen[name]})")
+            raise InputError(path, where(row=row, column=name), f"duplicate column (also column {seen[name]})")
         seen.setdefault(name, position)
 
 
+def table_from(path: Path, kind: str, header: list[str], frame: pd.DataFrame, rows: np.ndarray,
+               header_row: int = 1) -> RawTable:
+    """A `RawTable` from a header a caller built (e.g. from several header rows of a survey
+    platform's export) and the cells below it; ``rows`` are the spreadsheet rows of ``frame``.
+    Same checks as `read_table`: unique names (errors point at ``header_row``), blank rows
+    dropped, values under an unnamed column refused, at least one data row."""
+    _check_header(path, header, row=header_row)
+    return _finish(path, kind, header, frame.copy(), np.asarray(rows, dtype=np.int64),
+                   first_row=int(rows[0]) if len(rows) else header_row + 1)
+
+
 def _finish(path: Path, kind: str, header: list[str], frame: pd.DataFrame, rows: np.ndarray,
-            allow_empty: bool = False) -> RawTable:
+            first_row: int = 2, allow_empty: bool = False) -> RawTable:
     """Drop blank rows and blank unnamed columns; refuse unnamed columns that hold data."""
     frame.columns = range(frame.shape[1])
     blank = frame[0].isna().to_numpy().copy()  # a blank row has an empty first cell; check the rest only there
@@ -143,7 +155,7 @@ def _finish(path: Path, kind: str, header: list[str], frame: pd.DataFrame, rows:
         header = [header[p] for p in keep]
     frame.columns = header
     if frame.empty and not allow_empty:
-        raise InputError(path, where(row=2), "no data rows below the header")
+        raise InputError(path, where(row=first_row), "no data rows below the header")
     return RawTable(path, kind, header, frame.reset_index(drop=True), np.asarray(rows, dtype=np.int64))
 
 
@@ -240,7 +252,8 @@ def _xlsx_cell(value):
     return str(value)
 
 
-def _read_xlsx(path: Path, encoding: str | None, roles: RolesFor):
+def _xlsx_records(path: Path, max_row: int | None = None) -> list[tuple]:
+    """The rows (all, or the first ``max_row``) of the first worksheet as tuples of raw cell values."""
     from openpyxl import load_workbook
 
     try:
@@ -249,9 +262,13 @@ def _read_xlsx(path: Path, encoding: str | None, roles: RolesFor):
         raise InputError(path, where(), f"not a readable .xlsx workbook ({type(exc).__name__})") from None
     try:
         sheet = book.worksheets[0]
-        records = list(sheet.iter_rows(min_row=1, min_col=1, values_only=True))
+        return list(sheet.iter_rows(min_row=1, max_row=max_row, min_col=1, values_only=True))
     finally:
         book.close()
+
+
+def _read_xlsx(path: Path, encoding: str | None, roles: RolesFor):
+    records = _xlsx_records(path)
     if not records:
         raise InputError(path, where(row=1), "empty file: the first row must be a header naming the columns")
     first = records[0]
@@ -298,3 +315,90 @@ def _read_sav(path: Path, encoding: str | None, roles: RolesFor):
     frame = pd.DataFrame(columns)
     rows = np.arange(2, len(frame) + 2, dtype=np.int64)
     return header, frame, rows
+
+
+# --------------------------------------------------------------------------- sheets (no header yet)
+
+SHEET_SUFFIXES = {".csv": "csv", ".tsv": "csv", ".txt": "csv", ".xlsx": "xlsx", ".xlsm": "xlsx"}
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """Every record of a CSV/TSV or XLSX file, before any row is taken as the header.
+
+    ``cells`` has columns 0..width-1 and row ``i`` is spreadsheet row ``i + 1``; CSV cells are
+    text (empty = NaN), XLSX cells as `_xlsx_cell` normalises them. Survey platforms write
+    one to three header rows; their readers choose which rows name the columns.
+    """
+
+    file: Path
+    kind: str
+    cells: pd.DataFrame
+    delimiter: str | None = None
+
+    def row(self, number: int) -> list[str]:
+        """Spreadsheet row ``number`` (1-based) as stripped text, "" for empty cells; [] past the end."""
+        if number > len(self.cells):
+            return []
+        return ["" if _blank(v) else str(v).strip() for v in self.cells.iloc[number - 1]]
+
+
+def _blank(value) -> bool:
+    return value is None or (isinstance(value, float) and np.isnan(value)) or (isinstance(value, str) and not value.strip())
+
+
+def _head_bytes(path: Path, size: int = 1 << 20) -> bytes:
+    """The first ``size`` bytes of a file, cut after its last complete line (or after a
+    whole UTF-16 unit when the file is UTF-16): enough for the header rows, read fast."""
+    with open(path, "rb") as handle:
+        data = handle.read(size)
+        if len(data) < size:
+            return data
+    cut = data.rfind(b"\n")
+    if data[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+        cut += 2 - (cut % 2)  # keep whole two-byte units
+        return data[:cut]
+    return data[: cut + 1] if cut >= 0 else data
+
+
+def read_sheet(path: str | Path, *, encoding: str | None = None, head: int | None = None) -> Sheet:
+    """Read a CSV (comma, semicolon or tab), TSV/TXT or XLSX file into a `Sheet` (only its
+    first ``head`` rows when given: enough to recognise a layout)."""
+    path = Path(path)
+    if not path.exists():
+        raise InputError(path, where(), "file not found")
+    if not path.is_file():
+        raise InputError(path, where(), "not a file")
+    kind = SHEET_SUFFIXES.get(path.suffix.lower())
+    if kind is None:
+        known = ", ".join(sorted(SHEET_SUFFIXES))
+        raise InputError(path, where(), f"unknown file type {path.suffix or '(none)'!r}: expected one of {known}")
+    if kind == "xlsx":
+        records = _xlsx_records(path, head)
+        if not records:
+            raise InputError(path, where(row=1), "empty file: the first row must be a header naming the columns")
+        width = max((i + 1 for r in records[:3] for i, v in enumerate(r) if _xlsx_cell(v) is not np.nan), default=0)
+        for number, record in enumerate(records[3:], start=4):
+            if any(_xlsx_cell(v) is not np.nan for v in record[width:]):
+                raise InputError(path, where(row=number), f"a value right of the last named column ({width})")
+        cells = [[_xlsx_cell(v) for v in (tuple(r[:width]) + (None,) * (width - len(r[:width])))] for r in records]
+        return Sheet(path, kind, pd.DataFrame(cells, columns=range(width), dtype=object))
+    try:
+        text, utf8 = _decode(path, _head_bytes(path) if head else path.read_bytes(), encoding)
+    except InputError:
+        if not head:
+            raise
+        text, utf8 = _decode(path, path.read_bytes(), encoding)  # the whole file names the right row
+    if not text or text.isspace():
+        raise InputError(path, where(row=1), "empty file: the first row must be a header naming the columns")
+    end = text.find("\n")
+    sep, width = _delimiter(text if end < 0 else text[:end]), 0
+    try:
+        first = itertools.islice(csv.reader(io.StringIO(text, newline=""), delimiter=sep), 3)
+        width = max(len(record) for record in first)  # the header rows, which may differ in length
+        frame = pd.read_csv(io.BytesIO(utf8), sep=sep, header=None, names=list(range(width)), dtype=object,
+                            keep_default_na=False, na_values=[""], skip_blank_lines=False, encoding="utf-8",
+                            nrows=head)
+    except (csv.Error, pd.errors.ParserError, ValueError):
+        raise _first_wide_row(path, text, sep, width) from None
+    return Sheet(path, kind, frame, sep)

@@ -8,7 +8,7 @@ survey needs no Python loop per respondent.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -17,9 +17,10 @@ import pandas as pd
 from ..errors import InputError, where
 from .answers import to_positions
 from .cells import as_text
-from .formats import ColumnRoles, RawTable, read_table
+from .formats import ColumnRoles, RawTable
 from .groups import check_groups
 from .instrument import load_instrument
+from .platforms import PLATFORM_IDS, layout_of, read_export
 from .scales import item_scales
 from .study import Study, load_areas, load_study
 from .validation import refuse_columns, require_columns, require_filled, require_same_within, require_unique
@@ -36,7 +37,9 @@ class Survey:
     position on its scale, 1 = most negative, NaN = no answer or a missing code; ``missing``
     = the missing code's label, else NaN). Sorted by respondent_id, then instrument order.
     ``essays``: one row per non-empty text answer. ``items``: each scaled item's scale
-    geometry (`scales.item_scales`).
+    geometry (`scales.item_scales`). ``export``: how the responses file was read (layout,
+    responses option, names of the columns dropped, rows excluded by reason; see
+    `platforms.read_export`).
     """
 
     answers: pd.DataFrame
@@ -44,6 +47,7 @@ class Survey:
     study: Study
     items: pd.DataFrame
     source: Path
+    export: dict = field(default_factory=dict)
 
     @property
     def instrument(self) -> pd.DataFrame:
@@ -70,6 +74,7 @@ class Grid:
     essays: pd.DataFrame
     study: Study
     source: Path
+    export: dict = field(default_factory=dict)
 
     def answers(self) -> pd.DataFrame:
         """The tidy answers frame, from categorical codes (no string is repeated)."""
@@ -89,7 +94,7 @@ class Grid:
     def to_survey(self) -> Survey:
         items = item_scales(self.study.instrument, self.study.scales)
         items = items[items["item_id"].isin(set(self.items["item_id"]))].reset_index(drop=True)
-        return Survey(self.answers(), self.essays, self.study, items, self.source)
+        return Survey(self.answers(), self.essays, self.study, items, self.source, self.export)
 
 
 def _repeat(column: pd.Series, positions: np.ndarray) -> pd.Categorical:
@@ -108,14 +113,18 @@ def _first_seen(values: np.ndarray):
 
 def load_survey(path: str | Path | None = None, *, study: Study | str | Path | None = None,
                 instrument: pd.DataFrame | str | Path | None = None,
-                registry: str | Path | None = None, encoding: str | None = None) -> Survey:
-    """Read and validate a study's responses (wide/long CSV, XLSX, SAV) into a `Survey`.
+                registry: str | Path | None = None, encoding: str | None = None,
+                format: str = "auto", responses: str = "complete") -> Survey:
+    """Read and validate a study's responses (wide/long CSV, XLSX, SAV, or a survey
+    platform's export) into a `Survey`.
 
     ``study`` is a `Study` or a study folder (default: data/raw); ``path`` overrides the
     study's responses file (--data); ``instrument`` overrides its instrument; ``registry``
-    overrides the names file of its named grouping column (--registry).
+    overrides the names file of its named grouping column (--registry); ``format`` and
+    ``responses`` as `platforms.read_export` takes them (--format, --responses).
     """
-    return read_grid(path, study=study, instrument=instrument, registry=registry, encoding=encoding).to_survey()
+    return read_grid(path, study=study, instrument=instrument, registry=registry, encoding=encoding,
+                     format=format, responses=responses).to_survey()
 
 
 def resolve_study(study: Study | str | Path | None, instrument=None, registry=None) -> Study:
@@ -137,7 +146,8 @@ def resolve_study(study: Study | str | Path | None, instrument=None, registry=No
 
 
 def read_grid(path: str | Path | None = None, *, study: Study | str | Path | None = None,
-              instrument=None, registry=None, encoding: str | None = None) -> Grid:
+              instrument=None, registry=None, encoding: str | None = None,
+              format: str = "auto", responses: str = "complete") -> Grid:
     """Everything `load_survey` does except building the tidy frame (see `Grid`)."""
     study = resolve_study(study, instrument, registry)
     path = Path(path) if path is not None else study.responses
@@ -151,13 +161,39 @@ def read_grid(path: str | Path | None = None, *, study: Study | str | Path | Non
             return ColumnRoles(codes=frozenset(keys + ("item_id",)), texts=frozenset({"value"}))
         return ColumnRoles(codes=frozenset(keys), texts=text_columns)
 
-    table = read_table(path, encoding=encoding, roles=roles)
+    table, keys, export = _read_responses(path, study, keys, roles, encoding, format, responses)
     reader = _read_long if table.layout == "long" else _read_wide
     respondents, items, values, missing, essays = reader(table, study, keys, by_column)
     check_groups(table.file, respondents, study)
     respondents, values, missing, essays = _sorted(respondents, values, missing, essays, inst)
-    respondents = respondents.drop(columns="_row").rename(columns={study.id_column: "respondent_id"})
-    return Grid(respondents.reset_index(drop=True), items, values, missing, essays, study, path)
+    respondents = respondents.drop(columns="_row").rename(columns={keys[0]: "respondent_id"})
+    return Grid(respondents.reset_index(drop=True), items, values, missing, essays, study, path, export)
+
+
+def _read_responses(path: Path, study: Study, keys: tuple[str, ...], roles, encoding, format, responses):
+    """The responses as a RawTable, through `platforms.read_export`: our own files whole (every
+    column is checked), a platform's export with only the columns the study maps (the rest,
+    personal data included, never leaves the reader). A study that keeps the default id
+    column name reads the platform's own id column (ResponseId, Respondent ID, _uuid ...).
+    Returns the table, the key columns (id first) and what `Survey.export` records."""
+    layout = layout_of(path, format, encoding)
+    mapped = set(keys) | set(study.instrument["column"])
+    keep = None if layout == "wide" else mapped | set(PLATFORM_IDS[layout])
+    exp = read_export(path, format=format, encoding=encoding, keep=keep, responses=responses, roles=roles)
+    table, dropped = exp.table, list(exp.dropped)
+    if layout != "wide":
+        id_column = keys[0]
+        if id_column not in table.header and id_column == "respondent_id" and exp.id_column:
+            id_column = exp.id_column
+        extra = [c for c in table.header if c in PLATFORM_IDS[layout] and c != id_column and c not in mapped]
+        if extra:  # the platform's id, read in case the study uses it, is not what the study maps
+            table = RawTable(table.file, table.kind, [c for c in table.header if c not in extra],
+                             table.frame.drop(columns=extra), table.rows)
+            dropped += extra
+        keys = (id_column,) + keys[1:]
+    export = {"layout": exp.layout, "responses": responses, "dropped": dropped,
+              "excluded": dict(exp.excluded)}
+    return table, keys, export
 
 
 # --------------------------------------------------------------------------- wide

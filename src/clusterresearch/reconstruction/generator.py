@@ -1,12 +1,22 @@
 """The seeded generator of the reconstructed survey answers.
 
-What the statements pin is the number of answers in a category per item (for example
-10 of 12 answers 4-5). Everything else is filled freely from a per-area answer profile:
-which respondent gave which answer, 4 against 5 inside "agree", 1 against 2 inside
-"disagree", and every item no statement mentions. Mean and area-level statements
-(ranks, gaps, self against assessor) are not constructed; the generator draws until they
-hold, trying seeds in order from ``BASE_SEED`` and recording the first that passes.
-Essay answers are left empty: the paper publishes none, and none is invented.
+Two steps, each with its own random stream from one seed:
+
+1. Each item's multiset of answers. What the statements pin is the number of answers in a
+   category per item (for example 10 of 12 answers 4-5); the rest is drawn from a per-area
+   answer profile: 4 against 5 inside "agree", 1 against 2 inside "disagree", the answers
+   outside the pinned categories, and every item no statement mentions. Mean and
+   area-level statements (ranks, gaps, self against assessor) are not constructed; the
+   generator draws until they hold, trying seeds in order from ``BASE_SEED`` and recording
+   the first that passes.
+2. Which manager gave which answer (``levels``): every manager has a latent level per area,
+   correlated across areas; the answers of a self-assessed or assessor item go to the
+   managers in the order of their area level plus noise (reverse order for a reverse-keyed
+   item). Desired levels describe the role, not the manager's competency, and stay in
+   random order. This step never changes a multiset, so it cannot break a statement.
+
+Country is never read: levels are independent of it. Essay answers are left empty: the
+paper publishes none, and none is invented.
 """
 
 from __future__ import annotations
@@ -19,6 +29,7 @@ import pandas as pd
 from .. import config
 from ..metrics.statements import check_statements, load_statements
 from ..outputs import staged_dir, write_csv
+from .levels import draw_levels, hand_out, item_noise
 from .pins import describe_pins, item_pins
 
 BASE_SEED = 2016
@@ -47,6 +58,13 @@ MEAN_PROFILE: dict[str, tuple[float, ...]] = {
     "low": (0.60, 0.30, 0.10, 0.0, 0.0),
     "high": (0.0, 0.05, 0.15, 0.50, 0.30),
 }
+# The level model (see .levels): the correlation of two areas' latent levels; the
+# reliability an area's self-assessed items would have as continuous answers, from which
+# each area's item noise follows (``levels.item_noise``); the item types handed out by level.
+LEVEL_CORRELATION = 0.5
+RELIABILITY = 0.93
+BY_LEVEL_TYPES = ("likert", "assessor")
+
 LEVELS = np.array([1, 2, 3, 4, 5])
 AGREE, DISAGREE, TOP = {4, 5}, {1, 2}, {5}
 
@@ -88,8 +106,35 @@ def _mean_sides(statements: pd.DataFrame) -> dict[str, str]:
     return {item: ("low" if op in ("<", "<=") else "high") for item, op in zip(means["item_id"], means["op"])}
 
 
-def generate(instrument: pd.DataFrame, registry: pd.DataFrame, statements: pd.DataFrame, seed: int) -> pd.DataFrame:
-    """Tidy answers (one row per respondent x scaled item) for one manager per registry cluster."""
+def reverse_items(instrument: pd.DataFrame) -> set[str]:
+    """Item ids the instrument declares reverse-keyed (``reverse`` as `load_instrument` parses it)."""
+    if "reverse" not in instrument.columns:
+        return set()
+    return set(instrument.loc[instrument["reverse"].to_numpy(dtype=bool), "item_id"])
+
+
+def area_order(instrument: pd.DataFrame) -> list[str]:
+    """The areas in instrument order: the columns of the level matrix."""
+    return list(pd.unique(instrument["area"]))
+
+
+def area_noise(instrument: pd.DataFrame, reliability: float = RELIABILITY) -> dict[str, float]:
+    """Per area, the item noise at which its self-assessed items would reach ``reliability``."""
+    counts = instrument[instrument["type"] == "likert"].groupby("area")["item_id"].count()
+    return {area: item_noise(int(counts.get(area, 1)), reliability) for area in area_order(instrument)}
+
+
+def level_stream(seed: int) -> np.random.Generator:
+    """The random stream of step 2, independent of step 1's ``default_rng(seed)``."""
+    return np.random.default_rng(np.random.SeedSequence(seed).spawn(1)[0])
+
+
+def generate(instrument: pd.DataFrame, registry: pd.DataFrame, statements: pd.DataFrame, seed: int,
+             correlation: float = LEVEL_CORRELATION, reliability: float = RELIABILITY) -> pd.DataFrame:
+    """Tidy answers (one row per respondent x scaled item) for one manager per registry cluster.
+
+    The registry gives the respondents' country and cluster labels only; no draw depends on them.
+    """
     rng = np.random.default_rng(seed)
     respondents = pd.DataFrame({
         "respondent_id": [f"R{i:02d}" for i in range(1, len(registry) + 1)],
@@ -104,6 +149,15 @@ def generate(instrument: pd.DataFrame, registry: pd.DataFrame, statements: pd.Da
     for item_id, area, item_type in scaled[["item_id", "area", "type"]].itertuples(index=False):
         profile = MEAN_PROFILE.get(sides.get(item_id), TYPE_PROFILE.get(item_type, AREA_PROFILE[area]))
         columns[item_id] = item_answers(rng, profile, pins.get(item_id, {}), n)
+    by_level = level_stream(seed)
+    areas = area_order(instrument)
+    levels = draw_levels(by_level, n, len(areas), correlation)
+    reverse = reverse_items(instrument)
+    noise = area_noise(instrument, reliability)
+    for item_id, area, item_type in scaled[["item_id", "area", "type"]].itertuples(index=False):
+        if item_type in BY_LEVEL_TYPES:
+            level = levels[:, areas.index(area)]
+            columns[item_id] = hand_out(columns[item_id], level, by_level, noise[area], reverse=item_id in reverse)
     wide = pd.concat([respondents, pd.DataFrame(columns)], axis=1)
     tidy = wide.melt(id_vars=list(respondents.columns), var_name="item_id", value_name="value")
     tidy = tidy.merge(scaled[["item_id", "area", "type"]], on="item_id", how="left")
@@ -112,11 +166,13 @@ def generate(instrument: pd.DataFrame, registry: pd.DataFrame, statements: pd.Da
     return tidy[["respondent_id", "country", "cluster", "item_id", "area", "type", "value"]].reset_index(drop=True)
 
 
-def find_seed(instrument, registry, statements, start: int = BASE_SEED, tries: int = MAX_TRIES) -> int:
-    """The first seed from ``start`` whose answers make every statement hold."""
+def find_seed(instrument, registry, statements, start: int = BASE_SEED, tries: int = MAX_TRIES,
+              items: pd.DataFrame | None = None) -> int:
+    """The first seed from ``start`` whose answers make every statement hold (``items``:
+    the items' scale geometry, as `clusterresearch check` reads them)."""
     for seed in range(start, start + tries):
         answers = generate(instrument, registry, statements, seed)
-        if check_statements(answers, statements, instrument)["holds"].all():
+        if check_statements(answers, statements, instrument, items)["holds"].all():
             return seed
     raise RuntimeError(f"no seed in [{start}, {start + tries}) satisfies every statement")
 
@@ -131,10 +187,21 @@ def to_wide(answers: pd.DataFrame, instrument: pd.DataFrame) -> pd.DataFrame:
     return wide.sort_values("respondent_id").reset_index(drop=True)
 
 
+def handed_out(item_type: str, reverse: bool) -> str:
+    """How step 2 gives an item's answers to the managers, in words (the provenance column)."""
+    if item_type in BY_LEVEL_TYPES:
+        return ("lowest answer to the highest area level + noise (reverse-keyed)" if reverse
+                else "highest answer to the highest area level + noise")
+    if item_type == "text":
+        return ""
+    return "at random (a desired level describes the role, not the manager's competency)"
+
+
 def provenance(instrument: pd.DataFrame, statements: pd.DataFrame, n: int, seed: int) -> pd.DataFrame:
-    """Per item: what the statements pin and what the generator filled freely."""
+    """Per item: what the statements pin, what the generator chose, and how it handed answers out."""
     pins = item_pins(statements, n)
     sides = _mean_sides(statements)
+    reverse = reverse_items(instrument)
     checked = statements.groupby("item_id")["statement_id"].apply(lambda s: ";".join(s))
     rows = []
     for item_id, area, item_type in instrument[["item_id", "area", "type"]].itertuples(index=False):
@@ -142,7 +209,7 @@ def provenance(instrument: pd.DataFrame, statements: pd.DataFrame, n: int, seed:
             pinned, free = "", "left empty: the paper publishes no essay answers and none is invented"
         elif item_id in pins:
             pinned = describe_pins(pins[item_id], n)
-            free = "which respondent gave which answer; the other answers and the level inside each pinned category, from the area profile"
+            free = "the other answers and the level inside each pinned category, from the area profile"
         else:
             pinned = ""
             free = "every answer, from the area profile" if item_type == "likert" else f"every answer, from the {item_type} profile"
@@ -150,20 +217,29 @@ def provenance(instrument: pd.DataFrame, statements: pd.DataFrame, n: int, seed:
             free += f" ({sides[item_id]} profile, as a statement bounds its mean)"
         rows.append({
             "item_id": item_id, "area": area, "type": item_type,
-            "statements": checked.get(item_id, ""), "pinned": pinned, "filled_freely": free, "seed": seed,
+            "statements": checked.get(item_id, ""), "pinned": pinned, "filled_freely": free,
+            "handed_out": handed_out(item_type, item_id in reverse), "seed": seed,
         })
     return pd.DataFrame(rows)
 
 
+def shipped_inputs():
+    """The shipped study's instrument, cluster registry (``cluster_id, country``), statements
+    and item geometry: everything the generator reads."""
+    from ..loading import load_registry, load_study
+    from ..loading.scales import item_scales
+
+    study = load_study(config.RAW_DIR)
+    registry = load_registry(config.REGISTRY_PATH)
+    statements = load_statements(study.statements or config.STATEMENTS_PATH)
+    return study.instrument, registry, statements, item_scales(study.instrument, study.scales)
+
+
 def reconstruct(seed: int | None = None):
     """Answers (wide), provenance and the seed, from the shipped instrument, registry and statements."""
-    from ..loading import load_instrument, load_registry
-
-    instrument = load_instrument(config.INSTRUMENT_PATH)
-    registry = load_registry(config.REGISTRY_PATH)
-    statements = load_statements(config.STATEMENTS_PATH)
+    instrument, registry, statements, items = shipped_inputs()
     if seed is None:
-        seed = SHIPPED_SEED if SHIPPED_SEED is not None else find_seed(instrument, registry, statements)
+        seed = SHIPPED_SEED if SHIPPED_SEED is not None else find_seed(instrument, registry, statements, items=items)
     answers = generate(instrument, registry, statements, seed)
     return to_wide(answers, instrument), provenance(instrument, statements, len(registry), seed), seed
 

@@ -25,7 +25,7 @@ class RoadmapSettings:
     (0.98), ``platform_delay`` (0.5 days), ``relay_retention`` (as in links.csv).
     ``study`` (a study folder) and/or ``data`` (a responses file): the survey whose
     respondents give stage IV readiness - none by default: readiness comes from a survey only
-    when one is given; ``registry``/``encoding`` as for every survey. ``groups``: ``(column,
+    when one is given; ``registry``/``encoding``/``data_format``/``responses`` as for every survey. ``groups``: ``(column,
     group)`` pairs narrowing it to one scope (--group, --country, --cluster; they need a
     survey). ``min_cell``: a public report withholds readiness of an area with fewer
     respondents (0: show everything).
@@ -39,6 +39,8 @@ class RoadmapSettings:
     data: str | Path | None = None
     registry: str | Path | None = None
     encoding: str | None = None
+    data_format: str = "auto"
+    responses: str = "complete"
     groups: tuple = ()
     min_cell: int = 0
 
@@ -60,5 +62,5 @@ def build_roadmap(settings: RoadmapSettings) -> Roadmap:
     survey = None
     if settings.survey_given:
         survey = survey_area_stats(settings.study, settings.data, tuple(settings.groups), settings.registry,
-                                   settings.encoding)
+                                   settings.encoding, settings.data_format, settings.responses)
     return analyse(network, parameters, survey, load_services(), int(settings.min_cell or 0))

@@ -119,7 +119,7 @@ def readiness_table(
 
 
 def survey_area_stats(study=None, data=None, groups: Sequence[tuple[str, str]] = (), registry=None,
-                      encoding=None) -> SurveyScope:
+                      encoding=None, data_format: str = "auto", responses: str = "complete") -> SurveyScope:
     """Read a survey (a study folder and/or a responses file) and keep the respondents of one
     scope: all data, or the group of ``groups`` (``(column, group)`` pairs; several pairs must
     name one group and the groups holding it, e.g. country=PL and cluster=PL01).
@@ -132,7 +132,8 @@ def survey_area_stats(study=None, data=None, groups: Sequence[tuple[str, str]] =
     from ..metrics.areas import area_stats
     from ..scope import find, scopes, select
 
-    survey = load_survey(data, study=study, registry=registry, encoding=encoding)
+    survey = load_survey(data, study=study, registry=registry, encoding=encoding, format=data_format,
+                         responses=responses)
     found = scopes(survey)
     column, group = groups[-1] if groups else (None, None)
     chosen = find(found, column, group, source=survey.source)
