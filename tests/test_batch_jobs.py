@@ -90,8 +90,9 @@ def test_parameters_match_the_notebooks_contract(groups):
     }
     everyone = jobs["competencies_all"].parameters
     assert (everyone["group_column"], everyone["group"]) == (None, None)
-    assert jobs["roadmap_cluster_PL01"].parameters == {
-        "study_dir": "/s", "country": None, "cluster": "PL01", "network_dir": "/d/net", "data_path": "/d/responses.csv",
+    assert jobs["roadmap_cluster_PL01"].parameters == {  # the roadmap takes the survey scope as the report does
+        "study_dir": "/s", "data_path": "/d/responses.csv", "group_column": "cluster", "group": "PL01",
+        "encoding": "latin-1", "registry": "/s/names.csv", "network_dir": "/d/net",
         "output_dir": "/o/confidential/roadmap_cluster_PL01_files", "min_cell": 0,
     }
     defaults = plan_jobs(groups, options(study=None, data=None, only="competencies"))[0].parameters
@@ -185,8 +186,8 @@ def test_scopes_through_the_survey_loader(tmp_path, shipped_survey):
 
 def test_notebook_parameters_and_check(tmp_path, groups):
     assert notebook_parameters(DATA / "roadmap_stub.ipynb") == {
-        "study_dir", "country", "cluster", "network_dir", "data_path", "output_dir",
-        "relay_retention", "platform_retention", "platform_delay", "min_cell"}
+        "study_dir", "data_path", "group_column", "group", "country", "cluster", "encoding", "registry",
+        "network_dir", "output_dir", "relay_retention", "platform_retention", "platform_delay", "min_cell"}
     assert notebook_parameters(DATA / "competencies_stub.ipynb") == {
         "study_dir", "data_path", "group_column", "group", "output_dir", "min_cell", "encoding", "registry"}
     jobs = plan_jobs(groups, options(notebooks={"competencies": DATA / "competencies_stub.ipynb",

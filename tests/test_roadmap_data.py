@@ -38,3 +38,13 @@ def test_six_services_quote_the_paper():
     paper = " ".join(ROADMAP_PAPER.read_text(encoding="utf-8").split())
     for quote in services["quote"]:
         assert " ".join(quote.split()) in paper, quote
+
+
+def test_worked_example_says_it_is_illustrative_through_its_network_toml():
+    """The example is called illustrative because its folder says so, not because code knows it."""
+    net = load_network(config.ROADMAP_EXAMPLE_DIR)
+    d = net.description
+    assert d.illustrative and d.name.startswith("Worked example") and "not data from the paper" in d.source
+    assert d.readiness_areas == ("communication", "online_marketing", "project_management", "budgeting")
+    assert d.readiness_threshold == 0.5 and set(d.readiness_why) == set(d.readiness_areas)
+    assert net.files[-1].name == "network.toml"  # hashed in inputs.csv like every input

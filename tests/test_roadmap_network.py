@@ -105,7 +105,7 @@ def test_not_utf8(tmp_path, capsys):
     folder = folder_with(tmp_path)
     (folder / "actors.csv").write_bytes("actor_id,name,type\nCDC,Centre d\xe9veloppement,cdc\n".encode("latin-1"))
     assert run_cli(folder, tmp_path / "out") == 2
-    assert "not UTF-8" in capsys.readouterr().err
+    assert "cannot be decoded as UTF-8" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize("flag,value,fragment", [
@@ -122,10 +122,19 @@ def test_bad_parameters_exit_2(tmp_path, capsys, flag, value, fragment):
 
 
 def test_unknown_survey_cluster_exits_2(tmp_path, capsys):
-    assert run_cli(GOOD, tmp_path / "out", "--cluster", "XX99") == 2
+    assert run_cli(GOOD, tmp_path / "out", "--data", str(config.RESPONSES_PATH), "--cluster", "XX99") == 2
     err = capsys.readouterr().err
-    assert err.startswith(f"error: {config.RESPONSES_PATH}: column 'cluster': no respondent in cluster 'XX99'")
+    assert err.startswith(f"error: {config.RESPONSES_PATH}: column 'cluster': no respondent in group 'XX99'")
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("flag", ["--cluster", "--country"])
+def test_a_survey_group_without_a_survey_exits_2(tmp_path, capsys, flag):
+    assert run_cli(GOOD, tmp_path / "out", flag, "PL01") == 2
+    err = capsys.readouterr().err
+    column = flag.lstrip("-")
+    assert err.startswith(f"error: --group {column}=PL01: value 'PL01': names a survey group but no survey was given")
+    assert err.count("\n") == 1 and not (tmp_path / "out").exists()
 
 
 def test_never_writes_under_data_raw(capsys):

@@ -13,6 +13,7 @@ from clusterresearch.cli import main
 from clusterresearch.roadmap.analysis import analyse, load_services
 from clusterresearch.roadmap.measures import SENSITIVITY_GRID
 from clusterresearch.roadmap.network import load_network
+from clusterresearch.roadmap.readiness import SurveyScope
 from clusterresearch.roadmap.pipeline import STAGE_FILES
 from clusterresearch.roadmap.scenarios import FLOW_TABLE_COLUMNS, Parameters
 
@@ -175,7 +176,8 @@ def test_stage3_restrictions_take_effect(worked):
     assert "link MIN-CDC" in links.at[("MIN", "L1", "communication"), "restricted_by"]
     assert links.at[("UNI", "L1", "communication"), "status"] == "digitalized"
     admissible = worked.flows["admissible"]
-    assert not admissible.loc[admissible["target"] == "S2", "channels"].str.endswith("platform").any()
+    # S2 has no platform channel: no route ends on a platform channel into S2
+    assert not any(c and c[-1] == "platform" for c in admissible.loc[admissible["target"] == "S2", "channels"])
 
 
 def test_stage5_is_a_valid_precedence_order(worked):
@@ -194,17 +196,17 @@ def test_stage5_is_a_valid_precedence_order(worked):
 
 
 def test_stage4_readiness_attaches_to_the_cdc(worked):
-    frame = pd.DataFrame({
-        "scope": "cluster", "group": "PL01", "area": ["communication", "online_marketing", "project_management", "budgeting"],
-        "n_respondents": 1, "index_mean": [4.0, 2.0, 3.0, 5.0], "readiness": [0.75, 0.25, 0.5, 1.0],
-        "below_threshold": [False, True, False, False], "note": "x",
-    })
-    r = analyse(worked.network, Parameters(), frame, "cluster PL01")
+    stats = pd.DataFrame({"area": ["communication", "online_marketing", "project_management", "budgeting"],
+                          "n_respondents": 1, "index_mean": [4.0, 2.0, 3.0, 5.0]})
+    survey = SurveyScope(stats, "cluster", "PL01", 1, "cluster PL01 of a hand-made survey (n = 1)")
+    r = analyse(worked.network, Parameters(), survey)
+    assert r.readiness["readiness"].tolist() == [0.75, 0.25, 0.5, 1.0]
     info = r.stage4_information.set_index("actor_id")
     assert info.at["CDC", "readiness_online_marketing"] == 0.25
     assert math.isnan(info.at["L1", "readiness_online_marketing"])
     capacity = r.stage5[r.stage5["action"].str.startswith("build capacity")]
     assert len(capacity) == 1 and "online marketing" in capacity["action"].iloc[0]
+    assert "brought to use" in capacity["reason"].iloc[0]  # the why of network.toml [readiness.why]
     platform = r.stage5[r.stage5["action"].str.startswith("open the platform")]
     assert str(capacity["step"].iloc[0]) in platform["after"].iloc[0].split(", ")
     # every decision knows the decisions that come before it
@@ -216,13 +218,16 @@ def test_stage4_readiness_attaches_to_the_cdc(worked):
 
 def test_cli_on_the_worked_example_with_a_survey_cluster(tmp_path):
     out = tmp_path / "out"
-    assert main(["roadmap", "--out", str(out), "--cluster", "PL01", "--relay-retention", "0.8"]) == 0
+    assert main(["roadmap", "--out", str(out), "--data", str(config.RESPONSES_PATH), "--cluster", "PL01",
+                 "--relay-retention", "0.8"]) == 0
     readiness = pd.read_csv(out / "stage4_readiness.csv")
     assert set(readiness["scope"]) == {"cluster"} and set(readiness["n_respondents"]) == {1}
-    assert readiness["note"].str.contains("one manager's self-assessment").all()
+    assert list(readiness["area"]) == ["communication", "online_marketing", "project_management", "budgeting"]
+    assert readiness["note"].str.contains("one person's self-assessment").all()
     assert ((readiness["readiness"] - (readiness["index_mean"] - 1) / 4).abs() < 1e-6).all()
     md = (out / "summary.md").read_text()
-    assert "Illustrative network" in md and "Reconstructed data" in md and "one manager's self-assessment" in md
+    assert "Illustrative network: Worked example" in md  # the words of worked_example/network.toml
+    assert "Reconstructed data" in md and "one person's self-assessment" in md
     params = pd.read_csv(out / "parameters.csv").set_index("parameter")
     assert params.at["relay_retention", "value"] == "0.8"
 
@@ -236,8 +241,8 @@ def test_a_cluster_without_cdc_and_with_its_own_it_actor(tmp_path):
     r = analyse(load_network(folder), Parameters())
     assert r.it_actor == "hub" and not r.it_actor_added
     routes = {s: list(t["route"]) for s, t in r.flows.items()}
-    assert routes["as_is"] == ["a>hub>b", "a>c>b"]  # a communication flow may not use data_storage channels
-    assert routes["digital"] == ["a>hub>b", "a>hub>b"]  # the IT-actor's platform channels (0.98) beat its own (0.9)
+    assert routes["as_is"] == [("a", "hub", "b"), ("a", "c", "b")]  # a communication flow may not use data_storage channels
+    assert routes["digital"] == [("a", "hub", "b"), ("a", "hub", "b")]  # the platform (0.98) beats its own channels (0.9)
     s = r.summary.set_index("scenario")
     assert math.isnan(s.at["as_is", "cdc_betweenness"]) and s.at["as_is", "cdc_relayed_share"] == 0
     assert (r.sensitivity.groupby("scenario")["retention"].nunique() == 1).all()  # no relay to vary

@@ -1,96 +1,113 @@
-"""Stage IV readiness: the 1-5 area index mapped to 0-1 per scope, from frames built by hand,
-and the small-group suppression of a public report."""
+"""Stage IV readiness: a pure function of an area-statistics frame and the declared areas and
+threshold; from a survey only when one is given; one person only when the scope holds one;
+the small-group suppression of a public report."""
 
 import math
+from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from clusterresearch import config
+from clusterresearch.roadmap.build import RoadmapSettings, build_roadmap
 from clusterresearch.roadmap.readiness import (
-    ONE_MANAGER_NOTE, READINESS_AREAS, READINESS_THRESHOLD, readiness_table, to_readiness,
+    ONE_RESPONDENT_NOTE, READINESS_COLUMNS, readiness_table, survey_area_stats, to_readiness,
 )
 
-
-def index_frame(rows):
-    return pd.DataFrame(rows, columns=["respondent_id", "country", "cluster", "area", "index"])
-
-
-INDEX = index_frame([
-    ("R1", "PL", "PL01", "communication", 4.0), ("R1", "PL", "PL01", "online_marketing", 2.0),
-    ("R1", "PL", "PL01", "project_management", 3.0), ("R1", "PL", "PL01", "budgeting", 5.0),
-    ("R1", "PL", "PL01", "negotiation", 1.0),
-    ("R2", "PL", "PL02", "communication", 2.0), ("R2", "PL", "PL02", "online_marketing", float("nan")),
-    ("R2", "PL", "PL02", "project_management", 1.0), ("R2", "PL", "PL02", "budgeting", 3.0),
-    ("R3", "LT", "LT01", "communication", 5.0), ("R3", "LT", "LT01", "online_marketing", 4.0),
-    ("R3", "LT", "LT01", "project_management", 2.0), ("R3", "LT", "LT01", "budgeting", 4.0),
-])
+STATS = pd.DataFrame({
+    "area": ["communication", "negotiation", "online_marketing", "budgeting"],
+    "n_respondents": [2, 2, 1, 0],
+    "index_mean": [4.0, 2.5, 2.0, float("nan")],
+    "spread": [0.1, 0.2, 0.3, 0.4],  # other columns of metrics.area_stats are ignored
+})
 
 
-def test_mapping_endpoints_and_threshold():
+def test_mapping_endpoints():
     assert [to_readiness(v) for v in (1, 2, 3, 4, 5)] == [0, 0.25, 0.5, 0.75, 1]
-    assert READINESS_THRESHOLD == 0.5
+    assert to_readiness(4, low=0, high=10) == 0.4
 
 
-def test_cluster_scope_is_its_one_manager():
-    t = readiness_table(INDEX, cluster="PL01").set_index("area")
-    assert list(t.index) == list(READINESS_AREAS)  # negotiation is not a readiness area
-    assert t["readiness"].tolist() == [0.75, 0.25, 0.5, 1.0]
-    assert (t["n_respondents"] == 1).all() and set(t["scope"]) == {"cluster"}
-    assert t["below_threshold"].tolist() == [False, True, False, False]
-    assert (t["note"].str.contains(ONE_MANAGER_NOTE, regex=False)).all()
+def test_default_is_every_area_and_the_neutral_point():
+    t = readiness_table(STATS, n_scope=2).set_index("area")
+    assert list(t.columns) == [c for c in READINESS_COLUMNS if c != "area"]
+    assert list(t.index) == list(STATS["area"])
+    assert t["readiness"].iloc[:3].tolist() == [0.75, 0.375, 0.25]
+    assert (t["threshold"] == 0.5).all()
+    assert t["below_threshold"].tolist() == [False, True, True, False]  # budgeting: nobody answered, NaN not 0
+    assert math.isnan(t.at["budgeting", "readiness"])
+    assert not t["note"].str.contains(ONE_RESPONDENT_NOTE, regex=False).any()  # two respondents
 
 
-def test_country_scope_is_the_mean_over_its_respondents_skipping_missing():
-    t = readiness_table(INDEX, country="PL").set_index("area")
-    assert t.at["communication", "index_mean"] == 3.0 and t.at["communication", "n_respondents"] == 2
-    assert t.at["online_marketing", "index_mean"] == 2.0 and t.at["online_marketing", "n_respondents"] == 1
-    assert t.at["project_management", "readiness"] == pytest.approx(((3 + 1) / 2 - 1) / 4)
-    assert not t["note"].str.contains(ONE_MANAGER_NOTE, regex=False).any()
+def test_declared_areas_and_threshold():
+    t = readiness_table(STATS, areas=["negotiation", "communication", "project_funding"], threshold=0.8, n_scope=2)
+    assert list(t["area"]) == ["negotiation", "communication", "project_funding"]  # declared order
+    assert t["below_threshold"].tolist() == [True, True, False]
+    assert t.loc[2, "n_respondents"] == 0 and math.isnan(t.loc[2, "readiness"])
 
 
-def test_all_scope_and_errors():
-    t = readiness_table(INDEX).set_index("area")
-    assert t.at["communication", "index_mean"] == pytest.approx(11 / 3) and t.at["communication", "n_respondents"] == 3
-    with pytest.raises(LookupError):
-        readiness_table(INDEX, cluster="XX01")
-    with pytest.raises(LookupError):
-        readiness_table(INDEX, country="LT", cluster="PL01")  # the cluster is not in that country
+def test_one_person_only_when_the_scope_holds_one():
+    one = readiness_table(STATS[STATS["area"] == "online_marketing"], n_scope=1)
+    assert one["note"].str.contains(ONE_RESPONDENT_NOTE, regex=False).all()
+    two = readiness_table(STATS[STATS["area"] == "online_marketing"], n_scope=2)  # one answered the area, two in scope
+    assert not two["note"].str.contains(ONE_RESPONDENT_NOTE, regex=False).any()
+
+
+def test_missing_columns_are_refused():
     with pytest.raises(ValueError):
-        readiness_table(INDEX.drop(columns="index"))
+        readiness_table(STATS.drop(columns="index_mean"))
 
 
-def test_an_area_nobody_answered_is_nan_not_zero():
-    frame = index_frame([("R1", "PL", "PL01", "communication", 3.0)])
-    t = readiness_table(frame).set_index("area")
-    assert math.isnan(t.at["budgeting", "readiness"]) and t.at["budgeting", "n_respondents"] == 0
-    assert not t.at["budgeting", "below_threshold"]
-
-
-def test_shipped_survey_matches_the_area_index():
+def test_shipped_survey_scope_matches_the_area_index():
     from clusterresearch.loading import load_survey
     from clusterresearch.metrics.areas import respondent_area_index
-    from clusterresearch.roadmap.readiness import survey_readiness
 
-    table, reconstructed, _ = survey_readiness(None, cluster="LT01")
-    assert reconstructed and set(table["n_respondents"]) == {1}
-    index = respondent_area_index(load_survey(config.RESPONSES_PATH).answers)
-    mine = index[(index["cluster"] == "LT01")].set_index("area")["index"]
+    scope = survey_area_stats(data=config.RESPONSES_PATH, groups=(("cluster", "LT01"),))
+    assert scope.notice.startswith("Reconstructed data") and scope.n_respondents == 1
+    assert (scope.scope, scope.group) == ("cluster", "LT01")
+    table = readiness_table(scope.stats, n_scope=scope.n_respondents)
+    survey = load_survey(config.RESPONSES_PATH)
+    index = respondent_area_index(survey.answers, survey.items)
+    mine = index[index["cluster"] == "LT01"].set_index("area")["index"]
     for area, value in zip(table["area"], table["readiness"]):
         assert value == pytest.approx((mine[area] - 1) / 4)
+
+
+def test_another_questionnaire_on_a_seven_point_scale():
+    """A study with other areas and a 1-7 scale feeds the same function (index_range "1-7")."""
+    study = Path(__file__).parent / "data" / "studies" / "agree7_dk"
+    scope = survey_area_stats(study=study, groups=(("sector", "metal"),))
+    assert scope.n_respondents == 10 and scope.notice == "" and scope.titles["cooperation"] == "Cooperation"
+    table = readiness_table(scope.stats, areas=["cooperation"], n_scope=scope.n_respondents, titles=scope.titles)
+    mean = float(scope.stats.set_index("area").at["cooperation", "index_mean"])
+    assert table["readiness"].iloc[0] == pytest.approx((mean - 1) / 6) and table["title"].iloc[0] == "Cooperation"
+
+
+def test_scale_from_index_range():
+    stats = pd.DataFrame({"area": ["a", "b"], "n_respondents": [3, 3], "index_mean": [4.0, 40.0],
+                          "index_range": ["1-7", "0-100"]})
+    assert readiness_table(stats)["readiness"].tolist() == pytest.approx([0.5, 0.4])
+
+
+def test_no_survey_no_readiness():
+    r = build_roadmap(RoadmapSettings())
+    assert r.survey is None and r.readiness.empty and not r.readiness_used
+    step = r.stage5[r.stage5["stage"] == "IV"]
+    assert len(step) == 1 and step["action"].iloc[0] == "readiness not assessed: no survey was given"
+    assert "would give its readiness" in step["reason"].iloc[0]
+    assert not any(c.startswith("readiness_") and c != "readiness_source" for c in r.stage4_information.columns)
 
 
 def test_public_report_suppresses_a_single_managers_readiness_everywhere():
     from clusterresearch.roadmap.report import RoadmapReport
 
-    report = RoadmapReport.from_parameters(cluster="PL01", min_cell=3, output_dir=None)
+    report = RoadmapReport.from_parameters(data_path=str(config.RESPONSES_PATH), cluster="PL01", min_cell=3)
     html = str(report.readiness_table())
-    assert "suppressed (n &lt; 3)" in html or "suppressed (n < 3)" in html
-    info = report.roadmap.stage4_information.set_index("actor_id")
-    assert info.loc["CDC", [f"readiness_{a}" for a in READINESS_AREAS]].isna().all()
+    assert "suppressed (n &lt; 3)" in html
+    info = report.roadmap.stage4_information
+    assert not any(c.startswith("readiness_") and c != "readiness_source" for c in info.columns)
     actions = " ".join(report.roadmap.stage5["action"])
     assert "suppressed (n < 3)" in actions and "build capacity" not in actions
-    open_report = RoadmapReport.from_parameters(cluster="PL01", min_cell=0)
+    open_report = RoadmapReport.from_parameters(data_path=str(config.RESPONSES_PATH), cluster="PL01", min_cell=0)
     assert "suppressed" not in str(open_report.readiness_table())
-    assert not open_report.roadmap.stage4_information.set_index("actor_id").loc[
-        "CDC", [f"readiness_{a}" for a in READINESS_AREAS]].isna().any()
+    cdc = open_report.roadmap.stage4_information.set_index("actor_id").loc["CDC"]
+    assert not cdc[[f"readiness_{a}" for a in open_report.roadmap.readiness["area"]]].isna().any()

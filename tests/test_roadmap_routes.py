@@ -58,16 +58,16 @@ def test_pure_relay_gives_r_squared(r):
 def test_pure_relay_through_the_scenario_and_flow_table():
     table = flow_table(RELAY, route_scenario(RELAY, as_is(RELAY)))
     row = table.iloc[0]
-    assert (row["route"], row["hops"], row["retention"], row["delay_days"]) == ("A>CDC>B", 2, pytest.approx(0.81), 5.0)
-    assert row["channels"] == "communication>communication"
+    assert (row["route"], row["hops"], row["retention"], row["delay_days"]) == (("A", "CDC", "B"), 2, pytest.approx(0.81), 5.0)
+    assert row["channels"] == ("communication", "communication") and row["relays"] == ("CDC",)
 
 
 def test_a_better_direct_channel_wins_and_a_worse_one_loses():
     relay = [ch("A", "CDC", 0.9), ch("CDC", "B", 0.9)]
     better = best_route(relay + [ch("A", "B", 0.85, 9.0)], "A", "B", "communication")
-    assert better.text == "A>B" and better.retention == 0.85  # 0.85 > 0.81, despite 9 days
+    assert better.nodes == ("A", "B") and better.retention == 0.85  # 0.85 > 0.81, despite 9 days
     worse = best_route(relay + [ch("A", "B", 0.80, 0.1)], "A", "B", "communication")
-    assert worse.text == "A>CDC>B" and worse.retention == pytest.approx(0.81)  # 0.80 < 0.81, despite 0.1 days
+    assert worse.nodes == ("A", "CDC", "B") and worse.retention == pytest.approx(0.81)  # 0.80 < 0.81, despite 0.1 days
 
 
 def test_the_platform_wins_only_where_it_retains_more():
@@ -82,12 +82,12 @@ def test_the_platform_wins_only_where_it_retains_more():
     params = Parameters.resolve(platform_retention=0.98, platform_delay=0.5)
     table = flow_table(net, route_scenario(net, digital(net, params)))
     # A>B: relay 0.81 < platform 0.98^2 = 0.9604 -> the platform; C>D: direct 0.99 > 0.9604 -> kept
-    assert list(table["route"]) == ["A>IT>B", "C>D"]
+    assert list(table["route"]) == [("A", "IT", "B"), ("C", "D")]
     assert table["retention"].tolist() == pytest.approx([0.9604, 0.99])
     assert table["delay_days"].tolist() == [1.0, 3.0]
     # a platform that retains less than the relay is not used at all
     weak = flow_table(net, route_scenario(net, digital(net, Parameters.resolve(platform_retention=0.85))))
-    assert list(weak["route"]) == ["A>CDC>B", "C>D"]
+    assert list(weak["route"]) == [("A", "CDC", "B"), ("C", "D")]
 
 
 # ----- tie-breaks --------------------------------------------------------------------------------
@@ -96,44 +96,44 @@ def test_equal_retention_goes_to_fewer_hops_within_the_float_tolerance():
     # the costs -ln(0.9) - ln(0.9) and -ln(0.81) differ in the last bit; the tolerance treats them as equal
     assert -math.log(0.9) - math.log(0.9) != -math.log(0.81)
     route = best_route([ch("A", "CDC", 0.9, 0.1), ch("CDC", "B", 0.9, 0.1), ch("A", "B", 0.81, 7.0)], "A", "B", "communication")
-    assert route.text == "A>B"
+    assert route.nodes == ("A", "B")
 
 
 def test_equal_retention_and_hops_go_to_lower_delay():
     chans = [ch("A", "X", 0.9, 3.0), ch("X", "B", 0.9, 3.0), ch("A", "Y", 0.9, 1.0), ch("Y", "B", 0.9, 1.5)]
     route = best_route(chans, "A", "B", "communication")
-    assert route.text == "A>Y>B" and route.delay_days == 2.5
+    assert route.nodes == ("A", "Y", "B") and route.delay_days == 2.5
 
 
 def test_full_tie_keeps_existing_channels_over_the_platform():
     chans = [ch("A", "X", 0.9, 1.0), ch("X", "B", 0.9, 1.0), pf("A", "IT", 0.9, 1.0), pf("IT", "B", 0.9, 1.0)]
-    assert best_route(chans, "A", "B", "communication").text == "A>X>B"  # "IT" < "X", yet existing wins
+    assert best_route(chans, "A", "B", "communication").nodes == ("A", "X", "B")  # "IT" < "X", yet existing wins
 
 
 def test_full_tie_between_existing_routes_goes_to_alphabetical_order():
     chans = [ch("A", "Q", 0.9, 1.0), ch("Q", "B", 0.9, 1.0), ch("A", "P", 0.9, 1.0), ch("P", "B", 0.9, 1.0)]
-    assert best_route(chans, "A", "B", "communication").text == "A>P>B"
-    assert best_route(list(reversed(chans)), "A", "B", "communication").text == "A>P>B"
+    assert best_route(chans, "A", "B", "communication").nodes == ("A", "P", "B")
+    assert best_route(list(reversed(chans)), "A", "B", "communication").nodes == ("A", "P", "B")
 
 
 def test_tie_break_is_not_fooled_by_a_cheap_first_hop():
     # Greedy by hops would take A>C (1 hop to C) but the best route by retention is A>D>B.
     chans = [ch("A", "C", 0.5), ch("C", "B", 0.5), ch("A", "D", 0.99), ch("D", "B", 0.99)]
-    assert best_route(chans, "A", "B", "communication").text == "A>D>B"
+    assert best_route(chans, "A", "B", "communication").nodes == ("A", "D", "B")
 
 
 def test_lossless_channels_cost_nothing_and_do_not_loop():
     chans = [ch("A", "X", 1.0, 1.0), ch("X", "Y", 1.0, 1.0), ch("Y", "A", 1.0, 1.0), ch("Y", "B", 1.0, 1.0)]
     route = best_route(chans, "A", "B", "communication")
-    assert route.text == "A>Y>B" and route.retention == 1.0
+    assert route.nodes == ("A", "Y", "B") and route.retention == 1.0
 
 
 # ----- kinds and missing routes --------------------------------------------------------------------
 
 def test_a_flow_uses_channels_of_its_kind_or_communication_only():
     chans = [ch("A", "B", 0.99, 1.0, "contractor_network"), ch("A", "C", 0.9), ch("C", "B", 0.9, 1.0, "data_storage")]
-    assert best_route(chans, "A", "B", "data_storage").text == "A>C>B"
-    assert best_route(chans, "A", "B", "contractor_network").text == "A>B"
+    assert best_route(chans, "A", "B", "data_storage").nodes == ("A", "C", "B")
+    assert best_route(chans, "A", "B", "contractor_network").nodes == ("A", "B")
     assert not best_route(chans, "A", "B", "communication").found  # C-B carries data_storage only
 
 
@@ -145,7 +145,7 @@ def test_a_flow_with_no_route_is_reported_not_raised():
     )
     table = flow_table(net, route_scenario(net, as_is(net)))
     lost = table.iloc[0]
-    assert lost["route"] == "" and lost["retention"] == 0.0 and pd.isna(lost["hops"]) and math.isnan(lost["delay_days"])
+    assert lost["route"] == () and lost["retention"] == 0.0 and pd.isna(lost["hops"]) and math.isnan(lost["delay_days"])
     from clusterresearch.roadmap.measures import flow_measures
 
     m = flow_measures(table, "CDC")
@@ -153,7 +153,7 @@ def test_a_flow_with_no_route_is_reported_not_raised():
     assert m["retention"] == pytest.approx((0 * 5 + 0.81 * 5) / 10)  # the lost flow counts with retention 0
     assert m["delay_days"] == 2.0  # delay is averaged over the routed volume only
     # the platform reaches Z
-    assert flow_table(net, route_scenario(net, digital(net)))["route"].iloc[0] == "A>IT>Z"
+    assert flow_table(net, route_scenario(net, digital(net)))["route"].iloc[0] == ("A", "IT", "Z")
 
 
 def test_relay_retention_overrides_only_channels_touching_the_cdc():
@@ -164,9 +164,9 @@ def test_relay_retention_overrides_only_channels_touching_the_cdc():
         [("A", "B", "communication", 1.0)],
     )
     low = flow_table(net, route_scenario(net, as_is(net, Parameters.resolve(relay_retention=0.6))))
-    assert low["route"].iloc[0] == "A>B" and low["retention"].iloc[0] == 0.5  # 0.36 via the CDC loses
+    assert low["route"].iloc[0] == ("A", "B") and low["retention"].iloc[0] == 0.5  # 0.36 via the CDC loses
     high = flow_table(net, route_scenario(net, as_is(net, Parameters.resolve(relay_retention=0.95))))
-    assert high["route"].iloc[0] == "A>CDC>B" and high["retention"].iloc[0] == pytest.approx(0.9025)
+    assert high["route"].iloc[0] == ("A", "CDC", "B") and high["retention"].iloc[0] == pytest.approx(0.9025)
 
 
 # ----- restrictions ------------------------------------------------------------------------------
@@ -185,7 +185,7 @@ def test_actor_and_link_restrictions_shape_the_admissible_scenario():
     assert set(restricted_flows(net, base)) == {("MIN", "A", "communication")}
     table = flow_table(net, route_scenario(net, admissible(net, params, base)))
     # B admits no data_storage on the platform, A does: A's platform channel reaches the CDC, which relays to B
-    assert list(table["route"]) == ["A>IT>CDC>B", "A>IT>B", "MIN>CDC>A"]
+    assert list(table["route"]) == [("A", "IT", "CDC", "B"), ("A", "IT", "B"), ("MIN", "CDC", "A")]
     assert table["retention"].iloc[0] == pytest.approx(0.98 * 0.98 * 0.9)
 
 
@@ -255,5 +255,5 @@ def test_route_equals_brute_force_on_random_small_networks(seed):
 def test_route_flows_caches_per_source_and_keeps_order():
     chans = [ch("A", "B", 0.9), ch("B", "C", 0.9), ch("A", "C", 0.5)]
     routes = route_flows(chans, [("A", "C", "communication"), ("C", "A", "communication"), ("A", "B", "communication")])
-    assert [r.text for r in routes] == ["A>B>C", "C>B>A", "A>B"]
+    assert [r.nodes for r in routes] == [("A", "B", "C"), ("C", "B", "A"), ("A", "B")]
     assert TIE_TOLERANCE == 1e-9

@@ -76,20 +76,34 @@ def _check(args: argparse.Namespace) -> int:
     return 0 if bool(table["holds"].all()) else 1
 
 
+def _groups(args: argparse.Namespace) -> tuple[tuple[str, str], ...]:
+    """--group COLUMN=GROUP (repeatable), --country and --cluster as (column, group) pairs."""
+    from .scope import parse
+
+    groups = [parse(text) for text in args.group]
+    groups += [("country", args.country)] if args.country else []
+    groups += [("cluster", args.cluster)] if args.cluster else []
+    return tuple(groups)
+
+
 def _roadmap(args: argparse.Namespace) -> int:
+    from .roadmap.build import RoadmapSettings
     from .roadmap.pipeline import run_roadmap
 
-    written = run_roadmap(
+    settings = RoadmapSettings(
         network=args.network,
-        out=args.out,
         platform_retention=args.platform_retention,
         platform_delay=args.platform_delay,
         relay_retention=args.relay_retention,
+        study=args.study,
         data=args.data,
-        cluster=args.cluster,
-        country=args.country,
+        registry=args.registry,
         encoding=args.encoding,
+        data_format=args.format,
+        responses=args.responses,
+        groups=_groups(args),
     )
+    written = run_roadmap(settings, out=args.out)
     for path in written:
         print(path)
     return 0
@@ -98,11 +112,6 @@ def _roadmap(args: argparse.Namespace) -> int:
 def _reproduce(args: argparse.Namespace) -> int:
     from .batch.runner import ReproduceOptions, reproduce
 
-    from .scope import parse
-
-    groups = [parse(text) for text in args.group]
-    groups += [("country", args.country)] if args.country else []
-    groups += [("cluster", args.cluster)] if args.cluster else []
     options = ReproduceOptions(
         study=args.study,
         data=args.data,
@@ -110,7 +119,7 @@ def _reproduce(args: argparse.Namespace) -> int:
         data_format=args.format,
         responses=args.responses,
         registry=args.registry,
-        groups=tuple(groups),
+        groups=_groups(args),
         network=args.network,
         out=args.out,
         jobs=args.jobs,
@@ -122,14 +131,35 @@ def _reproduce(args: argparse.Namespace) -> int:
         timeout=args.timeout,
         progress=not args.no_progress,
         force=args.force,
+        platform_retention=args.platform_retention,
+        platform_delay=args.platform_delay,
+        relay_retention=args.relay_retention,
     )
     return reproduce(options)
 
 
-def _study_options(p: argparse.ArgumentParser) -> None:
-    """The options every command that reads a survey takes, with the same defaults."""
+def _roadmap_options(p: argparse.ArgumentParser) -> None:
+    """The options that shape a roadmap report, the same for `roadmap` and `reproduce`."""
+    p.add_argument("--platform-retention", type=float, default=None,
+                   help="retention of each IT-actor platform channel (default 0.98)")
+    p.add_argument("--platform-delay", type=float, default=None,
+                   help="delay of each IT-actor platform channel, days (default 0.5)")
+    p.add_argument("--relay-retention", type=float, default=None,
+                   help="override the retention of every channel touching the CDC (default: as in links.csv)")
+
+
+def _group_options(p: argparse.ArgumentParser, what: str) -> None:
+    p.add_argument("--group", action="append", default=[], metavar="COLUMN=GROUP", help=what)
+    p.add_argument("--country", default=None, help="same as --group country=CODE")
+    p.add_argument("--cluster", default=None, help="same as --group cluster=ID")
+
+
+def _study_options(p: argparse.ArgumentParser, roadmap: bool = False) -> None:
+    """The options every command that reads a survey takes, with the same defaults (the
+    roadmap reads a survey only when --study or --data is given)."""
     p.add_argument("--study", type=Path, default=None,
-                   help="study folder (study.toml, instrument.csv, ...; default: data/raw, the shipped study)")
+                   help="study folder (study.toml, instrument.csv, ...; default: data/raw, the shipped study)"
+                   if not roadmap else "study folder whose respondents give stage IV readiness (default: none)")
     p.add_argument("--data", type=Path, default=None,
                    help="responses file overriding the study's: wide or long CSV, XLSX or SPSS .sav "
                         "(default: the file study.toml names)")
@@ -186,17 +216,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="folder with actors.csv, links.csv, flows.csv (default: the illustrative worked example)")
     p.add_argument("--out", type=Path, default=config.PROCESSED_DIR / "roadmap",
                    help="output folder (default: data/processed/roadmap)")
-    p.add_argument("--platform-retention", type=float, default=None,
-                   help="retention of the IT-actor platform's channels (default: the model's)")
-    p.add_argument("--platform-delay", type=float, default=None,
-                   help="delay of the IT-actor platform's channels (default: the model's)")
-    p.add_argument("--relay-retention", type=float, default=None,
-                   help="override the retention of every channel touching the CDC (default: as in links.csv)")
-    p.add_argument("--data", type=Path, default=None,
-                   help="survey whose results give stage IV readiness (default: none)")
-    p.add_argument("--cluster", default=None, help="survey cluster whose results give stage IV readiness (default: none)")
-    p.add_argument("--country", default=None, help="survey country whose results give stage IV readiness (default: none)")
-    p.add_argument("--encoding", default=None, help="text encoding of a CSV survey (default: UTF-8, BOM allowed)")
+    _roadmap_options(p)
+    _study_options(p, roadmap=True)
+    _group_options(p, "the survey group whose respondents give stage IV readiness (needs --study or --data)")
     p.set_defaults(func=_roadmap)
 
     p = sub.add_parser("reproduce", help="run every notebook for all data and each group; build the HTML site")
@@ -208,10 +230,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--jobs", type=int, default=None, help="worker processes (default: number of cores)")
     p.add_argument("--only", choices=("competencies", "roadmap"), default=None,
                    help="build one notebook's reports only (default: both)")
-    p.add_argument("--group", action="append", default=[], metavar="COLUMN=GROUP",
-                   help="only that group and the groups within it, e.g. country=PL; repeat to narrow (default: all)")
-    p.add_argument("--country", default=None, help="same as --group country=CODE (default: all)")
-    p.add_argument("--cluster", default=None, help="same as --group cluster=ID (default: all)")
+    _group_options(p, "only that group and the groups within it, e.g. country=PL; repeat to narrow (default: all)")
+    _roadmap_options(p)
     p.add_argument("--min-group", type=int, default=config.MIN_GROUP,
                    help=f"groups with fewer respondents are confidential (default {config.MIN_GROUP})")
     p.add_argument("--with-code", action="store_true", help="keep code cells in the HTML reports (default: hidden)")

@@ -55,9 +55,9 @@ def shared_inputs(survey: Any, job: Job) -> dict[str, Path]:
     files (``Study.files``: study.toml, instrument, scales, areas, names, statements) and,
     for the roadmap, the IT services file and the network folder. The one list to extend
     when reports read more."""
-    study = survey.study
     files: dict[str, Path] = {}
-    for path in study.files():
+    for path in survey.study.files() if survey is not None else ():
+        study = survey.study
         path = Path(path)
         name = path.relative_to(study.dir).as_posix() if path.is_relative_to(study.dir) else path.name
         files[f"study/{name}"] = path
@@ -85,6 +85,8 @@ def scope_digest(survey: Any, column: str | None, group: str) -> str:
     report reads of the responses file."""
     from ..scope import Scope, select
 
+    if survey is None:  # a roadmap report without a survey reads no answers
+        return ""
     answers = select(survey.answers, Scope(column, group))
     people = set(answers["respondent_id"].astype("str"))
     essays = survey.essays[survey.essays["respondent_id"].astype("str").isin(people)]

@@ -34,6 +34,8 @@ NOTEBOOK_TITLES: dict[str, str] = {
 
 _SAFE = re.compile(r"[^A-Za-z0-9_-]+")
 _MAX_SLUG = 60
+# A roadmap report without a survey (reproduce without --study/--data): one job, about no respondent.
+NO_SURVEY = "no_survey"
 
 
 @dataclass(frozen=True)
@@ -67,11 +69,15 @@ class Job:
     @property
     def scope_label(self) -> str:
         """How pages name the scope: "All respondents (n = 12)", "Cluster PL01 (name) (n = 1)"."""
+        if self.scope == NO_SURVEY:
+            return "No survey"
         where_ = "All respondents" if self.scope == "all" else (self.label or f"{self.scope} {self.group}")
         return f"{where_} (n = {self.n})"
 
     @property
     def title(self) -> str:
+        if self.scope == NO_SURVEY:
+            return f"{self.report}: no survey"
         return f"{self.report}: {self.scope_label}"
 
     def relative(self, path: str) -> str:
@@ -148,12 +154,24 @@ def select_scopes(found: Sequence[Scope], wanted: Sequence[tuple[str, str]], dat
     return chosen
 
 
-def _parameters(notebook: str, scope: Scope, options: Any, output_dir: Path, min_cell: int) -> dict[str, Any]:
-    study = getattr(options, "study", None)
-    data = getattr(options, "data", None)
+def survey_given(options: Any) -> bool:
+    """Did the user name a survey (--study or --data)? Only then does a roadmap report take
+    stage IV readiness from one; the competency reports read the shipped study by default."""
+    return getattr(options, "study", None) is not None or getattr(options, "data", None) is not None
+
+
+def _parameters(notebook: str, scope: Scope | None, options: Any, output_dir: Path, min_cell: int) -> dict[str, Any]:
+    """The notebook's parameters; ``scope`` None: a roadmap report without a survey."""
+    study = getattr(options, "study", None) if scope is not None else None
+    data = getattr(options, "data", None) if scope is not None else None
+    registry = getattr(options, "registry", None) if scope is not None else None
     params: dict[str, Any] = {
         "study_dir": str(Path(study).absolute()) if study is not None else None,
         "data_path": str(Path(data).absolute()) if data is not None else None,
+        "group_column": scope.column if scope is not None else None,
+        "group": scope.group if scope is not None and scope.column is not None else None,
+        "encoding": getattr(options, "encoding", None) if scope is not None else None,
+        "registry": str(Path(registry).absolute()) if registry is not None else None,
     }
     if notebook == "roadmap":
         network = getattr(options, "network", None)
@@ -162,19 +180,11 @@ def _parameters(notebook: str, scope: Scope, options: Any, output_dir: Path, min
             value = getattr(options, name, None)
             if value is not None:
                 params[name] = value
-    if notebook == "roadmap":  # the roadmap notebook's readiness takes a country or a cluster
-        params["country"] = scope.group if scope.column == "country" else None
-        params["cluster"] = scope.group if scope.column == "cluster" else None
-    else:
-        params["group_column"] = scope.column
-        params["group"] = scope.group if scope.column is not None else None
-        params["encoding"] = getattr(options, "encoding", None)
+    if notebook != "roadmap":
         for name, default in (("data_format", "auto"), ("responses", "complete")):
             value = getattr(options, name, default)
             if value != default:  # passed only when set, so older notebooks keep working
                 params[name] = value
-        registry = getattr(options, "registry", None)
-        params["registry"] = str(Path(registry).absolute()) if registry is not None else None
     params["output_dir"] = str(output_dir)
     params["min_cell"] = int(min_cell)
     return params
@@ -184,28 +194,46 @@ def plan_jobs(found: Sequence[Scope], options: Any) -> list[Job]:
     """One job per notebook x scope, filtered by --only / --group.
 
     Order: notebook (competencies, roadmap), then the scopes as `scope.scopes` gives them
-    (all data, then each grouping column's groups). Raises :class:`InputError` for a --group
-    the data does not contain. Reads no file: paths are made absolute, not resolved.
+    (all data, then each grouping column's groups). A roadmap report reads a survey only when
+    one is named (--study or --data, `survey_given`); otherwise there is one roadmap report
+    without readiness (scope ``no_survey``, public: it shows no respondent), the same as
+    `clusterresearch roadmap` without a survey. Raises :class:`InputError` for a --group the
+    data does not contain. Reads no file: paths are made absolute, not resolved.
     """
     out = Path(options.out).absolute()
     policy = Disclosure(int(options.min_group))
     paths = notebook_paths(options)
     names = [options.only] if getattr(options, "only", None) else list(NOTEBOOKS)
-    groups = select_scopes(found, tuple(getattr(options, "groups", ()) or ()),
-                           getattr(options, "data", None) or getattr(options, "study", None) or "--group")
+    wanted = tuple(getattr(options, "groups", ()) or ())
+    if names == ["roadmap"] and not survey_given(options):
+        if wanted:
+            raise InputError("--group", " ".join(f"{c}={g}" for c, g in wanted),
+                             "names a survey group but no survey was given; add --study or --data, the survey "
+                             "whose respondents give stage IV readiness")
+        groups: list[Scope] = []
+    else:
+        groups = select_scopes(found, wanted,
+                               getattr(options, "data", None) or getattr(options, "study", None) or "--group")
 
     jobs: list[Job] = []
     for notebook in names:
-        for group, stem in zip(groups, _stems(notebook, groups)):
-            visibility = policy.visibility(group.n)
-            min_cell = 0 if visibility == CONFIDENTIAL else policy.min_cell
+        plan: list[Scope | None] = list(groups)
+        if notebook == "roadmap" and not survey_given(options):
+            plan = [None]
+        stems = _stems(notebook, [g or Scope() for g in plan])
+        for group, stem in zip(plan, stems):
+            if group is None:  # no survey: no respondent to protect
+                visibility, min_cell = PUBLIC, policy.min_cell
+            else:
+                visibility = policy.visibility(group.n)
+                min_cell = 0 if visibility == CONFIDENTIAL else policy.min_cell
             folder = out / visibility
             output_dir = folder / f"{stem}_files"
             jobs.append(Job(
                 notebook=notebook,
-                scope=group.column or "all",
-                group=group.group,
-                n=group.n,
+                scope=NO_SURVEY if group is None else group.column or "all",
+                group="none" if group is None else group.group,
+                n=0 if group is None else group.n,
                 visibility=visibility,
                 min_cell=min_cell,
                 input_path=str(Path(paths[notebook]).absolute()),
@@ -214,7 +242,7 @@ def plan_jobs(found: Sequence[Scope], options: Any) -> list[Job]:
                 output_html=str(folder / f"{stem}.html"),
                 output_dir=str(output_dir),
                 parameters=_parameters(notebook, group, options, output_dir, min_cell),
-                label=group.title,
+                label="no survey" if group is None else group.title,
             ))
     return jobs
 

@@ -26,7 +26,7 @@ from ..loading import load_survey
 from ..scope import scopes
 from . import buildinfo
 from .kernels import study_loads
-from .jobs import Job, check_inputs, check_notebooks, plan_jobs
+from .jobs import Job, check_inputs, check_notebooks, plan_jobs, survey_given
 from .page import SiteInfo
 from .site import navigate, replacing_site, write_site
 from .worker import JobResult, RunSettings, one_line, run_job, warm_up
@@ -36,7 +36,8 @@ EXECUTORS = ("local", "dask")
 
 @dataclass(frozen=True)
 class ReproduceOptions:
-    """Everything `clusterresearch reproduce` accepts (the CLI fills the first 18 fields)."""
+    """Everything `clusterresearch reproduce` accepts (the CLI fills the first 18 fields and
+    the three roadmap parameters)."""
 
     study: Path | None = None          # study folder; None = data/raw
     data: Path | None = None           # responses file overriding the study's
@@ -61,7 +62,7 @@ class ReproduceOptions:
     kernel_name: str = "python3"
     transport: str | None = None       # kernel transport, "ipc" or "tcp"; None = ipc except on Windows
     notebooks: Mapping[str, Path] | None = None  # {"competencies": path, "roadmap": path}; None = config's
-    relay_retention: float | None = None       # roadmap overrides, passed only when set
+    relay_retention: float | None = None       # roadmap parameters (--relay-retention ...), passed when set
     platform_retention: float | None = None
     platform_delay: float | None = None
     warm: bool = True                  # kernels forked from a pre-imported template (batch/kernels.py)
@@ -91,6 +92,9 @@ def _validate(options: ReproduceOptions) -> ReproduceOptions:
         raise InputError("--only", str(options.only), "must be competencies or roadmap")
     if options.transport not in (None, "ipc", "tcp"):
         raise InputError("transport", str(options.transport), "must be ipc or tcp")
+    from ..roadmap.scenarios import Parameters
+
+    Parameters.resolve(options.platform_retention, options.platform_delay, options.relay_retention)
     out = guard_not_raw(Path(options.out).expanduser())  # RawDataWriteError -> exit 2 in the CLI
     if out.exists() and not out.is_dir():
         raise InputError(out, "--out", "exists and is not a folder")
@@ -318,6 +322,8 @@ def site_info(options: ReproduceOptions, survey) -> SiteInfo:
     the check of the paper's statements when the study has them. ``options.site`` overrides it."""
     if options.site is not None:
         return options.site
+    if survey is None:
+        return SiteInfo(title="Digitalization roadmap")
     study = survey.study
     summary = ""
     if study.statements is not None:
@@ -327,8 +333,8 @@ def site_info(options: ReproduceOptions, survey) -> SiteInfo:
             table = check_statements(survey.answers, load_statements(study.statements), survey.instrument,
                                      survey.items)
             holds = int(table["holds"].sum())
-            summary = (f"{holds} of the {len(table)} statements the paper makes about its figures hold on "
-                       "these data; the report of all respondents shows each beside its figure.")
+            summary = (f"{holds} of the study's {len(table)} published statements hold on these data; the "
+                       "report of all respondents shows each beside its area's figure.")
         except Exception:  # noqa: BLE001 - the index says nothing rather than something wrong
             summary = ""
     return SiteInfo(title=study.title, citation=study.citation, notice=study.notice, statements_summary=summary)
@@ -343,11 +349,15 @@ def reproduce(options: ReproduceOptions) -> int:
     """
     started = time.monotonic()
     opts = _validate(options)
-    survey = load_survey(opts.data, study=opts.study, registry=opts.registry, encoding=opts.encoding,
-                         format=opts.data_format, responses=opts.responses)
-    jobs = plan_jobs(scopes(survey), opts)
+    if opts.only == "roadmap" and not survey_given(opts):  # a roadmap without --study/--data reads no survey
+        survey, found = None, []
+    else:
+        survey = load_survey(opts.data, study=opts.study, registry=opts.registry, encoding=opts.encoding,
+                             format=opts.data_format, responses=opts.responses)
+        found = scopes(survey)
+    jobs = plan_jobs(found, opts)
     if not jobs:
-        raise InputError(survey.source, "file", "no report to build for these options")
+        raise InputError(survey.source if survey else "--only", "file", "no report to build for these options")
     check_notebooks(jobs)
     check_inputs(jobs)
     site = site_info(opts, survey)
@@ -388,7 +398,8 @@ def reproduce(options: ReproduceOptions) -> int:
             for result in staged.restore() if staged else []:
                 results.append(result)
                 on_result(result)
-            written = write_site(out, jobs, results, site=site, min_group=opts.min_group, data=survey.source,
+            written = write_site(out, jobs, results, site=site, min_group=opts.min_group,
+                                 data=survey.source if survey else "no survey",
                                  network=opts.network, with_code=opts.with_code)
             buildinfo.write_builds(out, builds, [(r.visibility, r.stem) for r in results if r.status == "done"])
     finally:

@@ -75,8 +75,13 @@ def kind_of(path: Path) -> str:
     return kind
 
 
-def read_table(path: str | Path, *, encoding: str | None = None, roles: RolesFor = all_codes) -> RawTable:
-    """Read a CSV, XLSX or SAV file into a `RawTable`; fail with an ``InputError`` on any fault."""
+def read_table(path: str | Path, *, encoding: str | None = None, roles: RolesFor = all_codes,
+               allow_empty: bool = False) -> RawTable:
+    """Read a CSV, XLSX or SAV file into a `RawTable`; fail with an ``InputError`` on any fault.
+
+    ``allow_empty``: a file with a header and no data rows is an empty table, not an error
+    (optional lists, such as a network's restrictions, may hold only their header).
+    """
     path = Path(path)
     if not path.exists():
         raise InputError(path, where(), "file not found")
@@ -84,11 +89,26 @@ def read_table(path: str | Path, *, encoding: str | None = None, roles: RolesFor
         raise InputError(path, where(), "not a file")
     kind = kind_of(path)
     reader = {"csv": _read_csv, "xlsx": _read_xlsx, "sav": _read_sav}[kind]
-    header, frame, rows = reader(path, encoding, roles)
-    return _finish(path, kind, header, frame, rows)
+    try:
+        header, frame, rows = reader(path, encoding, roles)
+    except _NoRows as empty:
+        if not allow_empty:
+            raise InputError(path, where(row=2), "no data rows below the header") from None
+        header = empty.header
+        frame = pd.DataFrame({i: pd.Series(dtype=object) for i in range(len(header))})
+        rows = np.zeros(0, dtype=np.int64)
+    return _finish(path, kind, header, frame, rows, allow_empty=allow_empty)
 
 
 # --------------------------------------------------------------------------- shared checks
+
+class _NoRows(Exception):
+    """A header and no data rows (read_table decides whether that is an error)."""
+
+    def __init__(self, header: list[str]):
+        super().__init__("no data rows")
+        self.header = header
+
 
 def _check_header(path: Path, header: list[str], row: int = 1) -> None:
     if not header or all(name == "" for name in header):
@@ -112,7 +132,7 @@ def table_from(path: Path, kind: str, header: list[str], frame: pd.DataFrame, ro
 
 
 def _finish(path: Path, kind: str, header: list[str], frame: pd.DataFrame, rows: np.ndarray,
-            first_row: int = 2) -> RawTable:
+            first_row: int = 2, allow_empty: bool = False) -> RawTable:
     """Drop blank rows and blank unnamed columns; refuse unnamed columns that hold data."""
     frame.columns = range(frame.shape[1])
     blank = frame[0].isna().to_numpy().copy()  # a blank row has an empty first cell; check the rest only there
@@ -134,7 +154,7 @@ def _finish(path: Path, kind: str, header: list[str], frame: pd.DataFrame, rows:
         frame = frame[keep]
         header = [header[p] for p in keep]
     frame.columns = header
-    if frame.empty:
+    if frame.empty and not allow_empty:
         raise InputError(path, where(row=first_row), "no data rows below the header")
     return RawTable(path, kind, header, frame.reset_index(drop=True), np.asarray(rows, dtype=np.int64))
 
@@ -208,7 +228,7 @@ def _read_csv(path: Path, encoding: str | None, roles: RolesFor):
             encoding="utf-8", low_memory=False,
         )
     except pd.errors.EmptyDataError:
-        raise InputError(path, where(row=2), "no data rows below the header") from None
+        raise _NoRows(header) from None
     except (pd.errors.ParserError, ValueError):
         raise _first_wide_row(path, text, sep, len(header)) from None
     if not isinstance(frame.index, pd.RangeIndex):

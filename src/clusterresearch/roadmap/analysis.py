@@ -1,6 +1,7 @@
-"""The whole roadmap analysis of one network as one value: scenarios, summary, sensitivity
-and the five stage tables. ``analyse`` is pure given its inputs; reading files and writing
-results live in :mod:`.pipeline` and :mod:`.report`.
+"""The whole roadmap analysis of one network as one value: scenarios, summary, sensitivity,
+readiness and the five stage tables. ``analyse`` is pure given its inputs (a loaded network,
+the parameters, a survey scope or None); reading inputs is :mod:`.build`, writing results
+:mod:`.pipeline` and :mod:`.report`.
 """
 
 from __future__ import annotations
@@ -11,24 +12,32 @@ from pathlib import Path
 import pandas as pd
 
 from .. import config
-from . import measures, stages
+from ..disclosure import Disclosure
+from . import measures, sequence, stages
 from .network import Network
-from .readiness import READINESS_COLUMNS
-from .scenarios import SCENARIOS, Parameters, as_is, it_actor, restricted_flows, route_scenario
+from .readiness import READINESS_COLUMNS, SurveyScope, scope_readiness
+from .scenarios import PLATFORM_DELAY_DAYS, PLATFORM_RETENTION, SCENARIOS, Parameters, it_actor, restricted_flows, route_all
 
 SERVICES_PATH = config.ROADMAP_DIR / "it_actor_services.csv"
 SERVICE_COLUMNS = ("service_id", "service", "link_kinds", "quote")
+NO_SURVEY = "no survey given"
 
 
 @dataclass(frozen=True)
 class Roadmap:
-    """Everything the command writes and the notebook shows, for one network and parameters."""
+    """Everything the command writes and the notebook shows, for one network and parameters.
+
+    ``flows``: scenario -> flow table (routes as data, ``scenarios.flow_table``).
+    ``readiness``: the survey scope's readiness (empty without a survey); ``readiness_used``
+    False when no survey was given or the scope is below ``min_cell`` (then stages IV and V
+    do not use it either).
+    """
 
     network: Network
     parameters: Parameters
     it_actor: str
     it_actor_added: bool
-    flows: dict            # scenario -> flow table (flows.csv)
+    flows: dict
     summary: pd.DataFrame  # one row per scenario, measures.SUMMARY_COLUMNS
     sensitivity: pd.DataFrame
     stage1: pd.DataFrame
@@ -37,30 +46,43 @@ class Roadmap:
     stage3_strategies: pd.DataFrame
     stage3_links: pd.DataFrame
     stage4_information: pd.DataFrame
-    stage4_readiness: pd.DataFrame
+    readiness: pd.DataFrame
     stage5: pd.DataFrame
     services: pd.DataFrame | None
+    survey: SurveyScope | None
+    readiness_used: bool
     readiness_label: str
+    min_cell: int = 0
+
+    @property
+    def stage4_readiness(self) -> pd.DataFrame:
+        """The readiness table stages IV and V used (empty when none was used)."""
+        return self.readiness if self.readiness_used else self.readiness.iloc[0:0]
 
     def parameters_table(self) -> pd.DataFrame:
         """The parameters used, with their defaults, so a result can be traced and redone."""
-        from .scenarios import PLATFORM_DELAY_DAYS, PLATFORM_RETENTION
-
         p = self.parameters
-        return pd.DataFrame([
-            {"parameter": "platform_retention", "value": f"{p.platform_retention:g}",
-             "default": f"{PLATFORM_RETENTION:g}", "meaning": "retention of each platform channel (actor - IT-actor); an assumption to vary"},
-            {"parameter": "platform_delay", "value": f"{p.platform_delay:g}",
-             "default": f"{PLATFORM_DELAY_DAYS:g}", "meaning": "delay in days of each platform channel; an assumption to vary"},
-            {"parameter": "relay_retention", "value": "as in links.csv" if p.relay_retention is None else f"{p.relay_retention:g}",
-             "default": "as in links.csv", "meaning": "retention set on every existing channel touching the CDC"},
-            {"parameter": "it_actor", "value": self.it_actor + (" (added by the model)" if self.it_actor_added else " (actors.csv)"),
-             "default": "added when actors.csv has none", "meaning": "the information and analytical centre"},
-            {"parameter": "readiness", "value": self.readiness_label, "default": "all managers of the shipped survey",
-             "meaning": "stage IV readiness of the management company (CDC)"},
-            {"parameter": "sensitivity_grid", "value": " ".join(f"{r:.2f}" for r in measures.SENSITIVITY_GRID),
-             "default": "0.50 to 1.00 by 0.05", "meaning": "relay retentions of the sensitivity table"},
-        ])
+        areas = ", ".join(self.readiness["area"]) if not self.readiness.empty else "-"
+        threshold = f"{self.readiness['threshold'].iloc[0]:.2f}" if not self.readiness.empty else "-"
+        rows = [
+            ("network", self.network.name, "the example shipped in data/raw/roadmap",
+             "the network folder (its name from network.toml)"),
+            ("platform_retention", f"{p.platform_retention:g}", f"{PLATFORM_RETENTION:g}",
+             "retention of each platform channel (actor - IT-actor); an assumption to vary"),
+            ("platform_delay", f"{p.platform_delay:g}", f"{PLATFORM_DELAY_DAYS:g}",
+             "delay in days of each platform channel; an assumption to vary"),
+            ("relay_retention", "as in links.csv" if p.relay_retention is None else f"{p.relay_retention:g}",
+             "as in links.csv", "retention set on every existing channel touching the CDC"),
+            ("it_actor", self.it_actor + (" (added by the model)" if self.it_actor_added else " (actors.csv)"),
+             "added when actors.csv has none", "the information and analytical centre"),
+            ("survey", self.readiness_label, NO_SURVEY, "the survey scope whose answers give stage IV readiness"),
+            ("readiness_areas", areas, "every area of the survey", "declared in network.toml [readiness] areas"),
+            ("readiness_threshold", threshold, "the scale's neutral point",
+             "declared in network.toml [readiness] threshold; below it a capacity step precedes the decisions"),
+            ("sensitivity_grid", " ".join(f"{r:.2f}" for r in measures.SENSITIVITY_GRID), "0.50 to 1.00 by 0.05",
+             "relay retentions of the sensitivity table"),
+        ]
+        return pd.DataFrame(rows, columns=["parameter", "value", "default", "meaning"])
 
 
 def load_services(path: Path = SERVICES_PATH) -> pd.DataFrame:
@@ -72,50 +94,60 @@ def load_services(path: Path = SERVICES_PATH) -> pd.DataFrame:
     return frame
 
 
-def empty_readiness() -> pd.DataFrame:
-    return pd.DataFrame(columns=list(READINESS_COLUMNS))
+def survey_readiness(network: Network, survey: SurveyScope | None, min_cell: int = 0) -> tuple[pd.DataFrame, bool, str]:
+    """The scope's readiness for the network's declared areas and threshold, whether stages
+    IV and V may use it (``disclosure.Disclosure(min_cell)`` shows every area's n), and its label."""
+    if survey is None:
+        return pd.DataFrame(columns=list(READINESS_COLUMNS)), False, NO_SURVEY
+    d = network.description
+    table = scope_readiness(survey, d.readiness_areas if d else None, d.readiness_threshold if d else None)
+    policy = Disclosure(min_cell)  # the one disclosure rule: a number resting on < min_cell respondents is withheld
+    shown = all(policy.shows(n) for n in table["n_respondents"])
+    label = survey.label + ("" if shown else f": {policy.marker()}")
+    return table, shown, label
 
 
 def analyse(
     network: Network,
     parameters: Parameters = Parameters(),
-    readiness: pd.DataFrame | None = None,
-    readiness_label: str = "not measured",
+    survey: SurveyScope | None = None,
     services: pd.DataFrame | None = None,
+    min_cell: int = 0,
 ) -> Roadmap:
-    """Route every flow in the three scenarios and build the summary, the sensitivity table
-    and the five stage tables."""
+    """Route every flow once per scenario and build the summary, the sensitivity table, the
+    readiness (when a survey scope is given) and the five stage tables."""
     it_id, added = it_actor(network)
-    runs = measures.scenario_tables(network, parameters)
-    tables = {name: runs[name][1] for name in SCENARIOS}
-    central = {name: measures.betweenness(runs[name][0]) for name in SCENARIOS}
+    runs = route_all(network, parameters)
+    tables = {name: runs[name].table for name in SCENARIOS}
+    central = {name: measures.betweenness(runs[name].scenario) for name in SCENARIOS}
     summary = measures.summary_table(
-        [measures.summary_row(name, runs[name][0], tables[name], network.cdc, it_id) for name in SCENARIOS]
+        [measures.summary_row(name, runs[name].scenario, tables[name], network.cdc, it_id) for name in SCENARIOS]
     )
-    as_is_routes = route_scenario(network, as_is(network, parameters))
+    as_is_routes = list(runs["as_is"].routes)
     pinned = restricted_flows(network, as_is_routes)
+    readiness, used, label = survey_readiness(network, survey, min_cell)
+    ready = readiness if used else None
 
     stage1 = stages.stage1_participants(network, tables, central)
     links = stages.stage2_links(network, tables["as_is"], tables["digital"])
     channels = stages.stage2_channels(network, tables["as_is"], tables["digital"])
     strategies = stages.stage3_strategies(network, services)
     links3 = stages.stage3_links(network, links, tables["digital"], tables["admissible"], pinned)
-    order = stages.decision_order(network, tables["as_is"], tables["admissible"], pinned)
-    realised = stages.realisation(network, parameters, as_is_routes, order)
+    order = sequence.decision_order(network, tables["as_is"], tables["admissible"], pinned)
+    realised = sequence.realisation(network, parameters, as_is_routes, order)
     retained = dict(zip(summary["scenario"], summary["retained_volume"]))
-    readiness = readiness if readiness is not None else empty_readiness()
-    stage5 = stages.stage5_sequence(network, links, links3, order, realised, retained,
-                                    readiness if not readiness.empty else None, readiness_label)
+    why = network.description.readiness_why if network.description else {}
+    stage5 = sequence.stage5_sequence(network, links, links3, order, realised, retained, ready, label,
+                                      surveyed=survey is not None, why=why)
     steps: dict[str, int] = {}
     for step, stage, actor in stage5[["step", "stage", "actor"]].itertuples(index=False):
         if stage == "V":
             steps.setdefault(actor, int(step))
-    stage4 = stages.stage4_information(network, tables["as_is"], tables["admissible"], order, steps,
-                                       readiness if not readiness.empty else None, readiness_label)
+    stage4 = sequence.stage4_information(network, tables["as_is"], tables["admissible"], order, steps, ready, label)
     return Roadmap(
         network=network, parameters=parameters, it_actor=it_id, it_actor_added=added,
         flows=tables, summary=summary, sensitivity=measures.sensitivity(network, parameters),
         stage1=stage1, stage2_links=links, stage2_channels=channels, stage3_strategies=strategies,
-        stage3_links=links3, stage4_information=stage4, stage4_readiness=readiness, stage5=stage5,
-        services=services, readiness_label=readiness_label,
+        stage3_links=links3, stage4_information=stage4, readiness=readiness, stage5=stage5,
+        services=services, survey=survey, readiness_used=used, readiness_label=label, min_cell=min_cell,
     )

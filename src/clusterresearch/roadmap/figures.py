@@ -22,8 +22,8 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from ..figures._common import FONT_SIZE, new_figure
-from .network import ACTOR_TYPES, LINK_KINDS, ROUTE_SEPARATOR
-from .routes import PLATFORM
+from .network import ACTOR_TYPES, LINK_KINDS
+from .routes import PLATFORM, channel_key, format_route
 from .scenarios import SCENARIO_TITLES, SCENARIOS
 from .stages import TYPE_GROUPS, channel_volumes
 
@@ -85,7 +85,7 @@ def _draw_network(ax, roadmap, scenario: str, pos: dict) -> None:
             if k != kind or s not in pos or t not in pos:
                 continue
             segs.append([pos[s], pos[t]])
-            widths.append(0.6 + 4.0 * carried.get((frozenset((s, t)), k), 0.0) / top)
+            widths.append(0.6 + 4.0 * carried.get(channel_key(s, t, k), 0.0) / top)
         if segs:
             ax.add_collection(LineCollection(
                 segs, linewidths=widths, colors=[KIND_COLORS[kind]], linestyles=KIND_STYLES[kind],
@@ -193,7 +193,7 @@ def ranked_links_figure(roadmap, top: int = 25) -> Figure:
             ax.text(0.5, 0.5, "no link gains from the platform", ha="center", va="center", transform=ax.transAxes)
             ax.axis("off")
         return fig
-    labels = [f"{r}. {s}{ROUTE_SEPARATOR}{t} ({k})" for r, s, t, k in
+    labels = [f"{r}. {format_route((s, t))} ({k})" for r, s, t, k in
               links[["rank", "source", "target", "kind"]].itertuples(index=False)]
     y = np.arange(len(links))
     for ax, digital, admissible, title in (

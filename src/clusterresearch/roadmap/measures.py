@@ -24,8 +24,8 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from .network import ROUTE_SEPARATOR, Network
-from .scenarios import SCENARIOS, Parameters, Scenario, admissible, as_is, digital, flow_table, route_scenario
+from .network import Network
+from .scenarios import SCENARIOS, Parameters, Scenario, route_all
 
 # Relay retentions of the sensitivity table: 0.50 to 1.00 in steps of 0.05.
 SENSITIVITY_GRID: tuple[float, ...] = tuple(round(0.5 + 0.05 * i, 2) for i in range(11))
@@ -39,19 +39,19 @@ SUMMARY_COLUMNS = (
 def _relayed_by(table: pd.DataFrame, actor: str | None) -> np.ndarray:
     if actor is None:
         return np.zeros(len(table), dtype=bool)
-    return np.array([actor in route.split(ROUTE_SEPARATOR)[1:-1] for route in table["route"]], dtype=bool)
+    return np.array([actor in relays for relays in table["relays"]], dtype=bool)
 
 
 def flow_measures(table: pd.DataFrame, cdc: str | None) -> dict[str, float]:
     """The volume-weighted measures of one flow table (see the module doc)."""
     volume = table["volume"].to_numpy(dtype=float)
     retention = table["retention"].to_numpy(dtype=float)
-    routed = table["route"].ne("").to_numpy()
+    routed = np.array([bool(route) for route in table["route"]], dtype=bool)
     delay = table["delay_days"].to_numpy(dtype=float)
     hops = table["hops"].to_numpy(dtype=float, na_value=np.nan)
     total = volume.sum()
     routed_volume = volume[routed].sum()
-    via_platform = np.array(["platform" in c.split(ROUTE_SEPARATOR) for c in table["channels"]], dtype=bool)
+    via_platform = table["via_platform"].to_numpy(dtype=bool)
     retained = float(np.dot(volume, retention))
     volume_days = float(np.dot(volume[routed], delay[routed]))
     return {
@@ -86,8 +86,8 @@ def betweenness(scenario: Scenario) -> dict[str, float]:
 def relayed_volume(table: pd.DataFrame) -> dict[str, float]:
     """Per actor, the volume of the flows it relays (it is inside their route)."""
     relayed: dict[str, float] = {}
-    for route, volume in zip(table["route"], table["volume"]):
-        for actor in route.split(ROUTE_SEPARATOR)[1:-1]:
+    for relays, volume in zip(table["relays"], table["volume"]):
+        for actor in relays:
             relayed[actor] = relayed.get(actor, 0.0) + float(volume)
     return relayed
 
@@ -104,16 +104,6 @@ def summary_table(rows: Sequence[dict]) -> pd.DataFrame:
     return pd.DataFrame(list(rows), columns=list(SUMMARY_COLUMNS))
 
 
-def scenario_tables(network: Network, parameters: Parameters) -> dict[str, tuple[Scenario, pd.DataFrame]]:
-    """The three scenarios with their flow tables, for one set of parameters."""
-    base = as_is(network, parameters)
-    base_routes = route_scenario(network, base)
-    out = {"as_is": (base, flow_table(network, base_routes))}
-    for scenario in (digital(network, parameters), admissible(network, parameters, base_routes)):
-        out[scenario.name] = (scenario, flow_table(network, route_scenario(network, scenario)))
-    return out
-
-
 def sensitivity(network: Network, parameters: Parameters, grid: Sequence[float] = SENSITIVITY_GRID) -> pd.DataFrame:
     """How the result moves with the relay's retention: one row per relay retention x scenario.
 
@@ -124,10 +114,10 @@ def sensitivity(network: Network, parameters: Parameters, grid: Sequence[float] 
     """
     rows = []
     for relay in grid:
-        tables = scenario_tables(network, Parameters(parameters.platform_retention, parameters.platform_delay, float(relay)))
+        runs = route_all(network, Parameters(parameters.platform_retention, parameters.platform_delay, float(relay)))
         base = None
         for name in SCENARIOS:
-            m = flow_measures(tables[name][1], network.cdc)
+            m = flow_measures(runs[name].table, network.cdc)
             base = m["retention"] if name == "as_is" else base
             rows.append({
                 "relay_retention": float(relay),

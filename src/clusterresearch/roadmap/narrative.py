@@ -4,20 +4,18 @@ from __future__ import annotations
 
 import math
 
-from .. import config
-from ..loading import load_study
 from .measures import SENSITIVITY_GRID
-from .readiness import ONE_MANAGER_NOTE
+from .readiness import ONE_RESPONDENT_NOTE
 
-ILLUSTRATIVE_NOTICE = (
-    "Illustrative network: the worked territorial cluster was built for this project from the "
-    "paper's typology of actors and links. The paper (Buyanova & Shiro, 'Territorial cluster "
-    "management digitalization') gives no network, no flows and no numbers; nothing here is "
-    "data from the paper."
-)
 ASSUMPTION_NOTICE = (
     "The platform's retention and delay and the channels' retentions are assumptions to vary, "
     "not findings: the model shows what follows from them."
+)
+NO_SURVEY_NOTICE = (
+    "No survey was given: stage IV shows what each participant knows from the network, without the "
+    "management's readiness. A survey of the cluster's management (--study or --data, with --group) "
+    "would add its readiness per declared area and a capacity-building step before the decisions for "
+    "each area below the threshold."
 )
 
 
@@ -29,22 +27,32 @@ def _num(x: float, digits: int = 3) -> str:
     return "n/a" if x is None or math.isnan(x) else f"{x:.{digits}f}"
 
 
-def is_worked_example(roadmap) -> bool:
-    return roadmap.network.folder.resolve() == config.ROADMAP_EXAMPLE_DIR.resolve()
+def network_words(roadmap) -> list[str]:
+    """What the network folder says about itself (network.toml): name, whether it is
+    illustrative, description, source. Nothing is added that the folder does not say."""
+    d = roadmap.network.description
+    name = roadmap.network.name
+    first = (f"Illustrative network: {name}." if d is not None and d.illustrative else f"Network: {name}.")
+    lines = [first]
+    if d is not None and d.description:
+        lines.append(d.description)
+    if d is not None and d.source:
+        lines.append(f"Source: {d.source}")
+    return [" ".join(lines)]
 
 
-def notices(roadmap, reconstructed: bool, readiness=None) -> list[str]:
-    """The notices a report of this roadmap opens with (``readiness``: the survey scope's
-    readiness table when it differs from the one in the roadmap, e.g. suppressed)."""
-    readiness = roadmap.stage4_readiness if readiness is None else readiness
-    lines = []
-    if is_worked_example(roadmap):
-        lines.append(ILLUSTRATIVE_NOTICE)
-    lines.append(ASSUMPTION_NOTICE)
-    if reconstructed and not readiness.empty:
-        lines.append(load_study().notice)
-    if not readiness.empty and (readiness["scope"] == "cluster").any():
-        lines.append(ONE_MANAGER_NOTE)
+def notices(roadmap) -> list[str]:
+    """The notices a report of this roadmap opens with: the network in its own words, the
+    assumptions, and what the survey is (none given, reconstructed, one person)."""
+    lines = network_words(roadmap) + [ASSUMPTION_NOTICE]
+    survey = roadmap.survey
+    if survey is None:
+        lines.append(NO_SURVEY_NOTICE)
+    else:
+        if survey.notice:  # the study's own words (the shipped one says its answers are reconstructed)
+            lines.append(survey.notice)
+        if survey.n_respondents == 1:
+            lines.append(ONE_RESPONDENT_NOTE)
     return lines
 
 
@@ -90,13 +98,31 @@ def findings(roadmap) -> list[str]:
     text += (f"the platform stops helping at a relay retention of {cross:.2f}." if cross is not None
              else "the platform helps over the whole range.")
     lines.append(text)
+    lines.append(readiness_sentence(roadmap))
     return lines
 
 
-def summary_markdown(roadmap, reconstructed: bool) -> str:
+def readiness_sentence(roadmap) -> str:
+    """Stage IV in one sentence: no survey, withheld, or the areas below the threshold."""
+    if roadmap.survey is None:
+        return "Stage IV: no survey was given, so the management's readiness is not assessed."
+    if not roadmap.readiness_used:
+        return f"Stage IV: the readiness of {roadmap.readiness_label} is not shown."
+    table = roadmap.readiness
+    below = table[table["below_threshold"]]
+    threshold = float(table["threshold"].iloc[0]) if len(table) else math.nan
+    text = f"Stage IV: readiness of {roadmap.readiness_label} in {len(table)} declared area(s); "
+    if below.empty:
+        return text + f"none is below the threshold of {threshold:.2f}."
+    return text + (f"{len(below)} below the threshold of {threshold:.2f} ("
+                   + ", ".join(f"{t.lower()} {r:.2f}" for t, r in zip(below["title"], below["readiness"]))
+                   + "), each with a capacity step before the decisions.")
+
+
+def summary_markdown(roadmap) -> str:
     """summary.md: notices, findings, parameters and the files written."""
-    out = [f"# Digitalization roadmap: {roadmap.network.folder.name}", ""]
-    out += [f"> {line}" for line in notices(roadmap, reconstructed)]
+    out = [f"# Digitalization roadmap: {roadmap.network.name}", ""]
+    out += [f"> {line}" for line in notices(roadmap)]
     out += ["", "## Result", ""]
     out += [f"- {line}" for line in findings(roadmap)]
     out += ["", "## Parameters", "", "| parameter | value | default |", "|---|---|---|"]
@@ -121,7 +147,7 @@ FILE_DESCRIPTIONS = {
     "stage3_strategies.csv": "stage III: admissible strategies per participant and kind",
     "stage3_links.csv": "stage III: what each ranked link keeps of its gain within the restrictions",
     "stage4_information.csv": "stage IV: what each participant knows when it decides",
-    "stage4_readiness.csv": "stage IV: the management's readiness from the competency survey",
+    "stage4_readiness.csv": "stage IV: the management's readiness from the survey (header only when none was given)",
     "stage5_sequence.csv": "stage V: the road map's steps in precedence order, with reasons",
     "figures/": "network, retention_delay, sensitivity, ranked_links (PNG and SVG)",
 }

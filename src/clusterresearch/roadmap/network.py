@@ -1,6 +1,7 @@
 """Reading and validating a cluster's network folder: actors, links (channels), flows, restrictions.
 
-A network folder holds three required CSV files and two optional ones:
+A network folder holds three required CSV files, two optional ones and an optional
+description of itself (``network.toml``, see :mod:`.description`):
 
 ``actors.csv``            ``actor_id, name, type`` - the participants, typed by the paper's typology
 ``links.csv``             ``source, target, kind, retention, delay_days`` - one row per existing channel
@@ -8,6 +9,7 @@ A network folder holds three required CSV files and two optional ones:
 ``actor_restrictions.csv`` (optional) ``actor_id, kind, restriction, reason`` - stage III, per actor
 ``link_restrictions.csv``  (optional) ``source, target, kind, restriction, reason`` - stage III, per link
 
+The CSV files are read by ``loading.formats.read_table``, the reader of the survey files.
 Every fault raises :class:`clusterresearch.errors.InputError` naming the file, the row (as a
 spreadsheet shows it: the header is row 1) and the column, so the command can end with one
 line. Columns beyond the documented ones are allowed and ignored (for the user's notes).
@@ -15,8 +17,6 @@ line. Columns beyond the documented ones are allowed and ignored (for the user's
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +24,8 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import InputError, where
+from ..loading.formats import read_table
+from .description import Description, read_description
 
 # The paper's typology of participants (Stage I): cluster actors (enterprises by size,
 # scientific and educational organisations), public authorities acting as regulator,
@@ -80,6 +82,12 @@ class Network:
     link_restrictions: pd.DataFrame
     folder: Path
     files: tuple[Path, ...]
+    description: Description | None = None
+
+    @property
+    def name(self) -> str:
+        """The network's name: ``name`` of network.toml, else the folder's name."""
+        return self.description.name if self.description is not None else self.folder.name
 
     def _one_of_type(self, actor_type: str) -> str | None:
         ids = self.actors.loc[self.actors["type"] == actor_type, "actor_id"]
@@ -105,47 +113,22 @@ class Network:
 def _read_rows(path: Path, columns: tuple[str, ...], allow_empty: bool = False) -> list[tuple[int, dict[str, str]]]:
     """Rows of a CSV file as (spreadsheet row number, {column: stripped text}).
 
-    Checks: the file exists, is UTF-8 (a BOM is allowed), has a header with every column in
-    ``columns`` and no repeated column, no row longer than the header, and at least one row
-    (unless ``allow_empty``: the optional restriction files may hold only their header).
-    Blank lines are skipped but still counted, as a spreadsheet counts them.
+    Read by :func:`clusterresearch.loading.formats.read_table`, the reader of every input
+    file (UTF-8 with or without BOM, comma/semicolon/tab, blank rows skipped but counted as
+    a spreadsheet counts them, no repeated column, no row longer than the header); here
+    only the required columns are checked. ``allow_empty``: the optional restriction files
+    may hold only their header.
     """
     if not path.is_file():
         raise InputError(path, where(), "file not found; a network folder holds " + ", ".join(REQUIRED_FILES))
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError(path, where(), f"not UTF-8 text (byte {exc.start}); save it as UTF-8 CSV") from None
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        rows = list(reader)
-    except csv.Error as exc:
-        raise InputError(path, where(row=reader.line_num), f"not readable as CSV: {exc}") from None
-    if not rows or not any(cell.strip() for cell in rows[0]):
-        raise InputError(path, where(row=1), "empty file: the first row must be a header naming the columns "
-                         + ", ".join(columns))
-    header = [cell.strip() for cell in rows[0]]
-    seen: set[str] = set()
-    for name in header:
-        if name and name in seen:
-            raise InputError(path, where(row=1, column=name), "column appears twice in the header")
-        seen.add(name)
+    table = read_table(path, encoding="utf-8", allow_empty=allow_empty)
     for name in columns:
-        if name not in seen:
+        if name not in table.header:
             raise InputError(path, where(row=1, column=name),
                              "missing column; the header needs " + ", ".join(columns))
-    records = []
-    for number, cells in enumerate(rows[1:], start=2):
-        if not any(cell.strip() for cell in cells):
-            continue
-        if len(cells) > len(header):
-            raise InputError(path, where(row=number),
-                             f"{len(cells)} cells but the header has {len(header)} columns")
-        cells = cells + [""] * (len(header) - len(cells))
-        records.append((number, {name: cell.strip() for name, cell in zip(header, cells) if name}))
-    if not records and not allow_empty:
-        raise InputError(path, where(row=2), "no data rows below the header")
-    return records
+    cells = table.frame.astype(object).where(table.frame.notna(), "")
+    return [(int(row), {name: str(value).strip() for name, value in zip(table.header, values)})
+            for row, values in zip(table.rows, cells.itertuples(index=False, name=None))]
 
 
 def _text(path: Path, row: int, record: dict[str, str], column: str) -> str:
@@ -308,12 +291,14 @@ def _read_link_restrictions(path: Path, known: dict[str, str], links: pd.DataFra
 def load_network(folder: str | Path) -> Network:
     """Read and validate a network folder; raise InputError at the first fault found.
 
-    Files are checked in the order actors, links, flows, actor restrictions, link
-    restrictions, each row by row, so the message points at the first bad cell.
+    network.toml (its description, optional) is read first; then the files in the order
+    actors, links, flows, actor restrictions, link restrictions, each row by row, so the
+    message points at the first bad cell.
     """
     folder = Path(folder)
     if not folder.is_dir():
         raise InputError(folder, where(), "not a folder; --network names a folder holding " + ", ".join(REQUIRED_FILES))
+    description = read_description(folder)
     files = [folder / ACTORS_FILE, folder / LINKS_FILE, folder / FLOWS_FILE]
     actors = _read_actors(files[0])
     known = dict(zip(actors["actor_id"], actors["type"]))
@@ -327,4 +312,6 @@ def load_network(folder: str | Path) -> Network:
     if (folder / LINK_RESTRICTIONS_FILE).exists():
         files.append(folder / LINK_RESTRICTIONS_FILE)
         link_restrictions = _read_link_restrictions(files[-1], known, links)
-    return Network(actors, links, flows, actor_restrictions, link_restrictions, folder, tuple(files))
+    if description.file is not None:
+        files.append(description.file)
+    return Network(actors, links, flows, actor_restrictions, link_restrictions, folder, tuple(files), description)

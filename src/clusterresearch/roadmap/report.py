@@ -1,29 +1,31 @@
 """The roadmap analysis as the notebook shows it: one method per cell, fixed number formats.
 
 ``notebooks/digitalization_roadmap.ipynb`` builds a :class:`RoadmapReport` from its
-parameters and calls one method per cell; every number comes from :mod:`.analysis`.
-Tables are escaped HTML with fixed decimals (so nbval compares them exactly); figures are
-saved as PNG and SVG in ``output_dir`` and the PNG is shown.
+parameters through :func:`.build.build_roadmap` (the constructor the command uses too) and
+calls one method per cell. The tables are the reader's views of :mod:`.views`, rendered as
+escaped HTML with fixed decimals (so nbval compares them exactly); figures are saved as PNG
+once as SVG in ``output_dir`` and shown by reference.
 """
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
-from IPython.display import Markdown
+from IPython.display import HTML
 
 from .. import config
+from ..disclosure import Disclosure
 from ..figures.save import FileList, show_figure
 from ..report import frames, tables
 from . import figures as roadmap_figures
-from .analysis import Roadmap, analyse, load_services
-from .narrative import findings, notices
-from .network import load_network
-from .pipeline import readiness_label
-from .readiness import READINESS_THRESHOLD, area_title, survey_readiness
-from .scenarios import FLOW_TABLE_COLUMNS, SCENARIO_TITLES, Parameters
+from . import views
+from .analysis import Roadmap
+from .build import RoadmapSettings, build_roadmap
+from .scenarios import SCENARIO_TITLES
+from .narrative import findings, notices, readiness_sentence
 
 
 def _show(frame: pd.DataFrame, float_format: str = ".3f", caption: str | None = None):
@@ -32,83 +34,75 @@ def _show(frame: pd.DataFrame, float_format: str = ".3f", caption: str | None = 
 
 @dataclass
 class RoadmapReport:
-    """The roadmap of one network with the readiness of one survey scope."""
+    """The roadmap of one network, with the readiness of one survey scope when one is given."""
 
     roadmap: Roadmap
-    readiness: pd.DataFrame
     output_dir: Path
-    min_cell: int = 0
-    reconstructed: bool = True
-    suppressed: bool = False
     _saved: list = field(default_factory=list)
 
     @classmethod
     def from_parameters(cls, country=None, cluster=None, network_dir=None, data_path=None, output_dir=None,
                         relay_retention=None, platform_retention=None, platform_delay=None, min_cell=0,
-                        study_dir=None):
-        """Build the report from the notebook's parameters (None: the documented default)."""
-        parameters = Parameters.resolve(platform_retention, platform_delay, relay_retention)
-        network = load_network(Path(network_dir) if network_dir else config.ROADMAP_EXAMPLE_DIR)
-        readiness, reconstructed, data = survey_readiness(data_path, country=country, cluster=cluster,
-                                                          study=study_dir)
-        min_cell = int(min_cell or 0)
-        scope, group = str(readiness["scope"].iloc[0]), str(readiness["group"].iloc[0])
-        label = readiness_label(scope, group, data, reconstructed)
-        suppressed = bool((readiness["n_respondents"] < min_cell).any())
-        if suppressed:  # a public report does not show a small group's answers, not even through stage V
-            label = f"{label}: {tables.suppressed_marker(min_cell)}"
-        roadmap = analyse(network, parameters, None if suppressed else readiness, label, load_services())
-        n = int(readiness["n_respondents"].min())
-        out = Path(output_dir) if output_dir else config.figures_dir("roadmap", scope, group,
-                                                                       confidential=n < config.MIN_GROUP)
-        return cls(roadmap, readiness, out, min_cell, reconstructed, suppressed)
+                        study_dir=None, group_column=None, group=None, encoding=None, registry=None):
+        """Build the report from the notebook's parameters (None: the documented default).
+        ``group_column``/``group`` name the survey scope; ``country``/``cluster`` are short
+        for group_column "country"/"cluster"."""
+        groups = [(group_column, group)] if group_column else []
+        groups += [("country", country)] if country else []
+        groups += [("cluster", cluster)] if cluster else []
+        settings = RoadmapSettings(network=network_dir or None, platform_retention=platform_retention,
+                                   platform_delay=platform_delay, relay_retention=relay_retention,
+                                   study=study_dir or None, data=data_path or None, registry=registry or None,
+                                   encoding=encoding or None, groups=tuple(groups), min_cell=int(min_cell or 0))
+        roadmap = build_roadmap(settings)
+        small = bool(group_column or country or cluster)  # a group's readiness may be a few people's answers
+        out = Path(output_dir) if output_dir else config.figures_dir("roadmap", "group" if small else "all",
+                                                                       "_".join(str(g) for _, g in groups) or "all",
+                                                                       confidential=small)
+        return cls(roadmap, out)
+
+    @property
+    def min_cell(self) -> int:
+        return self.roadmap.min_cell
 
     # ----- framing ---------------------------------------------------------------------------
     def banner(self):
-        """Notices: illustrative network, assumptions, reconstructed survey, one manager."""
-        return frames.notice(notices(self.roadmap, self.reconstructed, self.readiness))
+        """Notices: the network in its own words, assumptions, what the survey is."""
+        return frames.notice(notices(self.roadmap))
 
     def network_table(self):
         """What the network folder holds."""
         n = self.roadmap.network
         counts = n.actors["type"].value_counts()
         rows = [{"what": "actors", "count": len(n.actors)}]
-        rows += [{"what": f"  {t}", "count": int(counts[t])} for t in counts.index.sort_values()]
-        rows += [{"what": f"links ({k})", "count": int((n.links["kind"] == k).sum())} for k in sorted(set(n.links["kind"]))]
-        rows += [{"what": f"flows ({k})", "count": int((n.flows["kind"] == k).sum())} for k in sorted(set(n.flows["kind"]))]
-        rows += [{"what": "actor restrictions", "count": len(n.actor_restrictions)},
-                 {"what": "link restrictions", "count": len(n.link_restrictions)}]
+        rows += [{"what": f"  {t.replace('_', ' ')}", "count": int(counts[t])} for t in counts.index.sort_values()]
+        rows += [{"what": f"channels ({k.replace('_', ' ')})", "count": int((n.links["kind"] == k).sum())}
+                 for k in sorted(set(n.links["kind"]))]
+        rows += [{"what": f"flows ({k.replace('_', ' ')})", "count": int((n.flows["kind"] == k).sum())}
+                 for k in sorted(set(n.flows["kind"]))]
+        rows += [{"what": "restrictions on participants", "count": len(n.actor_restrictions)},
+                 {"what": "restrictions on channels", "count": len(n.link_restrictions)}]
         return _show(pd.DataFrame(rows))
 
     def parameters_table(self):
-        return _show(self.roadmap.parameters_table())
+        return _show(views.parameters(self.roadmap))
 
     def services_table(self):
         """The six services the paper transfers to the IT-actor, in its words."""
-        services = self.roadmap.services
-        return _show(services[["service_id", "service", "link_kinds", "quote"]])
+        return _show(views.services(self.roadmap))
 
     # ----- the model ---------------------------------------------------------------------------
     def findings(self):
-        return Markdown("\n".join(f"- {line}" for line in findings(self.roadmap)))
+        """The result in sentences (escaped: actor ids and names are the user's text)."""
+        items = "".join(f"<li>{html.escape(line)}</li>" for line in findings(self.roadmap))
+        return HTML(f"<ul>{items}</ul>")
 
     def summary_table(self):
-        """Volume-weighted results per scenario (rows: measures)."""
-        s = self.roadmap.summary.set_index("scenario")
-        counts = {"flows", "unrouted_flows"}
-        rows = []
-        for measure in s.columns:
-            digits = 0 if measure in counts else (2 if measure in ("volume", "unrouted_volume", "retained_volume",
-                                                                   "lost_volume", "volume_days") else 3)
-            row = {"measure": measure}
-            for scenario in s.index:
-                value = s.at[scenario, measure]
-                row[SCENARIO_TITLES[scenario]] = "–" if pd.isna(value) else f"{value:.{digits}f}"
-            rows.append(row)
-        return _show(pd.DataFrame(rows))
+        """Volume-weighted results per scenario (rows: measures, in words)."""
+        return _show(views.summary(self.roadmap))
 
     def flows_table(self, scenario: str):
-        return _show(self.roadmap.flows[scenario][list(FLOW_TABLE_COLUMNS)])
+        return _show(views.flows(self.roadmap, scenario))
 
     def network_figure(self):
         s = self.roadmap.summary.set_index("scenario")
@@ -132,86 +126,60 @@ class RoadmapReport:
         return self._save(roadmap_figures.sensitivity_figure(self.roadmap), "sensitivity", alt)
 
     def sensitivity_table(self):
-        wide = self.roadmap.sensitivity.pivot(index="relay_retention", columns="scenario", values="retention")
-        wide = wide[["as_is", "digital", "admissible"]].reset_index()
-        wide.columns = ["relay retention", "retention as-is", "retention digital", "retention admissible"]
-        return _show(wide)
+        return _show(views.sensitivity(self.roadmap))
 
     # ----- the five stages ----------------------------------------------------------------------
     def stage1_table(self):
-        cols = ["actor_id", "name", "group", "responsible", "listed", "channels", "volume_sent", "volume_received",
-                "betweenness_as_is", "betweenness_digital", "relayed_volume_as_is", "relayed_volume_digital"]
-        return _show(self.roadmap.stage1[cols])
+        return _show(views.stage1(self.roadmap), float_format=".2f")
 
     def stage1_roles(self):
-        roles = self.roadmap.stage1.drop_duplicates("type")[["group", "role"]]
-        return _show(roles)
+        return _show(views.roles(self.roadmap))
 
     def stage2_table(self):
-        cols = ["rank", "source", "target", "kind", "volume", "route_as_is", "route_digital", "retention_as_is",
-                "retention_digital", "retained_volume_gain", "delay_as_is", "delay_digital", "volume_days_saved"]
-        return _show(self.roadmap.stage2_links[cols])
+        return _show(views.stage2(self.roadmap), float_format=".2f")
 
     def ranked_links_figure(self):
         links = self.roadmap.stage3_links
+        alt = f"The {min(len(links), 25)} links subject to digitalization ranked by retained volume gained."
         if links.empty:
             alt = "No link gains from the platform."
-        else:
-            top = links.iloc[0]
-            alt = (f"The {min(len(links), 25)} links subject to digitalization ranked by retained volume gained, "
-                   f"digital and within the restrictions; first {top['source']} to {top['target']} ({top['kind']}).")
         return self._save(roadmap_figures.ranked_links_figure(self.roadmap), "ranked_links", alt)
 
     def stage2_channels_table(self):
-        frame = self.roadmap.stage2_channels
-        return _show(frame[frame["subject_to_digitalization"]].drop(columns=["subject_to_digitalization"]))
+        return _show(views.stage2_channels(self.roadmap), float_format=".2f")
 
     def stage3_table(self):
-        frame = self.roadmap.stage3_strategies
-        wide = frame.pivot(index="actor_id", columns="kind", values="strategies")
-        order = list(dict.fromkeys(frame["actor_id"]))
-        wide = wide.loc[order, [k for k in ("communication", "data_storage", "contractor_network") if k in wide]]
-        return _show(wide.reset_index())
+        return _show(views.stage3(self.roadmap))
 
     def stage3_restrictions(self):
-        """The restrictions as given: per actor (actor_restrictions.csv) and per link."""
-        actors = self.roadmap.network.actor_restrictions
-        links = self.roadmap.network.link_restrictions
-        frame = pd.concat([
-            pd.DataFrame({"on": "actor", "subject": actors["actor_id"], "kind": actors["kind"],
-                          "restriction": actors["restriction"], "reason": actors["reason"]}),
-            pd.DataFrame({"on": "link", "subject": links["source"] + "-" + links["target"], "kind": links["kind"],
-                          "restriction": links["restriction"], "reason": links["reason"]}),
-        ], ignore_index=True)
-        return _show(frame)
+        """The restrictions as given: per participant (actor_restrictions.csv) and per channel."""
+        return _show(views.restrictions(self.roadmap))
 
     def stage3_links_table(self):
-        cols = ["rank", "source", "target", "kind", "route_digital", "route_admissible", "retained_volume_gain_digital",
-                "retained_volume_gain_admissible", "status", "restricted_by"]
-        return _show(self.roadmap.stage3_links[cols])
+        return _show(views.stage3_links(self.roadmap))
 
     def readiness_table(self):
-        """Stage IV readiness of the management for the survey scope; small groups suppressed."""
-        frame = self.readiness[["scope", "group", "area", "n_respondents", "index_mean", "readiness", "below_threshold"]]
-        frame = frame.assign(area=[area_title(a) for a in frame["area"]],
-                             below_threshold=["yes" if b else "no" for b in frame["below_threshold"]])
-        masked = tables.mask_small_cells(frame, n_col="n_respondents", min_cell=self.min_cell,
-                                         value_cols=["index_mean", "readiness", "below_threshold"])
-        return _show(masked.rename(columns={"below_threshold": f"below {READINESS_THRESHOLD:.2f}"}))
+        """Stage IV readiness of the survey scope; small groups suppressed; a plain sentence
+        when no survey was given."""
+        if self.roadmap.survey is None:
+            return frames.paragraph(readiness_sentence(self.roadmap) + " Run with study_dir or data_path (and "
+                                    "group_column and group, or cluster or country) to add the management's "
+                                    "readiness per declared area.")
+        frame = views.readiness(self.roadmap)
+        masked = Disclosure(self.min_cell).mask(frame, n_col="respondents",
+                                                value_cols=["mean index", "readiness (0-1)", "for stage V"])
+        return _show(masked)
 
     def readiness_note(self):
-        return frames.notice(list(dict.fromkeys(self.readiness["note"])))
+        if self.roadmap.survey is None:
+            return None
+        return frames.notice(list(dict.fromkeys(self.roadmap.readiness["note"])))
 
     def stage4_table(self):
-        cols = ["actor_id", "decides_at_step", "counterparts", "volume_in", "retention_in_as_is", "delay_in_as_is",
-                "retention_in_admissible", "delay_in_admissible", "platform_kinds", "stake_retained_volume",
-                "knows_decisions_of", "readiness_communication", "readiness_online_marketing",
-                "readiness_project_management", "readiness_budgeting", "readiness_source"]
-        return _show(self.roadmap.stage4_information[cols])
+        return _show(views.stage4(self.roadmap))
 
     def stage5_table(self):
-        cols = ["step", "stage", "actor", "action", "after", "reason", "retained_volume_after", "share_of_gain_realised"]
-        return _show(self.roadmap.stage5[cols])
+        return _show(views.stage5(self.roadmap), float_format=".2f")
 
     # ----- files ---------------------------------------------------------------------------------
     def _save(self, fig, name: str, alt: str):

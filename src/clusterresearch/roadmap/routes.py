@@ -110,20 +110,34 @@ class Route:
         return math.fsum(c.delay_days for c in self.channels) if self.found else math.nan
 
     @property
-    def text(self) -> str:
-        return ROUTE_SEPARATOR.join(self.nodes)
+    def relays(self) -> tuple:
+        """Actors the flow passes through (relays), excluding its two ends."""
+        return self.nodes[1:-1]
 
     @property
-    def channel_kinds(self) -> str:
-        return ROUTE_SEPARATOR.join(c.kind for c in self.channels)
+    def channel_kinds(self) -> tuple:
+        """The kind of each channel in order (``platform`` for a platform channel)."""
+        return tuple(c.kind for c in self.channels)
+
+    @property
+    def channel_keys(self) -> tuple:
+        """Each channel as ``(frozenset of its two actors, kind)``, the key of a channel."""
+        return tuple(channel_key(c.source, c.target, c.kind) for c in self.channels)
 
     @property
     def via_platform(self) -> bool:
         return any(c.origin == PLATFORM for c in self.channels)
 
-    def intermediates(self) -> tuple:
-        """Actors the flow passes through (relays), excluding its two ends."""
-        return self.nodes[1:-1]
+
+def channel_key(source: str, target: str, kind: str) -> tuple:
+    """The key of a channel: its two actors (unordered: a channel carries both ways) and kind."""
+    return frozenset((source, target)), kind
+
+
+def format_route(actors: Sequence[str]) -> str:
+    """A route written for a reader or a CSV file: actor ids joined by ``>`` (output only;
+    routes are carried as tuples and never read back from this text)."""
+    return ROUTE_SEPARATOR.join(actors)
 
 
 def _preferred(a: Channel, b: Channel, kind: str) -> bool:

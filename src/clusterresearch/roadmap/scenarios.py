@@ -30,7 +30,7 @@ import pandas as pd
 
 from ..errors import InputError
 from .network import ALL_KINDS, LINK_KINDS, Network
-from .routes import PLATFORM, Channel, Route, carried_kinds, route_flows
+from .routes import PLATFORM, Channel, Route, carried_kinds, channel_key, format_route, route_flows
 
 PLATFORM_RETENTION = 0.98
 PLATFORM_DELAY_DAYS = 0.5
@@ -165,13 +165,12 @@ def restricted_flows(network: Network, as_is_routes: list[Route]) -> dict[tuple,
     """Flows whose as-is route uses a link-restricted channel, each with that channel's row
     of link_restrictions (source, target, kind, restriction, reason)."""
     restricted = {
-        (frozenset((s, t)), k): (s, t, k, r, why)
+        channel_key(s, t, k): (s, t, k, r, why)
         for s, t, k, r, why in network.link_restrictions.itertuples(index=False)
     }
     pinned = {}
     for route in as_is_routes:
-        for channel in route.channels:
-            key = (frozenset((channel.source, channel.target)), channel.kind)
+        for key in route.channel_keys:
             if key in restricted:
                 pinned[(route.source, route.target, route.kind)] = restricted[key]
                 break
@@ -208,18 +207,56 @@ def route_scenario(network: Network, scenario: Scenario) -> list[Route]:
 
 
 def flow_table(network: Network, routes: list[Route]) -> pd.DataFrame:
-    """flows.csv of a scenario: source, target, kind, route (actor ids joined by '>'), hops,
-    retention, delay_days, then the flow's volume and the kinds of the channels it used.
-    A flow with no route has an empty route, empty hops and delay, and retention 0."""
+    """The routes of a scenario as data, one row per flow in the file's order.
+
+    ``route`` the actors in order (a tuple; empty when the flow has no route), ``relays``
+    the actors inside it, ``channels`` the kind of each channel (``platform`` for a platform
+    channel), ``channel_keys`` each channel as (frozenset of its actors, kind),
+    ``via_platform`` whether it uses a platform channel; ``hops``, ``retention`` (0 without
+    a route), ``delay_days`` (NaN without a route) and the flow's ``volume``.
+    """
     frame = pd.DataFrame({
         "source": [r.source for r in routes],
         "target": [r.target for r in routes],
         "kind": [r.kind for r in routes],
-        "route": [r.text for r in routes],
+        "route": [r.nodes for r in routes],
         "hops": pd.array([r.hops for r in routes], dtype="Int64"),
         "retention": [r.retention for r in routes],
         "delay_days": [r.delay_days for r in routes],
         "volume": network.flows["volume"].to_numpy(dtype=float),
         "channels": [r.channel_kinds for r in routes],
+        "relays": [r.relays for r in routes],
+        "channel_keys": [r.channel_keys for r in routes],
+        "via_platform": [r.via_platform for r in routes],
     })
     return frame.astype({"retention": "float64", "delay_days": "float64"})
+
+
+def flow_file(table: pd.DataFrame) -> pd.DataFrame:
+    """flows.csv of a scenario (``FLOW_TABLE_COLUMNS``): the route and the channel kinds
+    written out with :func:`.routes.format_route`; everything else as in the flow table."""
+    out = table[list(FLOW_TABLE_COLUMNS)].copy()
+    out["route"] = [format_route(r) for r in table["route"]]
+    out["channels"] = [format_route(c) for c in table["channels"]]
+    return out
+
+
+@dataclass(frozen=True)
+class ScenarioRun:
+    """One scenario routed: its channels, the chosen routes and their flow table."""
+
+    scenario: Scenario
+    routes: tuple
+    table: pd.DataFrame
+
+
+def route_all(network: Network, parameters: Parameters) -> dict[str, ScenarioRun]:
+    """The three scenarios routed once each, for one set of parameters (the admissible one
+    needs the as-is routes: a link restriction pins the flows that use that channel today)."""
+    base = as_is(network, parameters)
+    base_routes = route_scenario(network, base)
+    runs = {"as_is": ScenarioRun(base, tuple(base_routes), flow_table(network, base_routes))}
+    for scenario in (digital(network, parameters), admissible(network, parameters, base_routes)):
+        routes = route_scenario(network, scenario)
+        runs[scenario.name] = ScenarioRun(scenario, tuple(routes), flow_table(network, routes))
+    return runs

@@ -1,0 +1,66 @@
+"""The one constructor of a roadmap: settings in, every input read and validated, the
+analysis run. ``clusterresearch roadmap`` (:mod:`.pipeline`), the notebook
+(:mod:`.report`) and ``clusterresearch reproduce`` (which runs the notebook) all build
+their roadmap here, so the same settings give the same numbers everywhere.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from .. import config
+from ..errors import InputError
+from .analysis import Roadmap, analyse, load_services
+from .network import load_network
+from .readiness import survey_area_stats
+from .scenarios import Parameters
+
+
+@dataclass(frozen=True)
+class RoadmapSettings:
+    """Everything that shapes a roadmap; None means the documented default.
+
+    ``network``: a network folder (default: the worked example). ``platform_retention``
+    (0.98), ``platform_delay`` (0.5 days), ``relay_retention`` (as in links.csv).
+    ``study`` (a study folder) and/or ``data`` (a responses file): the survey whose
+    respondents give stage IV readiness - none by default: readiness comes from a survey only
+    when one is given; ``registry``/``encoding``/``data_format``/``responses`` as for every survey. ``groups``: ``(column,
+    group)`` pairs narrowing it to one scope (--group, --country, --cluster; they need a
+    survey). ``min_cell``: a public report withholds readiness of an area with fewer
+    respondents (0: show everything).
+    """
+
+    network: str | Path | None = None
+    platform_retention: float | None = None
+    platform_delay: float | None = None
+    relay_retention: float | None = None
+    study: str | Path | None = None
+    data: str | Path | None = None
+    registry: str | Path | None = None
+    encoding: str | None = None
+    data_format: str = "auto"
+    responses: str = "complete"
+    groups: tuple = ()
+    min_cell: int = 0
+
+    @property
+    def survey_given(self) -> bool:
+        return self.study is not None or self.data is not None
+
+
+def build_roadmap(settings: RoadmapSettings) -> Roadmap:
+    """Read and validate every input, then analyse. Raises InputError on bad input (the
+    parameters first, then the network folder, then the survey)."""
+    parameters = Parameters.resolve(settings.platform_retention, settings.platform_delay, settings.relay_retention)
+    if settings.groups and not settings.survey_given:
+        column, group = settings.groups[0]
+        raise InputError(f"--group {column}={group}", f"value {group!r}",
+                         "names a survey group but no survey was given; add --study DIR or --data FILE, the survey "
+                         "whose respondents give stage IV readiness")
+    network = load_network(Path(settings.network) if settings.network else config.ROADMAP_EXAMPLE_DIR)
+    survey = None
+    if settings.survey_given:
+        survey = survey_area_stats(settings.study, settings.data, tuple(settings.groups), settings.registry,
+                                   settings.encoding, settings.data_format, settings.responses)
+    return analyse(network, parameters, survey, load_services(), int(settings.min_cell or 0))
