@@ -120,4 +120,5 @@ def test_reproduce_gives_the_numbers_of_the_roadmap_command(own_run, tmp_path):
     assert last in text
     for shown in ("<td>platform retention</td><td>0.95</td>", "<td>relay retention</td><td>0.85</td>",
                   "<td>platform delay (days)</td><td>1</td>"):
-        assert shown in text, shown
+        flat = re.sub(r'<td class="num">', "<td>", re.sub(r">\s+<", "><", text))  # markup aside
+        assert shown in flat, shown

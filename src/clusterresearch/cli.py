@@ -150,8 +150,8 @@ def _roadmap_options(p: argparse.ArgumentParser) -> None:
 
 def _group_options(p: argparse.ArgumentParser, what: str) -> None:
     p.add_argument("--group", action="append", default=[], metavar="COLUMN=GROUP", help=what)
-    p.add_argument("--country", default=None, help="same as --group country=CODE")
-    p.add_argument("--cluster", default=None, help="same as --group cluster=ID")
+    p.add_argument("--country", default=None, help="same as --group country=CODE (default: none)")
+    p.add_argument("--cluster", default=None, help="same as --group cluster=ID (default: none)")
 
 
 def _study_options(p: argparse.ArgumentParser, roadmap: bool = False) -> None:
@@ -198,7 +198,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("init", help="draft a study folder (study.toml, instrument.csv, scales.csv, areas.csv) from a survey file")
     p.add_argument("dir", type=Path, help="the study folder to create (must not exist)")
     p.add_argument("--from", dest="source", type=Path, required=True,
-                   help="the answers file: SPSS .sav with labels, a platform export, or a wide CSV/XLSX")
+                   help="the answers file: SPSS .sav with labels, a platform export, or a wide CSV/XLSX "
+                        "(required; no default)")
     p.add_argument("--format", choices=FORMATS, default="auto",
                    help="layout of the file: a survey platform's export or a wide file (default: auto, "
                         "recognised from its header rows; SPSS .sav files are read with their labels)")
@@ -218,7 +219,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="output folder (default: data/processed/roadmap)")
     _roadmap_options(p)
     _study_options(p, roadmap=True)
-    _group_options(p, "the survey group whose respondents give stage IV readiness (needs --study or --data)")
+    _group_options(p, "the survey group whose respondents give stage IV readiness (needs --study or --data; "
+                      "default: all its respondents)")
     p.set_defaults(func=_roadmap)
 
     p = sub.add_parser("reproduce", help="run every notebook for all data and each group; build the HTML site")
