@@ -105,3 +105,16 @@ def test_force_is_documented_in_help(capsys):
         pass
     text = " ".join(capsys.readouterr().out.split())
     assert "--force" in text and "rebuild every report" in text and "(default: off)" in text
+
+
+def test_build_keys_of_the_default_plan_with_a_roadmap_report_without_a_survey(shipped_survey, tmp_path):
+    """`reproduce` with no --study plans survey reports and one roadmap report that reads no survey."""
+    from clusterresearch.batch.buildinfo import build_keys
+    from clusterresearch.batch.jobs import NO_SURVEY, plan_jobs
+    from clusterresearch.batch.runner import ReproduceOptions
+    from clusterresearch.scope import scopes
+
+    jobs = plan_jobs(scopes(shipped_survey), ReproduceOptions(out=tmp_path))
+    assert [j.scope for j in jobs if j.notebook == "roadmap"] == [NO_SURVEY]
+    keys = build_keys(jobs, shipped_survey, {})
+    assert len(keys) == len(jobs) and keys[f"public/{jobs[-1].stem}"]["inputs"]["scope answers"] == ""

@@ -28,7 +28,7 @@ from typing import Any, Iterable, Mapping, Sequence
 import pandas as pd
 
 from ..outputs import write_text
-from .jobs import Job
+from .jobs import NO_SURVEY, Job
 
 BUILD_FILE = ".build.json"
 FORMAT = 1
@@ -128,7 +128,8 @@ def build_keys(jobs: Sequence[Job], survey: Any, export: Mapping[str, Any]) -> d
     for job in jobs:
         if (job.scope, job.group) not in scopes:
             column = None if job.scope == "all" else job.scope
-            scopes[(job.scope, job.group)] = scope_digest(survey, column, job.group)
+            # a roadmap report without a survey reads no answers
+            scopes[(job.scope, job.group)] = "" if job.scope == NO_SURVEY else scope_digest(survey, column, job.group)
         inputs = {
             "notebook": digest(Path(job.input_path)),
             "parameters": json.dumps(job.parameters, sort_keys=True, default=str),
