@@ -50,11 +50,8 @@ def _become_kernel(request: dict, closing: Sequence[int]) -> None:
     from ipykernel import kernelapp
 
     argv = request["argv"]
-    # errors only on the console: a kernel that outlives a stopped run ("Parent appears to
-    # have exited") must not add lines after reproduce's one-line Ctrl-C message
-    args = [*argv[3:], "--IPKernelApp.log_level=ERROR"]
-    sys.argv = [ipykernel_launcher.__file__, *args]
-    kernelapp.launch_new_instance(argv=args)
+    sys.argv = [ipykernel_launcher.__file__, *argv[3:]]
+    kernelapp.launch_new_instance(argv=argv[3:])
 
 
 def template_main(reply_fd: int, preload: Sequence[str]) -> None:
