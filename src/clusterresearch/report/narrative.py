@@ -1,6 +1,6 @@
 """Sentences written from the numbers, so the text of a report can never drift from its tables.
 
-Every share is given with its count ("10 of 12 managers") and a Wilson 95 % interval,
+Every share is given with its count ("10 of 12 respondents") and a Wilson 95 % interval,
 rounded to whole percents; a single answer is said to be one person's answer, with no
 interval.
 """
@@ -25,7 +25,7 @@ def _whole(share: float) -> int:
 
 
 def share_phrase(k: int, n: int, noun: str = "respondent", plural: str | None = None) -> str:
-    """ "10 of 12 managers (83 %, 95 % CI 55-95 %)" - the counting part of a share sentence."""
+    """ "10 of 12 respondents (83 %, 95 % CI 55-95 %)" - the counting part of a share sentence."""
     k, n = int(k), int(n)
     if n < 0 or k < 0 or k > n:
         raise ValueError(f"need 0 <= k <= n, got k={k}, n={n}")
@@ -39,7 +39,7 @@ def share_phrase(k: int, n: int, noun: str = "respondent", plural: str | None = 
 
 
 def share_sentence(k: int, n: int, phrase: str, noun: str = "respondent", plural: str | None = None) -> str:
-    """ "10 of 12 managers (83 %, 95 % CI 55-95 %) wrote technical and financial reports effectively."
+    """ "10 of 12 respondents (83 %, 95 % CI 55-95 %) wrote technical and financial reports effectively."
 
     ``phrase`` is the predicate, as the paper would write it. n = 1 gives "1 of 1 manager
     (one person's answer; no interval) ..."; n = 0 says that nobody answered.
