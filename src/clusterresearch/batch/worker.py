@@ -42,7 +42,12 @@ KERNEL_ENV = {
     "PYTHONHASHSEED": "0",
     "SOURCE_DATE_EPOCH": "1451606400",  # 2016-01-01, the year of the paper
     "PYDEVD_DISABLE_FILE_VALIDATION": "1",  # silence the debugger's frozen-modules warning
+    # Reports are made of the kernels' outputs: a figure shown with plt.show() must reach the
+    # page even where the shell exports a non-interactive backend (MPLBACKEND=Agg in CI).
+    "MPLBACKEND": kernels.INLINE_BACKEND,
 }
+# Set even when the environment has another value (see MPLBACKEND above).
+_FORCED = ("MPLBACKEND",)
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 _local = threading.local()
@@ -90,7 +95,10 @@ def one_line(text: object, limit: int = 300) -> str:
 
 def prepare_environment() -> None:
     for key, value in KERNEL_ENV.items():
-        os.environ.setdefault(key, value)
+        if key in _FORCED:
+            os.environ[key] = value
+        else:
+            os.environ.setdefault(key, value)
     # papermill warns about unknown parameters (the parent has checked them) and logs per
     # cell; keep the terminal for the progress bar and the failure lines.
     for name in ("papermill", "nbclient", "traitlets"):
