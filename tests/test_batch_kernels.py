@@ -70,7 +70,7 @@ def test_each_report_starts_fresh_and_fails_alone(tmp_path, env):
     assert result.status == "done", result.error
     seen = _observed(second)
     assert seen == _observed(polluter)
-    assert seen["global LEAK"] is False and seen["json.dumps patched"] is False and seen["config patched"] is False
+    assert seen["global LEAK"] is False and seen["statistics.median patched"] is False and seen["config patched"] is False
     assert seen["rcParams lines.linewidth"] == 1.5 and seen["open figures"] == []
     assert seen["cwd"] == "batch" and seen["env CR_LEAK"] is None and seen["module leaky_module"] is False
 
