@@ -21,8 +21,9 @@ from clusterresearch.errors import InputError
 from clusterresearch.loading import load_survey
 from clusterresearch.scope import scopes
 
-DATA = Path(__file__).parent / "data" / "batch"   # the batch study folder, stubs, and a --network folder
+DATA = Path(__file__).parent / "data" / "batch"   # the batch study folder and stub notebooks
 RESPONSES = DATA / "responses.csv"
+NETWORK = config.ROADMAP_EXAMPLE_DIR  # a valid network: reproduce reads it before any job
 STUBS = {"competencies": DATA / "competencies_stub.ipynb", "roadmap": DATA / "roadmap_stub.ipynb"}
 
 
@@ -41,7 +42,7 @@ def _use_stubs(monkeypatch, competencies=STUBS["competencies"]):
 def test_local_run_one_failure_keeps_going(tmp_path, monkeypatch, capsys):
     _use_stubs(monkeypatch)
     out = tmp_path / "reports"
-    code = cli.main(["reproduce", "--study", str(DATA), "--network", str(DATA), "--out", str(out),
+    code = cli.main(["reproduce", "--study", str(DATA), "--network", str(NETWORK), "--out", str(out),
                      "--jobs", "2", "--group", "country=PL", "--min-group", "2", "--no-progress"])
     assert code == 1
     std = capsys.readouterr()
@@ -108,12 +109,12 @@ def test_dask_local_cluster(tmp_path):
     distributed = pytest.importorskip("distributed")
     with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False,
                                   dashboard_address=None) as cluster:
-        code = reproduce(ReproduceOptions(study=DATA, network=DATA, out=tmp_path, min_group=2,
+        code = reproduce(ReproduceOptions(study=DATA, network=NETWORK, out=tmp_path, min_group=2,
                                           groups=(("cluster", "K1"),), only="roadmap", notebooks=STUBS, executor="dask",
                                           scheduler=cluster.scheduler_address, progress=False))
         # workers that cannot run the jobs (here: no such kernelspec) are bad input, found before any job
         with pytest.raises(InputError, match="a worker cannot run the jobs"):
-            reproduce(ReproduceOptions(study=DATA, network=DATA, out=tmp_path / "no", groups=(("cluster", "K1"),),
+            reproduce(ReproduceOptions(study=DATA, network=NETWORK, out=tmp_path / "no", groups=(("cluster", "K1"),),
                                        notebooks=STUBS, executor="dask", scheduler=cluster.scheduler_address,
                                        kernel_name="no-such-kernel-clusterresearch", progress=False))
         assert not (tmp_path / "no").exists()
@@ -134,11 +135,12 @@ def test_dask_local_cluster(tmp_path):
     ["--out", str(config.RAW_DIR / "reports")],
     ["--jobs", "0"],
     ["--scheduler", "tcp://127.0.0.1:1"],
+    ["--network", str(DATA)],  # a folder without the network's files
 ])
 def test_bad_input_exits_2_before_any_job(tmp_path, monkeypatch, capsys, argv):
     monkeypatch.chdir(tmp_path)
     _use_stubs(monkeypatch)
-    args = ["reproduce", "--study", str(DATA), "--data", str(RESPONSES), "--network", str(DATA),
+    args = ["reproduce", "--study", str(DATA), "--data", str(RESPONSES), "--network", str(NETWORK),
             "--out", str(tmp_path / "out"), "--no-progress"] + argv
     assert cli.main(args) == 2
     assert capsys.readouterr().err.startswith("error: ")
@@ -150,7 +152,7 @@ def test_shipped_study_is_the_default(tmp_path, monkeypatch):
     """No --study: the shipped study in data/raw, its names file naming the groups."""
     _use_stubs(monkeypatch)
     out = tmp_path / "reports"
-    assert cli.main(["reproduce", "--network", str(DATA), "--out", str(out), "--only", "competencies",
+    assert cli.main(["reproduce", "--network", str(NETWORK), "--out", str(out), "--only", "competencies",
                      "--group", "cluster=LT01", "--no-progress"]) == 0
     index = _index(out)
     assert list(index) == [("competencies", "cluster", "LT01")]
@@ -175,7 +177,7 @@ def test_missing_kernelspec_explains_the_fix():
 def _job(out, cluster="K3"):
     """The competencies job of one cluster of the batch study (notebook from config, as the CLI would)."""
     found = scopes(load_survey(RESPONSES, study=DATA))
-    return plan_jobs(found, ReproduceOptions(study=DATA, data=RESPONSES, network=DATA, out=out, only="competencies",
+    return plan_jobs(found, ReproduceOptions(study=DATA, data=RESPONSES, network=NETWORK, out=out, only="competencies",
                                              groups=(("cluster", cluster),), min_group=2))[0]
 
 

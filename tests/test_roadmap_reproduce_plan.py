@@ -41,3 +41,14 @@ def test_with_a_survey_one_roadmap_report_per_scope():
         ("all", "all", "public"), ("country", "PL", "public"), ("cluster", "PL01", "confidential")]
     p = jobs[2].parameters
     assert (p["data_path"], p["group_column"], p["group"], p["network_dir"]) == ("/d/mine.csv", "cluster", "PL01", "/d/net")
+
+
+def test_public_index_names_the_report_without_a_survey_in_words():
+    from clusterresearch.batch.indexes import public_index
+    from clusterresearch.batch.page import SiteInfo
+
+    jobs = [j for j in plan_jobs(FOUND, options()) if j.public]
+    records = [{"html": j.output_html, "ipynb": j.output_notebook, "status": "done"} for j in jobs]
+    page = public_index(jobs, records, site=SiteInfo(title="A study"), min_group=3)
+    assert "Without a survey" in page and "one report without a survey" in page
+    assert NO_SURVEY not in page

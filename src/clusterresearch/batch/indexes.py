@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Sequence
 
 from ..disclosure import CONFIDENTIAL, PUBLIC
-from .jobs import NOTEBOOK_TITLES, Job
+from .jobs import NO_SURVEY, NOTEBOOK_TITLES, Job
 from .page import SiteInfo, e, href, page
 
 
@@ -27,6 +27,8 @@ def _scopes(jobs: Sequence[Job]) -> list[str]:
 
 
 def _scope_title(scope: str) -> str:
+    if scope == NO_SURVEY:
+        return "Without a survey"
     return "All respondents" if scope == "all" else f"By {scope}"
 
 
@@ -70,8 +72,8 @@ def _built(records: Sequence[dict], jobs: Sequence[Job], min_group: int) -> str:
     """What was built, in words: counts by notebook and scope, what is not published, failures."""
     public = [j for j in jobs if j.public]
     scopes = {s: len({j.group for j in public if j.scope == s}) for s in _scopes(jobs)}
-    words = ["all respondents" if s == "all" else f"{count} group{'' if count == 1 else 's'} by {s}"
-             for s, count in scopes.items() if count]
+    words = ["all respondents" if s == "all" else "one report without a survey" if s == NO_SURVEY
+             else f"{count} group{'' if count == 1 else 's'} by {s}" for s, count in scopes.items() if count]
     notebooks = list(dict.fromkeys(NOTEBOOK_TITLES.get(j.notebook, j.notebook) for j in public))
     text = (f"{len(public)} report{'' if len(public) == 1 else 's'} ({', '.join(notebooks) or 'none'}) for {', '.join(words) or 'no group'}. "
             f"Groups with fewer than {min_group} respondents are not published: their reports are kept "

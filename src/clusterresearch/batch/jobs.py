@@ -291,9 +291,13 @@ def check_notebooks(jobs: Sequence[Job]) -> None:
 
 
 def check_inputs(jobs: Sequence[Job]) -> None:
-    """The network folder exists when a roadmap job will read it."""
-    for job in jobs:
-        network = job.parameters.get("network_dir")
-        if job.notebook == "roadmap" and network is not None and not Path(network).is_dir():
+    """The network folder a roadmap job will read is read and validated here, once, so that
+    a bad network file is the usual one-line error before any report runs."""
+    from ..roadmap.network import load_network
+
+    folders = {job.parameters.get("network_dir") for job in jobs if job.notebook == "roadmap"}
+    for network in sorted(folders, key=str):
+        if network is not None and not Path(network).is_dir():
             raise InputError(network, "folder", "roadmap network folder not found (--network)")
+        load_network(network if network is not None else config.ROADMAP_EXAMPLE_DIR)
 

@@ -220,7 +220,7 @@ def stage5_sequence(
 
     s1 = add("I", responsible, f"identify the participants and their roles ({len(parts)} participants, stage I table)",
              [], "At the first stage the main actors responsible for restructuring are identified, first of all the "
-                 "management company (the CDC) and the information and analytical centre (the paper).")
+                 "management company (the CDC) and the information and analytical centre (Buyanova & Shiro's road map).")
     s2 = add("II", f"all participants ({len(parts) - (1 if added else 0)})",
              f"report their channels ({len(network.links)}) and information needs ({len(network.flows)} flows) to {responsible}",
              [s1], "The responsible entities analyse the existing relationships; every channel and need must be known "
