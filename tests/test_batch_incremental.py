@@ -83,6 +83,9 @@ def test_rerun_reuses_and_force_rebuilds(tmp_path, monkeypatch, capsys):
     assert {name: (out / name).read_bytes() for name in site} == site
     rows = json.loads((out / "index.json").read_text())["reports"]
     assert [r["status"] for r in rows] == ["done"] * 6
+    public_record = (out / "public" / ".build.json").read_text()
+    assert str(tmp_path) not in public_record and "inputs" not in public_record  # published as it is
+    assert str(tmp_path) in (out / "confidential" / ".build.json").read_text()
 
     # one answer of the manager of LT02 changes (R09): LT02's and LT's reports only
     respondent = next(line.split(",")[0] for line in data.read_text().splitlines() if ",LT,LT02," in line)

@@ -23,7 +23,7 @@ from clusterresearch.scope import scopes
 
 DATA = Path(__file__).parent / "data" / "batch"   # the batch study folder and stub notebooks
 RESPONSES = DATA / "responses.csv"
-NETWORK = config.ROADMAP_EXAMPLE_DIR  # a valid network: reproduce reads it before any job
+NETWORK = DATA / "network"  # a valid network (reproduce reads it before any job), not the worked example
 STUBS = {"competencies": DATA / "competencies_stub.ipynb", "roadmap": DATA / "roadmap_stub.ipynb"}
 
 
@@ -167,6 +167,16 @@ def test_shipped_study_is_the_default(tmp_path, monkeypatch):
     assert meta["data"] == str(config.RESPONSES_PATH)
     html = (out / row["html"]).read_text()
     assert "Cluster LT01 (Kaunas Airport) (n = 1)" in html  # the group's name from clusters.csv
+
+
+def test_own_study_without_a_network_builds_no_roadmap_report(tmp_path, monkeypatch, capsys):
+    """The worked example network illustrates the shipped study: `reproduce --study mine`
+    builds mine's survey reports only, and says why there is no roadmap report."""
+    _use_stubs(monkeypatch)
+    out = tmp_path / "reports"
+    assert cli.main(["reproduce", "--study", str(DATA), "--out", str(out), "--group", "cluster=K1"]) == 0
+    assert {notebook for notebook, _, _ in _index(out)} == {"competencies"}
+    assert "no roadmap report: the worked example network is not about this study" in capsys.readouterr().err
 
 
 def test_missing_kernelspec_explains_the_fix():

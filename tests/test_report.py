@@ -174,3 +174,23 @@ def test_essay_block_withheld_for_small_scope():
     out = essay_block(essays, min_cell=3, n_respondents=1)
     assert "secret" not in out and "suppressed (n &lt; 3)" in out
     assert "secret" in essay_block(essays, min_cell=0, n_respondents=1)
+
+
+def test_count_columns_are_headed_by_code_and_label_never_a_bare_number():
+    """A scale coded from agree (1) to disagree (4): the first count column is the most
+    negative answer, so it must say "4 Strongly disagree", not "answer 1"."""
+    import pandas as pd
+
+    from clusterresearch.loading.scales import Scale
+    from clusterresearch.report import frames
+
+    agree4 = Scale("agree4", ("4", "3", "2", "1"), ("Strongly disagree", "Disagree", "Agree", "Strongly agree"),
+                   ("disagree", "disagree", "agree", "agree"))
+    rows = pd.DataFrame({"item_id": ["a"], "type": ["likert"], "scale": ["agree4"], "k": [4], "n": [4],
+                         **{f"n_{p}": [1] for p in range(1, 5)}, "mean": [2.5], "median": [2.5],
+                         "n_agree": [2], "n_disagree": [2], "ci_low": [0.1], "ci_high": [0.9]})
+    frame = frames.item_frame(rows, {"a": "A."}, {}, {}, {"agree4": agree4})
+    assert [c for c in frame.columns if c[0].isdigit()][:4] == ["4 Strongly disagree", "3 Disagree", "2 Agree", "1 Strongly agree"]
+    mixed = frames.item_frame(pd.concat([rows, rows.assign(item_id="b", scale="other")]), {}, {}, {}, {"agree4": agree4})
+    assert "position 1 (most negative)" in mixed.columns and "position 4" in mixed.columns
+    assert frames.notice(["", ""]).data == "" and "<p>x</p>" in frames.notice(["x", ""]).data

@@ -111,3 +111,18 @@ def test_public_report_suppresses_a_single_managers_readiness_everywhere():
     assert "suppressed" not in str(open_report.readiness_table())
     cdc = open_report.roadmap.stage4_information.set_index("actor_id").loc["CDC"]
     assert not cdc[[f"readiness_{a}" for a in open_report.roadmap.readiness["area"]]].isna().any()
+
+
+def test_declared_areas_absent_from_the_survey_are_an_input_error(tmp_path, capsys):
+    """The worked example declares four InterCom areas; a study without them cannot feed its
+    stage IV (it would read as areas nobody answered), in `roadmap` and `reproduce` alike."""
+    from clusterresearch import cli
+
+    study = Path(__file__).parent / "data" / "studies" / "labels4_reversed"
+    for argv in (["roadmap", "--out", str(tmp_path / "roadmap")],
+                 ["reproduce", "--only", "roadmap", "--out", str(tmp_path / "site"), "--no-progress"]):
+        assert cli.main(argv + ["--study", str(study), "--network", str(config.ROADMAP_EXAMPLE_DIR)]) == 2
+        err = capsys.readouterr().err.strip()
+        assert err.startswith("error: ") and "network.toml: readiness.areas: 'communication'" in err
+        assert "(climate, leadership)" in err and len(err.splitlines()) == 1
+    assert not any(tmp_path.iterdir())

@@ -158,7 +158,7 @@ class SurveyReport:
         """Every item of the area: the count of each answer and missing code, n, centre, sides."""
         rows = self.item_table[self.item_table["area"] == area]
         reverse = dict(zip(self.study.instrument["item_id"], self.study.instrument["reverse"]))
-        frame = frames.item_frame(rows, self.texts, reverse, self.missing_by_item)
+        frame = frames.item_frame(rows, self.texts, reverse, self.missing_by_item, self.study.scales)
         n_col = "answered"
         value_cols = [c for c in frame.columns if c not in ("statement", "kind", "scale", n_col)]
         return tables.html_table(self.disclosure.mask(frame, n_col=n_col, value_cols=value_cols))

@@ -229,7 +229,10 @@ def write_builds(out: Path, builds: Mapping[str, dict], done: Iterable[tuple[str
     by_visibility: dict[str, dict] = {"public": {}, "confidential": {}}
     for visibility, stem in done:
         name = f"{visibility}/{stem}"
-        by_visibility.setdefault(visibility, {})[name] = builds[name]
+        # public/ is published as it is: its record keeps the key only, not the inputs
+        # (absolute paths of the builder's machine, parameters); confidential/ keeps both.
+        record = builds[name] if visibility != "public" else {"key": builds[name]["key"]}
+        by_visibility.setdefault(visibility, {})[name] = record
     for visibility, reports in by_visibility.items():
         if (out / visibility).is_dir():
             document = {"format": FORMAT, "reports": dict(sorted(reports.items()))}

@@ -290,14 +290,18 @@ def check_notebooks(jobs: Sequence[Job]) -> None:
             raise InputError(path, "cell tagged 'parameters'", f"missing parameter(s): {', '.join(missing)}")
 
 
-def check_inputs(jobs: Sequence[Job]) -> None:
+def check_inputs(jobs: Sequence[Job], survey: Any = None) -> None:
     """The network folder a roadmap job will read is read and validated here, once, so that
-    a bad network file is the usual one-line error before any report runs."""
+    a bad network file is the usual one-line error before any report runs; with a survey,
+    the network's declared readiness areas must be areas of it."""
     from ..roadmap.network import load_network
+    from ..roadmap.readiness import check_declared_areas
 
-    folders = {job.parameters.get("network_dir") for job in jobs if job.notebook == "roadmap"}
-    for network in sorted(folders, key=str):
+    folders = {job.parameters.get("network_dir"): job.scope != NO_SURVEY for job in jobs if job.notebook == "roadmap"}
+    for network, with_survey in sorted(folders.items(), key=lambda item: str(item[0])):
         if network is not None and not Path(network).is_dir():
             raise InputError(network, "folder", "roadmap network folder not found (--network)")
-        load_network(network if network is not None else config.ROADMAP_EXAMPLE_DIR)
+        loaded = load_network(network if network is not None else config.ROADMAP_EXAMPLE_DIR)
+        if with_survey and survey is not None:
+            check_declared_areas(loaded.description, list(survey.study.areas["area"]), survey.study.title)
 

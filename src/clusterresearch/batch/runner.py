@@ -340,6 +340,10 @@ def site_info(options: ReproduceOptions, survey) -> SiteInfo:
     return SiteInfo(title=study.title, citation=study.citation, notice=study.notice, statements_summary=summary)
 
 
+def _is_worked_example(network: Path | None) -> bool:
+    return network is None or Path(network).resolve() == config.ROADMAP_EXAMPLE_DIR.resolve()
+
+
 def reproduce(options: ReproduceOptions) -> int:
     """Run the notebooks for all data and each group of each grouping column; write the site.
 
@@ -355,11 +359,17 @@ def reproduce(options: ReproduceOptions) -> int:
         survey = load_survey(opts.data, study=opts.study, registry=opts.registry, encoding=opts.encoding,
                              format=opts.data_format, responses=opts.responses)
         found = scopes(survey)
+        if opts.only is None and not survey.study.shipped and _is_worked_example(opts.network):
+            # the worked example illustrates the shipped study; it says nothing about this one
+            opts = replace(opts, only="competencies")
+            if opts.progress:
+                print("reproduce: no roadmap report: the worked example network is not about this study; "
+                      "--network DIR gives your cluster's roadmap", file=sys.stderr)
     jobs = plan_jobs(found, opts)
     if not jobs:
         raise InputError(survey.source if survey else "--only", "file", "no report to build for these options")
     check_notebooks(jobs)
-    check_inputs(jobs)
+    check_inputs(jobs, survey)
     site = site_info(opts, survey)
     jobs = navigate(jobs)
     builds = buildinfo.build_keys(jobs, survey, {"with_code": opts.with_code, "kernel": opts.kernel_name})

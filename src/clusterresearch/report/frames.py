@@ -52,6 +52,8 @@ def yes_no(value) -> str:
 def notice(lines, kind: str = "notice") -> HTML:
     """A boxed notice; every line is escaped."""
     body = "".join(f"<p>{html.escape(str(line))}</p>" for line in lines if line)
+    if not body:  # nothing to say: no empty box
+        return HTML("")
     return HTML(f'<div class="cr-{kind}" style="border:1px solid #b58900;background:#fdf6e3;'
                 f'padding:0.4em 0.8em">{body}</div>')
 
@@ -67,9 +69,21 @@ def rule_sentence(statistic: str, op: str, value: float) -> str:
     return f"{STAT_WORDS.get(statistic, statistic)} {OP_WORDS.get(op, op)} {shown}"
 
 
-def item_frame(rows: pd.DataFrame, texts: dict, reverse: dict, missing: dict) -> pd.DataFrame:
-    """One row per item: statement (reverse-keyed ones marked), count at each position
-    (1 = most negative), missing codes, n, centre and agreement with its interval."""
+def position_headers(scale_ids, scales: dict | None, width: int) -> list[str]:
+    """Headers of the count columns, most negative answer first: the code and label as the
+    figure's legend writes them ("4 Strongly disagree") when the rows share one scale, else
+    "position p (of k)" - never a bare number a reader could take for the code."""
+    used = list(dict.fromkeys(scale_ids))
+    if scales and len(used) == 1 and used[0] in scales and scales[used[0]].k == width:
+        scale = scales[used[0]]
+        return [f"{code} {label}" for code, label in zip(scale.codes, scale.labels)]
+    return [f"position {p}" + (" (most negative)" if p == 1 else "") for p in range(1, width + 1)]
+
+
+def item_frame(rows: pd.DataFrame, texts: dict, reverse: dict, missing: dict, scales: dict | None = None) -> pd.DataFrame:
+    """One row per item: statement (reverse-keyed ones marked), count of each answer from
+    the most negative (headed by the scale's codes and labels, `position_headers`), missing
+    codes, n, centre and agreement with its interval."""
     width = int(rows["k"].max()) if len(rows) else 0
     frame = pd.DataFrame({
         "statement": [(texts.get(i) or i) + (" (reverse-keyed)" if reverse.get(i) else "") for i in rows["item_id"]],
@@ -78,8 +92,8 @@ def item_frame(rows: pd.DataFrame, texts: dict, reverse: dict, missing: dict) ->
         "scale": rows["scale"].to_numpy(),
         "answered": rows["n"].to_numpy(),
     })
-    for p in range(1, width + 1):
-        frame[f"answer {p}"] = [int(c) if p <= k else "" for c, k in zip(rows[f"n_{p}"], rows["k"])]
+    for p, header in enumerate(position_headers(rows["scale"], scales, width), start=1):
+        frame[header] = [int(c) if p <= k else "" for c, k in zip(rows[f"n_{p}"], rows["k"])]
     frame["missing codes"] = ["; ".join(f"{label} {count}" for label, count in missing.get(i, {}).items())
                               for i in rows["item_id"]]
     frame["mean position"] = [f"{number(v)} of {k}" if pd.notna(v) else "" for v, k in zip(rows["mean"], rows["k"])]

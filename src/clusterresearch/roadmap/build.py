@@ -13,7 +13,7 @@ from .. import config
 from ..errors import InputError
 from .analysis import Roadmap, analyse, load_services
 from .network import load_network
-from .readiness import survey_area_stats
+from .readiness import check_declared_areas, survey_area_stats
 from .scenarios import Parameters
 
 
@@ -63,4 +63,5 @@ def build_roadmap(settings: RoadmapSettings) -> Roadmap:
     if settings.survey_given:
         survey = survey_area_stats(settings.study, settings.data, tuple(settings.groups), settings.registry,
                                    settings.encoding, settings.data_format, settings.responses)
+        check_declared_areas(network.description, list(survey.titles), survey.study)
     return analyse(network, parameters, survey, load_services(), int(settings.min_cell or 0))

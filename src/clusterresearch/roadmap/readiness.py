@@ -59,6 +59,7 @@ class SurveyScope:
     titles: dict = field(default_factory=dict)
     notice: str = ""
     file: Path | None = None
+    study: str = ""          # the study's title
 
 
 def to_readiness(index, low: float = 1, high: float = 5):
@@ -146,7 +147,7 @@ def survey_area_stats(study=None, data=None, groups: Sequence[tuple[str, str]] =
     return SurveyScope(
         stats=stats, scope=chosen.column or "all", group=chosen.group, n_respondents=int(chosen.n),
         label=f"{'all respondents' if chosen.column is None else chosen.title} of {study_.title} (n = {chosen.n})",
-        titles=dict(zip(study_.areas["area"], study_.areas["title"])), file=survey.source,
+        titles=dict(zip(study_.areas["area"], study_.areas["title"])), file=survey.source, study=study_.title,
         # the study's notice describes its own responses file, not a file given in its place
         notice=study_.notice if Path(survey.source).resolve() == Path(study_.responses).resolve() else "",
     )
@@ -156,3 +157,18 @@ def scope_readiness(survey: SurveyScope, areas: Sequence[str] | None = None, thr
     """The readiness table of a survey scope for the declared areas and threshold."""
     return readiness_table(survey.stats, areas=areas, threshold=threshold, scope=survey.scope, group=survey.group,
                            n_scope=survey.n_respondents, titles=survey.titles)
+
+
+def check_declared_areas(description, study_areas: Sequence[str], study_title: str) -> None:
+    """The areas a network declares for stage IV must be areas of the survey given: a
+    readiness of an area nobody was asked about would read as 0 answers, not as "not asked".
+    ``description`` is the network's :class:`~.description.Description` (None: nothing declared)."""
+    declared = getattr(description, "readiness_areas", None)
+    if not declared:
+        return
+    absent = [a for a in declared if a not in set(study_areas)]
+    if absent:
+        raise InputError(description.file or "network.toml", "readiness.areas",
+                         f"{', '.join(map(repr, absent))} not areas of the survey {study_title!r} "
+                         f"({', '.join(study_areas) or 'none'}); declare this network's readiness areas "
+                         "from that survey's areas, or run the roadmap without a survey")
