@@ -15,7 +15,7 @@ from .. import config
 from ..errors import InputError, where
 from .cells import as_text
 from .formats import read_table
-from .scales import DEFAULT_SCALE
+from .scales import AGREE5, DEFAULT_SCALE
 from .validation import require_columns, require_filled, require_unique
 
 COLUMNS = ("item_id", "area", "type", "text", "scale", "reverse", "column", "source", "compares_to")
@@ -56,7 +56,8 @@ def load_instrument(path: str | Path | None = None, encoding: str | None = None,
     if scales is not None:
         scaled = (cols["type"] != "text").to_numpy()
         _require_in(path, rows[scaled], cols["scale"][scaled], "scale", set(scales), want=True,
-                    what=f"is not a scale of scales.csv ({', '.join(sorted(scales))})")
+                    what="is not a scale of the study (" + ", ".join(
+                        f"{name} (built in)" if scales[name] is AGREE5 else name for name in sorted(scales)) + ")")
     reverse = cols["reverse"].fillna("").str.lower()
     _require_in(path, rows, reverse, "reverse", set(TRUE + FALSE), want=True, what="is not true or false")
     cols["column"] = cols["column"].fillna(cols["item_id"])
