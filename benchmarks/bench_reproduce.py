@@ -181,7 +181,9 @@ def main() -> int:
     jobs = args.jobs or default_jobs()
     work = Path(tempfile.mkdtemp(prefix="bench_reproduce."))
     site = work / "site"
-    options = ReproduceOptions(out=site, jobs=jobs, progress=False, force=True)
+    # --study data/raw names the survey: both notebooks for every scope (30 reports), the site
+    # the issue measured (without it the roadmap runs once, without a survey)
+    options = ReproduceOptions(study=config.RAW_DIR, out=site, jobs=jobs, progress=False, force=True)
     runs = len(plan_jobs(scopes(load_survey(options.data, study=options.study)), options))
     print(f"cores {default_jobs()}, --jobs {jobs}, {runs} reports on the shipped study; load average {load()}")
     results: list[tuple[str, str, str, str]] = []
