@@ -242,7 +242,8 @@ def main() -> int:
             sys.path.insert(0, str(HERE))
             import bench_prepare
 
-            data = work / "prepare.csv"
+            data = work / "prepare" / "survey.csv"  # the study folder bench_prepare writes around it names this file
+            data.parent.mkdir()
             scaled = bench_prepare.make_survey(data, 100_000, 7)
             base = bench_prepare.measure("baseline", data, work / "prepared", scaled, 3)
             prep = bench_prepare.measure("prepare", data, work / "prepared", scaled, 3)
