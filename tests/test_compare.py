@@ -174,3 +174,32 @@ def test_every_pair_with_holm_adjustment():
             min(1.0, max(3 * raw[0], 2 * raw[1], raw[2]))]
     assert sorted(table["p_holm"]) == pytest.approx(holm)
     assert (table["p_holm"] >= table["p_value"]).all()
+
+
+def test_split_count_stops_once_past_the_exact_limit():
+    import math as _math
+
+    from clusterresearch.metrics.compare import _splits_up_to
+
+    for n in range(2, 40):
+        for k in range(1, n):
+            c = _math.comb(n, k)
+            assert _splits_up_to(n, k, 200_000) == (c if c <= 200_000 else None), (n, k)
+    assert _splits_up_to(26_000, 13_000, 200_000) is None
+
+
+def test_monte_carlo_on_large_tied_groups_matches_the_normal_permutation_distribution():
+    """60,000 area indices with few distinct values (as a large survey gives): the resampled
+    p-value agrees with the permutation distribution's normal limit (Hajek), whose variance
+    is N^2 s^2 / (n_a n_b (N - 1)) with s^2 the pooled values' population variance."""
+    from scipy.stats import norm
+
+    rng = np.random.default_rng(3)
+    a = rng.integers(1, 6, (30_000, 4)).mean(axis=1)
+    b = rng.integers(1, 6, (30_000, 4)).mean(axis=1) + 0.012
+    result = permutation_p(a, b)
+    pooled = np.concatenate([a, b])
+    sd = np.sqrt(pooled.size ** 2 * pooled.var() / (a.size * b.size * (pooled.size - 1)))
+    expected = 2 * norm.sf(abs(a.mean() - b.mean()) / sd)
+    assert result.method == "monte carlo" and result.n_permutations == 10_000
+    assert result.p_value == pytest.approx(expected, abs=0.01)
