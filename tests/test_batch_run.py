@@ -86,6 +86,11 @@ def test_local_run_one_failure_keeps_going(tmp_path, monkeypatch, capsys):
     import nbformat
 
     nb = nbformat.read(out / public["ipynb"], as_version=4)
+    # a published notebook names no path of the build machine: relative to itself or the project
+    text = (out / public["ipynb"]).read_text()
+    assert str(tmp_path) not in text and str(config.PROJ_ROOT) not in text
+    assert nb.metadata.papermill.parameters["study_dir"] == "tests/data/batch"
+    assert nb.metadata.papermill.parameters["output_dir"] == "competencies_country_PL_files"
     with_code, _ = worker.exporter(True).from_notebook_node(nb)
     assert "CODE-MARKER-SOURCE" in with_code
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import html
 import re
+from pathlib import Path
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from urllib.parse import quote
@@ -56,6 +57,34 @@ def href(target: str) -> str:
 
 
 # --------------------------------------------------------------------------- links of figures
+
+
+def portable_paths(nb, folders) -> bool:
+    """Write the build machine's absolute paths in an executed notebook (papermill's
+    metadata, the injected parameters) relative to the first of ``folders`` that holds them
+    (the notebook's own folder, then the project root): a published notebook names
+    ``data/raw``, not ``/home/someone/project/data/raw``. Changes ``nb`` in place."""
+    prefixes = [str(Path(f).resolve()).rstrip("/") + "/" for f in folders]
+
+    def portable(text: str) -> str:
+        for prefix in prefixes:
+            text = text.replace(prefix, "")
+        return text
+
+    changed = False
+    papermill = nb.get("metadata", {}).get("papermill")
+    if papermill:
+        for key in ("input_path", "output_path"):
+            if isinstance(papermill.get(key), str):
+                papermill[key], changed = portable(papermill[key]), True
+        for key, value in list(papermill.get("parameters", {}).items()):
+            if isinstance(value, str):
+                papermill["parameters"][key], changed = portable(value), True
+    for cell in nb.get("cells", []):
+        if "injected-parameters" in cell.get("metadata", {}).get("tags", []):
+            source = cell["source"] if isinstance(cell["source"], str) else "".join(cell["source"])
+            cell["source"], changed = portable(source), True
+    return changed
 
 
 def relink(nb, folder: str) -> int:

@@ -23,10 +23,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .. import config
 from ..outputs import write_text
 from . import kernels
 from .jobs import Job
-from .page import SiteInfo, relink, report_page
+from .page import SiteInfo, portable_paths, relink, report_page
 
 # Kernel start-up failures worth one retry: jupyter_client picks free ports, releases them
 # and lets the kernel bind them later, so kernels started at the same moment by several
@@ -286,8 +287,10 @@ def run_job(job: Job, settings: RunSettings) -> JobResult:
     if nb is not None:
         try:
             _stable_ids(nb)
-            if relink(nb, Path(job.output_dir).name) and kept:
-                _write_notebook(nb, job.output_notebook)  # its figures open from beside it too
+            moved = relink(nb, Path(job.output_dir).name)  # its figures open from beside it too
+            local = portable_paths(nb, (Path(job.output_notebook).parent, config.PROJ_ROOT))
+            if (moved or local) and kept:
+                _write_notebook(nb, job.output_notebook)
             body, _ = exporter(settings.with_code).from_notebook_node(
                 nb, resources={"metadata": {"name": job.title}}
             )
