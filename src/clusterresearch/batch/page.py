@@ -71,19 +71,18 @@ def portable_paths(nb, folders) -> bool:
             text = text.replace(prefix, "")
         return text
 
+    places = []  # (mapping, key) of every string that may hold a path
+    papermill = nb.get("metadata", {}).get("papermill") or {}
+    places += [(papermill, key) for key in ("input_path", "output_path")]
+    places += [(papermill["parameters"], key) for key in papermill.get("parameters", {})]
+    places += [(cell, "source") for cell in nb.get("cells", [])
+               if "injected-parameters" in cell.get("metadata", {}).get("tags", [])]
     changed = False
-    papermill = nb.get("metadata", {}).get("papermill")
-    if papermill:
-        for key in ("input_path", "output_path"):
-            if isinstance(papermill.get(key), str):
-                papermill[key], changed = portable(papermill[key]), True
-        for key, value in list(papermill.get("parameters", {}).items()):
-            if isinstance(value, str):
-                papermill["parameters"][key], changed = portable(value), True
-    for cell in nb.get("cells", []):
-        if "injected-parameters" in cell.get("metadata", {}).get("tags", []):
-            source = cell["source"] if isinstance(cell["source"], str) else "".join(cell["source"])
-            cell["source"], changed = portable(source), True
+    for mapping, key in places:
+        value = mapping.get(key)
+        value = "".join(value) if isinstance(value, list) else value
+        if isinstance(value, str) and portable(value) != value:
+            mapping[key], changed = portable(value), True
     return changed
 
 

@@ -106,11 +106,9 @@ def cliffs_magnitude(delta: float) -> str:
     return "large"
 
 
-def _abs_diffs(pooled: np.ndarray, idx_a: np.ndarray, n_a: int) -> np.ndarray:
-    """|mean(a) - mean(b)| for each row of indices ``idx_a`` choosing group a from ``pooled``."""
-    n_b = pooled.size - n_a
-    s_a = pooled[idx_a].sum(axis=1)
-    return np.abs(s_a / n_a - (pooled.sum() - s_a) / n_b)
+def _abs_diffs(s_a: np.ndarray, total: float, n_a: int, n_b: int) -> np.ndarray:
+    """|mean(a) - mean(b)| from the sums ``s_a`` of group a's values (``total``: all values)."""
+    return np.abs(s_a / n_a - (total - s_a) / n_b)
 
 
 def _splits_up_to(n: int, k: int, limit: int) -> int | None:
@@ -152,27 +150,26 @@ def permutation_p(
 
     pooled = np.concatenate([a, b])
     n = pooled.size
-    observed = _abs_diffs(pooled, np.arange(n_a)[None, :], n_a)[0]
+    total = pooled.sum()
+    observed = _abs_diffs(a.sum(), total, n_a, n_b)
     count = _splits_up_to(n, n_a, max_exact)
     if count is not None:
         flat = itertools.chain.from_iterable(itertools.combinations(range(n), n_a))
         idx = np.fromiter(flat, dtype=np.intp, count=count * n_a).reshape(count, n_a)
-        hits = int((_abs_diffs(pooled, idx, n_a) >= observed - _TIE_TOL).sum())
+        hits = int((_abs_diffs(pooled[idx].sum(axis=1), total, n_a, n_b) >= observed - _TIE_TOL).sum())
         return PermutationResult(n_a, n_b, mean_a, mean_b, diff, hits / count, "exact", count)
 
     # A random assignment matters only through how many of each distinct value group a
     # gets: those counts are multivariate hypergeometric, so a resample costs O(distinct
     # values), not O(n) (area indices take few values, even with 60,000 respondents).
     values, counts = np.unique(pooled, return_counts=True)
-    total = pooled.sum()
     rng = np.random.default_rng(seed)
     hits, done = 0, 0
     batch = max(1, min(n_resamples, 4_000_000 // values.size))
     while done < n_resamples:
         size = min(batch, n_resamples - done)
         drawn = rng.multivariate_hypergeometric(counts, n_a, size=size, method="marginals")
-        s_a = drawn @ values
-        hits += int((np.abs(s_a / n_a - (total - s_a) / n_b) >= observed - _TIE_TOL).sum())
+        hits += int((_abs_diffs(drawn @ values, total, n_a, n_b) >= observed - _TIE_TOL).sum())
         done += size
     p = (1 + hits) / (1 + n_resamples)
     return PermutationResult(n_a, n_b, mean_a, mean_b, diff, p, "monte carlo", n_resamples)
