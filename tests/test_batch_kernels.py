@@ -113,19 +113,19 @@ def test_preloaded_study_is_handed_out_once(tmp_path):
     from clusterresearch import config
     from clusterresearch.loading import load_survey
 
-    call = lambda path: json.dumps({"path": str(path), "kwargs": {"study": None}})  # noqa: E731
+    call = lambda path: json.dumps({"func": kernels.SURVEY_LOAD, "path": str(path), "kwargs": {"study": None}})  # noqa: E731
     preload.clear()
     try:
-        assert preload.preload_study([call(config.RESPONSES_PATH)]) == [True]
+        assert preload.preload_calls([call(config.RESPONSES_PATH)]) == [True]
         first = load_survey(config.RESPONSES_PATH, study=None)  # the preloaded object
         second = load_survey(config.RESPONSES_PATH)             # read anew: nobody shares the first
         assert first is not second
         assert first.answers.equals(second.answers)
-        assert kernels.study_loads([]) == ()
+        assert kernels.preload_calls([]) == ()
         # a file changed after preloading is read again
         copy = tmp_path / "responses.csv"
         copy.write_bytes(config.RESPONSES_PATH.read_bytes())
-        assert preload.preload_study([call(copy)]) == [True]
+        assert preload.preload_calls([call(copy)]) == [True]
         os.utime(copy, ns=(time.time_ns(), time.time_ns() + 10**9))
         assert len(preload._store) == 1
         load_survey(copy)

@@ -172,3 +172,24 @@ def test_small_cells_are_not_drawn_when_asked():
     fig = draw(answers_from({"q": [1, 5]}), min_cell=3)
     assert segments(fig) == {}
     assert texts(fig).count("suppressed (n < 3)") == 2
+
+
+def test_page_svg_in_one_pass_is_what_savefig_writes():
+    """web_svg prints through the SVG canvas in one pass; savefig lays a constrained figure
+    out in a separate pass first. Both must give the same bytes."""
+    import io
+
+    import matplotlib as mpl
+
+    from clusterresearch.figures.save import DPI, SVG_HASHSALT, SVG_METADATA, web_svg
+
+    data = answers_from({"q": [1, 2, 3, 4, 5], "r": [5, 5, 4, np.nan, 1], "desired:q": [5, 4, 4, 5, 3]})
+    table = pd.DataFrame({"area": ["budgeting"], "existing": [2.5], "desired": [4.0], "gap": [1.5], "n": [12]})
+    for make in (lambda: draw(data, texts={"q": "A long statement " * 6}), lambda: gap_figure(table)):
+        buffer = io.BytesIO()
+        with mpl.rc_context({"svg.hashsalt": SVG_HASHSALT, "svg.fonttype": "none"}):
+            make().savefig(buffer, format="svg", dpi=DPI, metadata=SVG_METADATA, facecolor="white")
+        fig = make()
+        canvas = fig.canvas
+        assert web_svg(fig) == buffer.getvalue()
+        assert fig.canvas is canvas and fig.dpi == mpl.rcParams["figure.dpi"]  # the figure is left as it was

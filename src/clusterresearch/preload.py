@@ -1,10 +1,12 @@
-"""Load the study once per worker: a value computed before a kernel template forks.
+"""Load the study once per worker: values computed before a kernel template forks.
 
 ``reproduce`` forks every report's kernel from a template process (batch/kernels.py). The
-template calls :func:`preload_study` once; each forked kernel then finds the loaded study
-in memory and its first ``load_survey(...)`` with the same arguments returns it instead of reading and validating
-the file again. So a report's cost does not grow with the study's size beyond the one read
-per worker.
+template calls :func:`preload_calls` once; each forked kernel then finds the loaded values
+in memory: its first ``load_survey(...)`` with the same arguments returns the study instead
+of reading and validating the file again, and its first ``network_model(...)`` the roadmap
+model every scope of a site shares (with its figures drawn ahead). So a report's cost does
+not grow with the study's size beyond the one read per worker, and the work all reports
+share is done once per worker.
 
 Why a report still sees exactly what a fresh load gives:
 - a value is handed out once (the first matching call takes it; later calls load anew),
@@ -50,32 +52,43 @@ def _study_files(study: Any) -> list:
         return []
 
 
-def _key(func: Callable, path: Any, args: tuple, kwargs: dict) -> tuple | None:
+def study_files(path: Any, args: tuple, kwargs: dict) -> list:
+    """The files a survey load reads: the paths it is given and every file of its study folder."""
+    named = [a for a in (path, *args, *kwargs.values()) if isinstance(a, (str, os.PathLike))]
+    return [*named, *_study_files(kwargs.get("study"))]
+
+
+def _key(func: Callable, files: Callable, path: Any, args: tuple, kwargs: dict) -> tuple | None:
     kwargs = {k: v for k, v in kwargs.items() if v is not None}  # load(x, study=None) == load(x)
     simple = (str, int, float, bool, type(None), os.PathLike)
     if not all(isinstance(a, simple) for a in (path, *args, *kwargs.values())):
         return None  # e.g. an instrument passed as a frame: not worth keying
-    named = [a for a in (path, *args, *kwargs.values()) if isinstance(a, (str, os.PathLike))]
-    files = [*named, *_study_files(kwargs.get("study"))]
-    return (func.__module__, func.__qualname__, tuple(_stat(f) for f in files),
+    return (func.__module__, func.__qualname__, tuple(_stat(f) for f in files(path, args, kwargs)),
             str(path), tuple(map(str, args)), tuple(sorted((k, str(v)) for k, v in kwargs.items())))
 
 
-def preloadable(func: Callable) -> Callable:
+def preloadable(func: Callable | None = None, *, files: Callable = study_files,
+                warm: Callable | None = None) -> Callable:
     """Decorate a loader ``func(path, ...)``: the first call with a preloaded key returns the
-    preloaded value; ``func.preload(path, ...)`` computes and keeps one."""
+    preloaded value; ``func.preload(path, ...)`` computes and keeps one.
+
+    ``files(path, args, kwargs)`` lists the files the value depends on (default: a survey's,
+    :func:`study_files`); ``warm(value)`` is work done ahead only when preloading (for
+    example figures drawn once for every report), never on an ordinary call."""
+    if func is None:
+        return functools.partial(preloadable, files=files, warm=warm)
 
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
         if _store:
-            key = _key(func, args[0] if args else kwargs.get("path"), args[1:],
+            key = _key(func, files, args[0] if args else kwargs.get("path"), args[1:],
                        {k: v for k, v in kwargs.items() if k != "path"})
             if key is not None and key in _store:
                 return _store.pop(key)
         return func(*args, **kwargs)
 
     def preload(path=None, *args, **kwargs) -> bool:
-        key = _key(func, path, args, kwargs)
+        key = _key(func, files, path, args, kwargs)
         if key is None:
             return False
         out, err = io.StringIO(), io.StringIO()
@@ -84,6 +97,8 @@ def preloadable(func: Callable) -> Callable:
                     contextlib.redirect_stderr(err):
                 warnings.simplefilter("always")
                 value = func(path, *args, **kwargs)
+                if warm is not None:
+                    warm(value)
         except Exception:  # noqa: BLE001 - the kernel will raise it itself, in the notebook
             return False
         if caught or out.getvalue() or err.getvalue():
@@ -95,17 +110,21 @@ def preloadable(func: Callable) -> Callable:
     return wrapper
 
 
-def preload_study(calls: Sequence[str]) -> list[bool]:
-    """Make each ``load_survey`` call the notebooks will make (JSON ``{"path", "kwargs"}``,
-    see batch.kernels.study_loads); True where the result is kept."""
+def preload_calls(calls: Sequence[str]) -> list[bool]:
+    """Make each call the notebooks will make first (JSON ``{"func": "module:name", "path",
+    "kwargs"}``, see batch.kernels.preload_calls); True where the result is kept. Only
+    ``@preloadable`` functions are called."""
+    import importlib
     import json
-
-    from .loading import load_survey
 
     kept = []
     for call in calls:
         spec = json.loads(call)
-        kept.append(load_survey.preload(spec.get("path"), **spec.get("kwargs", {})))
+        module, _, name = spec["func"].partition(":")
+        func = getattr(importlib.import_module(module), name)
+        if not hasattr(func, "preload"):
+            raise ValueError(f"{spec['func']} is not @preloadable")
+        kept.append(func.preload(spec.get("path"), **spec.get("kwargs", {})))
     return kept
 
 

@@ -158,20 +158,34 @@ def template(python: str, preload: Sequence[str] = ()) -> Template:
         return current
 
 
-def study_loads(jobs) -> tuple[str, ...]:
-    """The ``load_survey`` calls the jobs' notebooks make, as JSON for the template to make
-    first (clusterresearch.preload): the competencies report's
-    ``load_survey(data_path, study=study_dir, encoding=..., registry=...)`` and the roadmap's
-    readiness ``load_survey(data_path, study=study_dir)`` (None arguments do not count)."""
+SURVEY_LOAD = "clusterresearch.loading.survey:load_survey"
+NETWORK_MODEL = "clusterresearch.roadmap.build:network_model"
+MODEL_PARAMETERS = ("platform_retention", "platform_delay", "relay_retention")
+
+
+def preload_calls(jobs) -> tuple[str, ...]:
+    """The calls the jobs' notebooks make first, as JSON for the template to make once
+    (clusterresearch.preload): the competencies report's
+    ``load_survey(data_path, study=study_dir, encoding=..., registry=...)``, the roadmap's
+    readiness ``load_survey(data_path, study=study_dir)`` and its
+    ``network_model(network_dir, platform_retention=..., ...)`` (None arguments do not count)."""
     calls = []
-    for job in jobs:
-        p = job.parameters
-        names = (("study", "study_dir"),) if job.notebook == "roadmap" else \
-            (("study", "study_dir"), ("encoding", "encoding"), ("registry", "registry"))
-        call = {"path": p.get("data_path"), "kwargs": {k: p.get(key) for k, key in names if p.get(key) is not None}}
-        text = json.dumps(call, sort_keys=True)
+
+    def add(func: str, path, kwargs: dict) -> None:
+        text = json.dumps({"func": func, "path": path,
+                           "kwargs": {k: v for k, v in kwargs.items() if v is not None}}, sort_keys=True)
         if text not in calls:
             calls.append(text)
+
+    for job in jobs:
+        p = job.parameters
+        if job.notebook == "roadmap":
+            add(NETWORK_MODEL, p.get("network_dir"), {k: p.get(k) for k in MODEL_PARAMETERS})
+            if p.get("study_dir") is not None or p.get("data_path") is not None:
+                add(SURVEY_LOAD, p.get("data_path"), {"study": p.get("study_dir")})
+        else:
+            add(SURVEY_LOAD, p.get("data_path"), {"study": p.get("study_dir"), "encoding": p.get("encoding"),
+                                                  "registry": p.get("registry")})
     return tuple(calls)
 
 

@@ -25,7 +25,7 @@ from ..outputs import guard_not_raw
 from ..loading import load_survey
 from ..scope import scopes
 from . import buildinfo
-from .kernels import study_loads
+from .kernels import preload_calls
 from .jobs import Job, check_inputs, check_notebooks, plan_jobs, survey_given
 from .page import SiteInfo
 from .site import navigate, replacing_site, write_site
@@ -382,7 +382,7 @@ def reproduce(options: ReproduceOptions) -> int:
         execution_timeout=opts.timeout or None,
         with_code=opts.with_code,
         warm=opts.warm,
-        preload=study_loads(todo),
+        preload=preload_calls(todo),
         **({"transport": opts.transport} if opts.transport else {}),
     )
     client = cluster = None

@@ -70,7 +70,7 @@ def template_main(reply_fd: int, preload: Sequence[str]) -> None:
     if preload:
         from .. import preload as preloading
 
-        preloading.preload_study(preload)
+        preloading.preload_calls(preload)
     signal.signal(signal.SIGCHLD, _reap)
     replies = os.fdopen(reply_fd, "w", buffering=1, encoding="utf-8")
     for line in sys.stdin:

@@ -68,8 +68,8 @@ class RunSettings:
     # Kernels forked from a pre-imported template process (batch/kernels.py) where the
     # platform allows; False starts a fresh interpreter per report, as papermill does.
     warm: bool = True
-    # load_survey calls (JSON, kernels.study_loads) the template makes once
-    # (clusterresearch.preload); the same call in a report's kernel is then free.
+    # calls (JSON, kernels.preload_calls: the survey load, the roadmap model) the template
+    # makes once (clusterresearch.preload); the same call in a report's kernel is then free.
     preload: tuple[str, ...] = ()
     site: SiteInfo = SiteInfo()           # what the pages say about the study
 

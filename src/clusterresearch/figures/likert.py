@@ -126,6 +126,7 @@ def likert_figure(stats: pd.DataFrame, scales: dict[str, Scale], *, title: str,
     rows = len(stats)
     fig = new_figure(11, 1.9 + 0.62 * rows + 0.3 * (len(used) - 1))
     ax = fig.add_subplot()
+    bars = []  # (y, width, left, colour, gid) of every segment, drawn in one call
     for y, row in stats.iterrows():
         scale = scales[row["scale"]]
         if 0 < int(row["n"]) < min_cell:
@@ -135,16 +136,19 @@ def likert_figure(stats: pd.DataFrame, scales: dict[str, Scale], *, title: str,
             ax.text(1.01, y, marker, transform=ax.get_yaxis_transform(), ha="left", va="center",
                     fontsize=FONT_SIZE, clip_on=False)
             continue
-        for part, position, left, width in segments(row, scale):
-            bar = ax.barh(y, width, left=left, height=BAR_HEIGHT, color=colors[row["scale"]][position - 1],
-                          edgecolor="white", linewidth=0.6)
-            bar.patches[0].set_gid(f"seg|{row['item_id']}|{part}")
+        bars += [(y, width, left, colors[row["scale"]][position - 1], f"seg|{row['item_id']}|{part}")
+                 for part, position, left, width in segments(row, scale)]
         if int(row["n"]) == 0:
             ax.text(0, y, "no answers", ha="center", va="center", fontsize=FONT_SIZE, style="italic",
                     color="0.35", bbox=dict(facecolor="white", edgecolor="none", pad=2))
         ax.text(1.01, y, right_note(row, missing.get(row["item_id"])), transform=ax.get_yaxis_transform(),
                 ha="left", va="center", fontsize=FONT_SIZE, clip_on=False)
 
+    if bars:
+        ys, widths, lefts, fills, gids = zip(*bars)
+        drawn = ax.barh(ys, widths, left=lefts, height=BAR_HEIGHT, color=fills, edgecolor="white", linewidth=0.6)
+        for patch, gid in zip(drawn.patches, gids):
+            patch.set_gid(gid)
     kinds = list(stats["type"])
     for y in range(1, rows):
         if kinds[y] != kinds[y - 1]:

@@ -1,7 +1,8 @@
 """Byte-stable saving, and the display object a report returns for a figure.
 
 - :func:`save_figure` writes PNG and SVG (for papers: ``clusterresearch roadmap``);
-- :func:`show_figure` writes the figure once, as SVG, and returns a :class:`FigureDisplay`
+- :func:`render` draws a figure as the SVG a page shows (:class:`Rendered`), :func:`show_rendered`
+  writes it; :func:`show_figure` is the two in one: it writes the figure once, as SVG, and returns a :class:`FigureDisplay`
   whose HTML *references* that file (``<img src=... alt=...>``) instead of embedding it, so
   a report page, its executed notebook and the figure file hold the image once between
   them. JupyterLab resolves the relative ``src`` against the notebook's folder, which is
@@ -11,14 +12,17 @@
 
 from __future__ import annotations
 
+import hashlib
 import html
 import io
 import os
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
 import matplotlib as mpl
+from matplotlib.backends.backend_svg import FigureCanvasSVG
 from matplotlib.figure import Figure
 
 from .. import config
@@ -67,8 +71,24 @@ def save_figure(fig: Figure, stem: str | Path) -> list[Path]:
 def web_svg(fig: Figure) -> bytes:
     """The figure as SVG for a web page: text kept as text (``svg.fonttype`` none), which is
     a quarter of the size of glyphs drawn as paths, selectable, and read by screen readers.
-    The fonts are matplotlib's list ending in the generic ``sans-serif``, all local."""
-    return _render(fig, "svg", fonttype="none")
+    The fonts are matplotlib's list ending in the generic ``sans-serif``, all local.
+
+    It prints through the SVG canvas directly, in one pass: ``savefig`` first draws a
+    figure with a layout engine once to lay it out and then again to print it, measuring
+    every text twice with two renderers. The one pass lays out and prints with one renderer
+    and gives the same bytes (tests/test_figures_svg.py) in about two thirds of the time."""
+    buffer = io.BytesIO()
+    dpi, face, canvas = fig.dpi, fig.get_facecolor(), fig.canvas
+    try:
+        fig.dpi = DPI  # the resolution of any raster part, as savefig(dpi=DPI) sets it
+        fig.set_facecolor("white")
+        with mpl.rc_context({"svg.hashsalt": SVG_HASHSALT, "svg.fonttype": "none"}):
+            FigureCanvasSVG(fig).print_svg(buffer, metadata=SVG_METADATA)
+    finally:
+        fig.dpi = dpi
+        fig.set_facecolor(face)
+        fig.set_canvas(canvas)
+    return buffer.getvalue()
 
 
 def page_src(path: Path, base: Path | None = None) -> str:
@@ -107,19 +127,59 @@ class FigureDisplay:
         return f"FigureDisplay({self.path.name!r}, alt={self.alt!r})"
 
 
+# rcParams that do not change what savefig writes: where figures are shown, not how.
+_NOT_DRAWN = ("backend", "backend_fallback", "interactive", "webagg.", "keymap.", "toolbar")
+
+
+def drawing_settings() -> str:
+    """A digest of matplotlib's version and every rcParam that can change a drawn figure."""
+    items = sorted((k, repr(v)) for k, v in mpl.rcParams.items() if not k.startswith(_NOT_DRAWN))
+    return hashlib.sha256(repr((mpl.__version__, items)).encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """A figure drawn as page SVG (:func:`web_svg`), its size in CSS pixels, and the
+    :func:`drawing_settings` it was drawn under. Drawn ahead (``reproduce`` draws the figures
+    every report of a site shares once per worker), it stands for a new drawing only while
+    the settings are the same: then the bytes are those a new drawing would give."""
+
+    svg: bytes
+    width: int
+    height: int
+    settings: str
+
+    def current(self) -> bool:
+        return self.settings == drawing_settings()
+
+
+def render(fig: Figure) -> Rendered:
+    """Draw ``fig`` as page SVG and close it."""
+    width, height = (round(v * 72) for v in fig.get_size_inches())  # SVG size is in points; 1 pt = 1 CSS px here
+    rendered = Rendered(web_svg(fig), width, height, drawing_settings())
+    _close(fig)
+    return rendered
+
+
+def show_rendered(rendered: Rendered, path_stem: str | Path, alt: str) -> FigureDisplay:
+    """Write ``rendered`` as ``<path_stem>.svg`` (atomic, never under data/raw) and return the
+    display object that shows it by reference with ``alt``."""
+    if not str(alt).strip():
+        raise ValueError("a figure needs alt text: say what it shows, from its data")
+    stem = Path(path_stem)
+    path = write_bytes(stem.with_name(f"{stem.name}.svg"), rendered.svg)
+    confidential = config.CONFIDENTIAL_FIGURES_DIR.absolute()
+    if confidential == path.parent or confidential in path.parents:
+        confidential_marker(confidential)
+    return FigureDisplay(path, alt, rendered.width, rendered.height)
+
+
 def show_figure(fig: Figure, path_stem: str | Path, alt: str) -> FigureDisplay:
     """Save ``fig`` once as ``<path_stem>.svg`` (byte-stable, atomic, never under data/raw),
     close it, and return the display object that shows it by reference with ``alt``."""
     if not str(alt).strip():
         raise ValueError("a figure needs alt text: say what it shows, from its data")
-    stem = Path(path_stem)
-    width, height = (round(v * 72) for v in fig.get_size_inches())  # SVG size is in points; 1 pt = 1 CSS px here
-    path = write_bytes(stem.with_name(f"{stem.name}.svg"), web_svg(fig))
-    confidential = config.CONFIDENTIAL_FIGURES_DIR.absolute()
-    if confidential == path.parent or confidential in path.parents:
-        confidential_marker(confidential)
-    _close(fig)
-    return FigureDisplay(path, alt, width, height)
+    return show_rendered(render(fig), path_stem, alt)
 
 
 class FileList:

@@ -6,7 +6,7 @@ the parameters, a survey scope or None); reading inputs is :mod:`.build`, writin
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 import pandas as pd
@@ -23,14 +23,17 @@ SERVICE_COLUMNS = ("service_id", "service", "link_kinds", "quote")
 NO_SURVEY = "no survey given"
 
 
-@dataclass(frozen=True)
-class Roadmap:
-    """Everything the command writes and the notebook shows, for one network and parameters.
+@dataclass(frozen=True, kw_only=True)
+class Model:
+    """What one network under one set of parameters gives, whatever the survey scope: the
+    routes of every scenario, the summary, the sensitivity and stages I-III. It is the same
+    for every scope of a site, so ``reproduce`` builds it once per worker
+    (:func:`.build.network_model`, preloaded) and each report adds its scope's readiness.
 
     ``flows``: scenario -> flow table (routes as data, ``scenarios.flow_table``).
-    ``readiness``: the survey scope's readiness (empty without a survey); ``readiness_used``
-    False when no survey was given or the scope is below ``min_cell`` (then stages IV and V
-    do not use it either).
+    ``decisions``/``realised``: the order of stage V's decisions and what each realises.
+    ``figures``: figure name -> ``figures.save.Rendered``, drawn ahead by the preload (empty
+    otherwise); a report uses one only while matplotlib's settings are those it was drawn with.
     """
 
     network: Network
@@ -45,10 +48,26 @@ class Roadmap:
     stage2_channels: pd.DataFrame
     stage3_strategies: pd.DataFrame
     stage3_links: pd.DataFrame
+    services: pd.DataFrame | None
+    pinned: dict
+    decisions: pd.DataFrame
+    realised: list
+    figures: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Roadmap(Model):
+    """Everything the command writes and the notebook shows: the :class:`Model` of a network
+    with the readiness of one survey scope and the stages (IV, V) that use it.
+
+    ``readiness``: the survey scope's readiness (empty without a survey); ``readiness_used``
+    False when no survey was given or the scope is below ``min_cell`` (then stages IV and V
+    do not use it either).
+    """
+
     stage4_information: pd.DataFrame
     readiness: pd.DataFrame
     stage5: pd.DataFrame
-    services: pd.DataFrame | None
     survey: SurveyScope | None
     readiness_used: bool
     readiness_label: str
@@ -107,15 +126,9 @@ def survey_readiness(network: Network, survey: SurveyScope | None, min_cell: int
     return table, shown, label
 
 
-def analyse(
-    network: Network,
-    parameters: Parameters = Parameters(),
-    survey: SurveyScope | None = None,
-    services: pd.DataFrame | None = None,
-    min_cell: int = 0,
-) -> Roadmap:
-    """Route every flow once per scenario and build the summary, the sensitivity table, the
-    readiness (when a survey scope is given) and the five stage tables."""
+def model(network: Network, parameters: Parameters = Parameters(), services: pd.DataFrame | None = None) -> Model:
+    """Route every flow once per scenario; the summary, the sensitivity table, stages I-III
+    and the order of stage V's decisions: everything that does not depend on a survey."""
     it_id, added = it_actor(network)
     runs = route_all(network, parameters)
     tables = {name: runs[name].table for name in SCENARIOS}
@@ -125,29 +138,47 @@ def analyse(
     )
     as_is_routes = list(runs["as_is"].routes)
     pinned = restricted_flows(network, as_is_routes)
+    links = stages.stage2_links(network, tables["as_is"], tables["digital"])
+    order = sequence.decision_order(network, tables["as_is"], tables["admissible"], pinned)
+    return Model(
+        network=network, parameters=parameters, it_actor=it_id, it_actor_added=added, flows=tables,
+        summary=summary, sensitivity=measures.sensitivity(network, parameters),
+        stage1=stages.stage1_participants(network, tables, central), stage2_links=links,
+        stage2_channels=stages.stage2_channels(network, tables["as_is"], tables["digital"]),
+        stage3_strategies=stages.stage3_strategies(network, services),
+        stage3_links=stages.stage3_links(network, links, tables["digital"], tables["admissible"], pinned),
+        services=services, pinned=pinned, decisions=order,
+        realised=sequence.realisation(network, parameters, as_is_routes, order),
+    )
+
+
+def with_readiness(base: Model, survey: SurveyScope | None = None, min_cell: int = 0) -> Roadmap:
+    """The model with one survey scope's readiness (or none) and stages IV and V."""
+    network, tables = base.network, base.flows
     readiness, used, label = survey_readiness(network, survey, min_cell)
     ready = readiness if used else None
-
-    stage1 = stages.stage1_participants(network, tables, central)
-    links = stages.stage2_links(network, tables["as_is"], tables["digital"])
-    channels = stages.stage2_channels(network, tables["as_is"], tables["digital"])
-    strategies = stages.stage3_strategies(network, services)
-    links3 = stages.stage3_links(network, links, tables["digital"], tables["admissible"], pinned)
-    order = sequence.decision_order(network, tables["as_is"], tables["admissible"], pinned)
-    realised = sequence.realisation(network, parameters, as_is_routes, order)
-    retained = dict(zip(summary["scenario"], summary["retained_volume"]))
+    retained = dict(zip(base.summary["scenario"], base.summary["retained_volume"]))
     why = network.description.readiness_why if network.description else {}
-    stage5 = sequence.stage5_sequence(network, links, links3, order, realised, retained, ready, label,
-                                      surveyed=survey is not None, why=why)
+    stage5 = sequence.stage5_sequence(network, base.stage2_links, base.stage3_links, base.decisions, base.realised,
+                                      retained, ready, label, surveyed=survey is not None, why=why)
     steps: dict[str, int] = {}
     for step, stage, actor in stage5[["step", "stage", "actor"]].itertuples(index=False):
         if stage == "V":
             steps.setdefault(actor, int(step))
-    stage4 = sequence.stage4_information(network, tables["as_is"], tables["admissible"], order, steps, ready, label)
-    return Roadmap(
-        network=network, parameters=parameters, it_actor=it_id, it_actor_added=added,
-        flows=tables, summary=summary, sensitivity=measures.sensitivity(network, parameters),
-        stage1=stage1, stage2_links=links, stage2_channels=channels, stage3_strategies=strategies,
-        stage3_links=links3, stage4_information=stage4, readiness=readiness, stage5=stage5,
-        services=services, survey=survey, readiness_used=used, readiness_label=label, min_cell=min_cell,
-    )
+    stage4 = sequence.stage4_information(network, tables["as_is"], tables["admissible"], base.decisions, steps,
+                                         ready, label)
+    shared = {f.name: getattr(base, f.name) for f in fields(Model)}
+    return Roadmap(**shared, stage4_information=stage4, readiness=readiness, stage5=stage5, survey=survey,
+                   readiness_used=used, readiness_label=label, min_cell=min_cell)
+
+
+def analyse(
+    network: Network,
+    parameters: Parameters = Parameters(),
+    survey: SurveyScope | None = None,
+    services: pd.DataFrame | None = None,
+    min_cell: int = 0,
+) -> Roadmap:
+    """Route every flow once per scenario and build the summary, the sensitivity table, the
+    readiness (when a survey scope is given) and the five stage tables."""
+    return with_readiness(model(network, parameters, services), survey, min_cell)

@@ -9,9 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+import os
+
 from .. import config
 from ..errors import InputError
-from .analysis import Roadmap, analyse, load_services
+from ..preload import preloadable
+from .analysis import SERVICES_PATH, Model, Roadmap, load_services, model, with_readiness
 from .network import load_network
 from .readiness import check_declared_areas, survey_area_stats
 from .scenarios import Parameters
@@ -49,19 +52,47 @@ class RoadmapSettings:
         return self.study is not None or self.data is not None
 
 
+def _network_files(path, args: tuple, kwargs: dict) -> list:
+    """What a network model is read from: every file of the network folder, and the services."""
+    folder = Path(path) if path else config.ROADMAP_EXAMPLE_DIR
+    try:
+        listed = sorted(entry.path for entry in os.scandir(folder) if entry.is_file())
+    except OSError:
+        listed = []
+    return [folder, *listed, SERVICES_PATH]
+
+
+def _draw_figures(value: Model) -> None:
+    from .figures import draw_ahead
+
+    draw_ahead(value)
+
+
+@preloadable(files=_network_files, warm=_draw_figures)
+def network_model(network_dir: str | Path | None = None, platform_retention: float | None = None,
+                  platform_delay: float | None = None, relay_retention: float | None = None) -> Model:
+    """The network folder (default: the worked example) read and analysed under these
+    parameters: the part of a roadmap that is the same for every survey scope. ``reproduce``
+    preloads it once per worker, figures drawn ahead (clusterresearch.preload)."""
+    parameters = Parameters.resolve(platform_retention, platform_delay, relay_retention)
+    network = load_network(Path(network_dir) if network_dir else config.ROADMAP_EXAMPLE_DIR)
+    return model(network, parameters, load_services())
+
+
 def build_roadmap(settings: RoadmapSettings) -> Roadmap:
     """Read and validate every input, then analyse. Raises InputError on bad input (the
     parameters first, then the network folder, then the survey)."""
-    parameters = Parameters.resolve(settings.platform_retention, settings.platform_delay, settings.relay_retention)
+    Parameters.resolve(settings.platform_retention, settings.platform_delay, settings.relay_retention)
     if settings.groups and not settings.survey_given:
         column, group = settings.groups[0]
         raise InputError(f"--group {column}={group}", f"value {group!r}",
                          "names a survey group but no survey was given; add --study DIR or --data FILE, the survey "
                          "whose respondents give stage IV readiness")
-    network = load_network(Path(settings.network) if settings.network else config.ROADMAP_EXAMPLE_DIR)
+    base = network_model(settings.network, platform_retention=settings.platform_retention,
+                         platform_delay=settings.platform_delay, relay_retention=settings.relay_retention)
     survey = None
     if settings.survey_given:
         survey = survey_area_stats(settings.study, settings.data, tuple(settings.groups), settings.registry,
                                    settings.encoding, settings.data_format, settings.responses)
-        check_declared_areas(network.description, list(survey.titles), survey.study)
-    return analyse(network, parameters, survey, load_services(), int(settings.min_cell or 0))
+        check_declared_areas(base.network.description, list(survey.titles), survey.study)
+    return with_readiness(base, survey, int(settings.min_cell or 0))

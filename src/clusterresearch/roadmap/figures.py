@@ -6,6 +6,9 @@ and saved with ``figures.save.save_figure`` (fixed dpi, fixed SVG hash salt, no 
 or version in the metadata), so two runs give identical PNG and SVG bytes. The network
 layout is networkx's shell layout - the CDC and the IT-actor inside, every other actor on
 the outer ring ordered by type then id - which involves no randomness at all.
+
+Every figure takes an ``analysis.Model`` (a ``Roadmap`` is one): none depends on the survey
+scope, so ``reproduce`` draws them once per worker (:func:`draw_ahead`) for all its reports.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from ..figures._common import FONT_SIZE, new_figure
+from ..figures.save import render
 from .network import ACTOR_TYPES, LINK_KINDS
 from .routes import PLATFORM, channel_key, format_route
 from .scenarios import SCENARIO_TITLES, SCENARIOS
@@ -222,3 +226,17 @@ FIGURES = {
     "sensitivity": sensitivity_figure,
     "ranked_links": ranked_links_figure,
 }
+
+
+FIGURES = {
+    "network": network_figure,
+    "retention_delay": retention_delay_figure,
+    "sensitivity": sensitivity_figure,
+    "ranked_links": ranked_links_figure,
+}
+
+
+def draw_ahead(model) -> None:
+    """Draw every figure of ``model`` into ``model.figures`` (name -> ``save.Rendered``)."""
+    for name, draw in FIGURES.items():
+        model.figures[name] = render(draw(model))

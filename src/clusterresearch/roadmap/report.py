@@ -18,7 +18,7 @@ from IPython.display import HTML
 
 from .. import config
 from ..disclosure import Disclosure
-from ..figures.save import FileList, show_figure
+from ..figures.save import FileList, render, show_rendered
 from ..report import frames, tables
 from . import figures as roadmap_figures
 from . import views
@@ -110,20 +110,20 @@ class RoadmapReport:
         alt = (f"The network of {len(n.actors)} actors and {len(n.links)} channels drawn twice, as-is and digital; "
                f"volume-weighted retention {s.at['as_is', 'retention']:.3f} as-is and "
                f"{s.at['digital', 'retention']:.3f} digital.")
-        return self._save(roadmap_figures.network_figure(self.roadmap), "network", alt)
+        return self._save("network", alt)
 
     def retention_delay_figure(self):
         s = self.roadmap.summary.set_index("scenario")
         parts = "; ".join(f"{SCENARIO_TITLES[k]}: retention {s.at[k, 'retention']:.3f}, delay {s.at[k, 'delay_days']:.2f} days"
                           for k in s.index)
         alt = f"Volume-weighted retention and delay of {int(s['flows'].iloc[0])} flows per scenario. {parts}."
-        return self._save(roadmap_figures.retention_delay_figure(self.roadmap), "retention_delay", alt)
+        return self._save("retention_delay", alt)
 
     def sensitivity_figure(self):
         t = self.roadmap.sensitivity
         alt = (f"Retention of each scenario and the share of the volume the CDC relays as the relay retention "
                f"goes from {t['relay_retention'].min():.2f} to {t['relay_retention'].max():.2f}.")
-        return self._save(roadmap_figures.sensitivity_figure(self.roadmap), "sensitivity", alt)
+        return self._save("sensitivity", alt)
 
     def sensitivity_table(self):
         return _show(views.sensitivity(self.roadmap))
@@ -143,7 +143,7 @@ class RoadmapReport:
         alt = f"The {min(len(links), 25)} links subject to digitalization ranked by retained volume gained."
         if links.empty:
             alt = "No link gains from the platform."
-        return self._save(roadmap_figures.ranked_links_figure(self.roadmap), "ranked_links", alt)
+        return self._save("ranked_links", alt)
 
     def stage2_channels_table(self):
         return _show(views.stage2_channels(self.roadmap), float_format=".2f")
@@ -182,9 +182,14 @@ class RoadmapReport:
         return _show(views.stage5(self.roadmap), float_format=".2f")
 
     # ----- files ---------------------------------------------------------------------------------
-    def _save(self, fig, name: str, alt: str):
-        """Save the figure once (SVG) in ``output_dir``; show it by reference with ``alt``."""
-        shown = show_figure(fig, self.output_dir / name, alt)
+    def _save(self, name: str, alt: str):
+        """Save the figure once (SVG) in ``output_dir``; show it by reference with ``alt``. A
+        figure drawn ahead (``reproduce``'s preload) is used while matplotlib's settings are
+        those it was drawn under, which gives the same bytes as drawing it here."""
+        rendered = self.roadmap.figures.get(name)
+        if rendered is None or not rendered.current():
+            rendered = render(roadmap_figures.FIGURES[name](self.roadmap))
+        shown = show_rendered(rendered, self.output_dir / name, alt)
         self._saved.append(shown.path)
         return shown
 
