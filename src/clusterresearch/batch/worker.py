@@ -26,6 +26,7 @@ from typing import Any
 from .. import config
 from ..outputs import write_text
 from . import kernels
+from .export import exporter
 from .jobs import Job
 from .page import SiteInfo, portable_paths, relink, report_page
 
@@ -104,27 +105,6 @@ def prepare_environment() -> None:
     # cell; keep the terminal for the progress bar and the failure lines.
     for name in ("papermill", "nbclient", "traitlets"):
         logging.getLogger(name).setLevel(logging.ERROR)
-
-
-def exporter(with_code: bool):
-    """The HTML exporter of this thread (one per worker process with the local executor).
-
-    nbconvert's ``basic`` template gives the cells only: no require.js or MathJax from a
-    CDN, no theme CSS; :func:`page.report_page` writes the page around them.
-    """
-    cache = getattr(_local, "exporters", None)
-    if cache is None:
-        cache = _local.exporters = {}
-    if with_code not in cache:
-        from nbconvert import HTMLExporter
-
-        cache[with_code] = HTMLExporter(
-            template_name="basic",
-            exclude_input=not with_code,
-            exclude_input_prompt=not with_code,
-            exclude_output_prompt=not with_code,
-        )
-    return cache[with_code]
 
 
 def warm_up(with_code: bool = False, kernel_name: str | None = None, settings: RunSettings | None = None) -> None:
