@@ -132,3 +132,28 @@ def test_preloaded_study_is_handed_out_once(tmp_path):
         assert len(preload._store) == 1  # not taken: its key no longer matches the file
     finally:
         preload.clear()
+
+
+def test_each_report_takes_what_the_template_preloaded(tmp_path):
+    """The calls reproduce preloads are the calls the notebooks make: a report built from
+    its job's parameters takes the preloaded survey (and roadmap model), loading nothing."""
+    from clusterresearch import config
+    from clusterresearch.batch import jobs as jobs_module
+    from clusterresearch.batch.runner import ReproduceOptions, _validate
+    from clusterresearch.competencies import SurveyReport
+    from clusterresearch.loading import load_survey
+    from clusterresearch.roadmap.report import RoadmapReport
+    from clusterresearch.scope import scopes
+
+    options = _validate(ReproduceOptions(out=tmp_path / "site", study=config.RAW_DIR))
+    planned = jobs_module.plan_jobs(scopes(load_survey(None, study=config.RAW_DIR)), options)
+    for notebook, build in (("competencies", SurveyReport.from_parameters), ("roadmap", RoadmapReport.from_parameters)):
+        job = next(j for j in planned if j.notebook == notebook and j.group == "PL")
+        preload.clear()
+        try:
+            calls = kernels.preload_calls([job])
+            assert preload.preload_calls(calls) == [True] * len(calls)
+            build(**{**job.parameters, "output_dir": str(tmp_path / notebook)})
+            assert preload._store == {}, f"{notebook}: a preloaded value was not taken"
+        finally:
+            preload.clear()

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import inspect
 import io
 import os
 import warnings
@@ -52,19 +53,26 @@ def _study_files(study: Any) -> list:
         return []
 
 
-def study_files(path: Any, args: tuple, kwargs: dict) -> list:
+def study_files(arguments: dict) -> list:
     """The files a survey load reads: the paths it is given and every file of its study folder."""
-    named = [a for a in (path, *args, *kwargs.values()) if isinstance(a, (str, os.PathLike))]
-    return [*named, *_study_files(kwargs.get("study"))]
+    named = [a for a in arguments.values() if isinstance(a, (str, os.PathLike))]
+    return [*named, *_study_files(arguments.get("study"))]
 
 
-def _key(func: Callable, files: Callable, path: Any, args: tuple, kwargs: dict) -> tuple | None:
-    kwargs = {k: v for k, v in kwargs.items() if v is not None}  # load(x, study=None) == load(x)
+def _key(func: Callable, files: Callable, args: tuple, kwargs: dict) -> tuple | None:
+    """The call as the function sees it, defaults filled in (``load(x)``, ``load(x,
+    study=None)`` and ``load(x, format="auto")`` are one call), with the files it reads."""
+    try:
+        bound = inspect.signature(func).bind(*args, **kwargs)
+    except TypeError:
+        return None  # the call itself will say what is wrong
+    bound.apply_defaults()
+    arguments = dict(bound.arguments)
     simple = (str, int, float, bool, type(None), os.PathLike)
-    if not all(isinstance(a, simple) for a in (path, *args, *kwargs.values())):
+    if not all(isinstance(a, simple) for a in arguments.values()):
         return None  # e.g. an instrument passed as a frame: not worth keying
-    return (func.__module__, func.__qualname__, tuple(_stat(f) for f in files(path, args, kwargs)),
-            str(path), tuple(map(str, args)), tuple(sorted((k, str(v)) for k, v in kwargs.items())))
+    return (func.__module__, func.__qualname__, tuple(_stat(f) for f in files(arguments)),
+            tuple((k, None if v is None else str(v)) for k, v in arguments.items()))
 
 
 def preloadable(func: Callable | None = None, *, files: Callable = study_files,
@@ -72,7 +80,7 @@ def preloadable(func: Callable | None = None, *, files: Callable = study_files,
     """Decorate a loader ``func(path, ...)``: the first call with a preloaded key returns the
     preloaded value; ``func.preload(path, ...)`` computes and keeps one.
 
-    ``files(path, args, kwargs)`` lists the files the value depends on (default: a survey's,
+    ``files(arguments)`` lists the files the value depends on (default: a survey's,
     :func:`study_files`); ``warm(value)`` is work done ahead only when preloading (for
     example figures drawn once for every report), never on an ordinary call."""
     if func is None:
@@ -81,14 +89,13 @@ def preloadable(func: Callable | None = None, *, files: Callable = study_files,
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
         if _store:
-            key = _key(func, files, args[0] if args else kwargs.get("path"), args[1:],
-                       {k: v for k, v in kwargs.items() if k != "path"})
+            key = _key(func, files, args, kwargs)
             if key is not None and key in _store:
                 return _store.pop(key)
         return func(*args, **kwargs)
 
     def preload(path=None, *args, **kwargs) -> bool:
-        key = _key(func, files, path, args, kwargs)
+        key = _key(func, files, (path, *args), kwargs)
         if key is None:
             return False
         out, err = io.StringIO(), io.StringIO()

@@ -52,9 +52,9 @@ class RoadmapSettings:
         return self.study is not None or self.data is not None
 
 
-def _network_files(path, args: tuple, kwargs: dict) -> list:
+def _network_files(arguments: dict) -> list:
     """What a network model is read from: every file of the network folder, and the services."""
-    folder = Path(path) if path else config.ROADMAP_EXAMPLE_DIR
+    folder = Path(arguments["network_dir"]) if arguments.get("network_dir") else config.ROADMAP_EXAMPLE_DIR
     try:
         listed = sorted(entry.path for entry in os.scandir(folder) if entry.is_file())
     except OSError:
