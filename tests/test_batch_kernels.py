@@ -157,3 +157,31 @@ def test_each_report_takes_what_the_template_preloaded(tmp_path):
             assert preload._store == {}, f"{notebook}: a preloaded value was not taken"
         finally:
             preload.clear()
+
+
+def test_one_template_serves_every_worker_of_a_run_and_its_loss_is_survived(tmp_path, env):
+    """reproduce starts one template for the run (kernels.SharedTemplate); each worker
+    connects to it. Its kernels start as fresh as a worker's own template's, and a worker
+    whose run template is gone starts its own."""
+    shared = kernels.SharedTemplate(kernels.kernel_python("python3"), kernels.template_env())
+    settings = worker.RunSettings(warm=True, execution_timeout=20, template_socket=shared.path)
+    kernels.use_shared(shared.path)
+    try:
+        polluter, observer = _job(tmp_path / "a", "pollute"), _job(tmp_path / "b", "observe")
+        assert shared.listening()
+        assert worker.run_job(polluter, settings).status == "done"
+        first_connection = kernels._templates.pop(("shared", shared.path))  # as if another worker connected
+        assert worker.run_job(observer, settings).status == "done"
+        assert list(kernels._templates) == [("shared", shared.path)]     # no worker template was started
+        assert _observed(observer) == _observed(polluter)
+        first_connection.close()
+
+        shared.close()  # the run's template is gone: the next report starts a template of its own
+        after = _job(tmp_path / "c", "observe")
+        result = worker.run_job(after, settings)
+        assert result.status == "done", result.error
+        assert any(isinstance(t, kernels.Template) for t in kernels._templates.values())
+        assert _observed(after) == _observed(polluter)
+    finally:
+        kernels.use_shared(None)
+        shared.close()

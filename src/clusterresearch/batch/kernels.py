@@ -54,7 +54,7 @@ PRELOAD = (
     "ipykernel.ipkernel", "ipykernel.zmqshell", "pandas.io.formats.html",
 )
 TEMPLATE_MAIN = ("import sys; from clusterresearch.batch.template import template_main; "
-                 "template_main(int(sys.argv[1]), sys.argv[2:])")
+                 "template_main(int(sys.argv[1]), sys.argv[3:], sys.argv[2] or None)")
 INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
 
 FIRST_REPLY_TIMEOUT = 600.0  # seconds: imports and loading the study, on a busy machine
@@ -79,12 +79,12 @@ def is_ipykernel(argv: Sequence[str]) -> bool:
 class Template:
     """A running template process, owned by one worker process."""
 
-    def __init__(self, python: str, env: dict[str, str], preload: Sequence[str]):
+    def __init__(self, python: str, env: dict[str, str], preload: Sequence[str], listen: str = ""):
         read_fd, self._write_fd = os.pipe()
         self._replies, reply_fd = os.pipe()
         os.set_inheritable(reply_fd, True)
         self.process = subprocess.Popen(
-            [python, "-c", TEMPLATE_MAIN, str(reply_fd), *preload],
+            [python, "-c", TEMPLATE_MAIN, str(reply_fd), listen, *preload],
             stdin=read_fd, env=env, pass_fds=(reply_fd,), cwd=Path.home() if Path.home().is_dir() else "/",
         )
         os.close(read_fd)
@@ -116,6 +116,12 @@ class Template:
         self.ready = True
         return int(reply["pid"])
 
+    def preload(self, calls: Sequence[str]) -> None:
+        """Have the template preload ``calls`` before it serves the next request (no answer)."""
+        with self._lock:
+            self._requests.write(json.dumps({"preload": list(calls)}) + "\n")
+            self._requests.flush()
+
     def alive(self) -> bool:
         return self.process.poll() is None
 
@@ -129,6 +135,101 @@ class Template:
             self.process.wait(timeout=5)
         except subprocess.TimeoutExpired:
             self.process.kill()
+
+
+class SharedClient:
+    """A worker's connection to the template of its ``reproduce`` run (:class:`SharedTemplate`)."""
+
+    def __init__(self, path: str):
+        import socket
+
+        self.path = path
+        self._sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self._sock.connect(path)
+        self._reader = self._sock.makefile("r", encoding="utf-8")
+        self._lock = threading.Lock()
+        self.ready = False
+        self.gone = False
+
+    def fork(self, argv: Sequence[str], env: dict[str, str], cwd: str | None) -> int:
+        with self._lock:
+            try:
+                self._sock.sendall((json.dumps({"argv": list(argv), "env": env, "cwd": cwd}) + "\n").encode("utf-8"))
+                wait = FIRST_REPLY_TIMEOUT if not self.ready else REPLY_TIMEOUT
+                if not select.select([self._sock], [], [], wait)[0]:
+                    raise RuntimeError(f"kernel template did not answer within {wait:.0f} s")
+                line = self._reader.readline()
+            except (OSError, ValueError) as exc:
+                self.gone = True
+                raise RuntimeError(f"kernel template gone: {exc}") from None
+        if not line:
+            self.gone = True
+            raise RuntimeError("kernel template exited")
+        reply = json.loads(line)
+        if "error" in reply:
+            raise RuntimeError(f"kernel template: {reply['error']}")
+        self.ready = True
+        return int(reply["pid"])
+
+    def alive(self) -> bool:
+        return not self.gone
+
+    def close(self) -> None:
+        for closable in (self._reader, self._sock):
+            try:
+                closable.close()
+            except OSError:
+                pass
+
+
+class SharedTemplate:
+    """The one template of a ``reproduce`` run, shared by its worker processes over a Unix
+    socket: imported and preloaded once per run instead of once per worker. Started by the
+    parent as soon as the options are known, so it imports while the parent reads the study
+    and plans the jobs; :meth:`preload` then hands it the calls of the jobs to run. A worker
+    that cannot reach it starts a template of its own (:func:`template`)."""
+
+    def __init__(self, python: str, env: dict[str, str]):
+        import tempfile
+
+        self._folder = tempfile.mkdtemp(prefix="cr-tpl-")  # private (0700), short path
+        self.path = os.path.join(self._folder, "template.sock")
+        self._template = Template(python, env, (), listen=self.path)
+
+    def listening(self, timeout: float = FIRST_REPLY_TIMEOUT) -> bool:
+        """Wait until the template listens (it binds its socket before it imports); False if
+        it died first."""
+        deadline = time.monotonic() + timeout
+        while not os.path.exists(self.path):
+            if not self._template.alive() or time.monotonic() > deadline:
+                return False
+            time.sleep(0.02)
+        return True
+
+    def preload(self, calls: Sequence[str]) -> None:
+        if calls:
+            self._template.preload(calls)
+
+    def close(self) -> None:
+        import shutil
+
+        self._template.close()
+        shutil.rmtree(self._folder, ignore_errors=True)
+
+    def __enter__(self) -> "SharedTemplate":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+
+_shared_path: str | None = None
+
+
+def use_shared(path: str | None) -> None:
+    """Fork this process's kernels from the run's shared template at ``path`` (None: its own)."""
+    global _shared_path
+    _shared_path = path
 
 
 def template_env(env: dict[str, str] | None = None) -> dict[str, str]:
@@ -151,6 +252,15 @@ def template(python: str, preload: Sequence[str] = ()) -> Template:
     if it died)."""
     key = (python, tuple(preload))
     with _lock:
+        if _shared_path:
+            shared = _templates.get(("shared", _shared_path))
+            if shared is not None and shared.alive():
+                return shared
+            try:
+                _templates[("shared", _shared_path)] = shared = SharedClient(_shared_path)
+                return shared
+            except OSError:
+                pass  # the run's template is gone: this worker starts its own
         current = _templates.get(key)
         if current is None or not current.alive():
             if current is not None:

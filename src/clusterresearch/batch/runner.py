@@ -24,12 +24,12 @@ from ..errors import InputError
 from ..outputs import guard_not_raw
 from ..loading import load_survey
 from ..scope import scopes
-from . import buildinfo
-from .kernels import preload_calls
+from . import buildinfo, kernels
+from .kernels import SharedTemplate, preload_calls
 from .jobs import Job, check_inputs, check_notebooks, plan_jobs, survey_given
 from .page import SiteInfo
 from .site import navigate, replacing_site, write_site
-from .worker import JobResult, RunSettings, one_line, run_job, warm_up
+from .worker import JobResult, RunSettings, kernel_environment, one_line, run_job, warm_up
 
 EXECUTORS = ("local", "dask")
 
@@ -132,10 +132,19 @@ def _failure(job: Job, exc: BaseException) -> JobResult:
                      notebook_kept=Path(job.output_notebook).is_file())
 
 
+# What every worker imports (batch.worker pulls in papermill, nbclient, nbconvert): imported
+# once in the fork server, so that the workers forked from it do not import it each.
+WORKER_IMPORTS = ["clusterresearch.batch.worker", "papermill", "nbclient", "nbconvert", "nbformat"]
+
+
 def _mp_context():
     # 'forkserver' where available (fast, and the parent's threads are not forked); else 'spawn'.
     methods = multiprocessing.get_all_start_methods()
-    return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+    if "forkserver" not in methods:
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(WORKER_IMPORTS)
+    return context
 
 
 def _local_worker(with_code: bool, settings: RunSettings | None = None) -> None:
@@ -353,6 +362,29 @@ def reproduce(options: ReproduceOptions) -> int:
     """
     started = time.monotonic()
     opts = _validate(options)
+    shared = _start_shared_template(opts)
+    try:
+        return _reproduce(opts, shared, started)
+    finally:
+        if shared is not None:
+            shared.close()
+
+
+def _start_shared_template(opts: ReproduceOptions) -> SharedTemplate | None:
+    """The run's kernel template (local workers, warm kernels), started now so that it
+    imports while this process reads the study and plans the jobs."""
+    if opts.executor != "local" or not opts.warm or not kernels.supported():
+        return None
+    try:
+        python = kernels.kernel_python(opts.kernel_name)
+    except Exception:  # noqa: BLE001 - a missing kernelspec is reported by _check_kernel
+        return None
+    if python is None:
+        return None
+    return SharedTemplate(python, kernels.template_env(kernel_environment(dict(os.environ))))
+
+
+def _reproduce(opts: ReproduceOptions, shared: SharedTemplate | None, started: float) -> int:
     if opts.only == "roadmap" and not survey_given(opts):  # a roadmap without --study/--data reads no survey
         survey, found = None, []
     else:
@@ -383,6 +415,7 @@ def reproduce(options: ReproduceOptions) -> int:
         with_code=opts.with_code,
         warm=opts.warm,
         preload=preload_calls(todo),
+        template_socket=shared.path if shared is not None and todo and shared.listening() else None,
         **({"transport": opts.transport} if opts.transport else {}),
     )
     client = cluster = None
@@ -392,6 +425,8 @@ def reproduce(options: ReproduceOptions) -> int:
         client, cluster = _dask_client(opts, min(opts.jobs, len(todo)), settings)
     else:
         _check_kernel(opts.kernel_name)
+        if settings.template_socket:
+            shared.preload(settings.preload)
 
     by_stem = {(job.visibility, job.stem): job for job in jobs}
     progress = Progress(len(jobs), opts.progress)

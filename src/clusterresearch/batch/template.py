@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import select
 import signal
 import sys
 from typing import Any, Sequence
@@ -54,12 +55,7 @@ def _become_kernel(request: dict, closing: Sequence[int]) -> None:
     kernelapp.launch_new_instance(argv=argv[3:])
 
 
-def template_main(reply_fd: int, preload: Sequence[str]) -> None:
-    os.environ["JPY_PARENT_PID"] = str(os.getpid())  # ipykernel reads it at import
-    # as ipykernel_launcher does: the launch folder is not on the kernel's path
-    if sys.path and (sys.path[0] in ("", os.getcwd())):
-        del sys.path[0]
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the worker's business
+def _imports_and_preload(preload: Sequence[str]) -> None:
     import importlib
 
     for name in PRELOAD:
@@ -71,33 +67,113 @@ def template_main(reply_fd: int, preload: Sequence[str]) -> None:
         from .. import preload as preloading
 
         preloading.preload_calls(preload)
-    signal.signal(signal.SIGCHLD, _reap)
-    replies = os.fdopen(reply_fd, "w", buffering=1, encoding="utf-8")
-    for line in sys.stdin:
+
+
+class _Peer:
+    """One source of requests: the owner (stdin, replies on the reply pipe) or a worker
+    connected to the template's socket (replies on the same connection)."""
+
+    def __init__(self, fd: int, write, sock=None):
+        self.fd, self.write, self.sock, self.pending = fd, write, sock, b""
+
+
+def _fork(request: dict, peer: _Peer, closing) -> None:
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        pid = os.fork()
+    except Exception as exc:  # noqa: BLE001 - answer, never die on one request
+        peer.write(json.dumps({"error": f"{type(exc).__name__}: {exc}"}) + "\n")
+        return
+    if pid == 0:
+        code = 0
         try:
-            request = json.loads(line)
-            sys.stdout.flush()
-            sys.stderr.flush()
-            pid = os.fork()
-        except Exception as exc:  # noqa: BLE001 - answer, never die on one request
-            replies.write(json.dumps({"error": f"{type(exc).__name__}: {exc}"}) + "\n")
-            continue
-        if pid == 0:
-            code = 0
+            closing()
+            _become_kernel(request, ())
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else 0
+        except BaseException:  # noqa: BLE001
+            import traceback
+
+            traceback.print_exc()
+            code = 1
+        finally:
             try:
-                _become_kernel(request, (reply_fd,))
-            except SystemExit as exc:
-                code = exc.code if isinstance(exc.code, int) else 0
-            except BaseException:  # noqa: BLE001
-                import traceback
-
-                traceback.print_exc()
-                code = 1
+                sys.stdout.flush()
+                sys.stderr.flush()
             finally:
-                try:
-                    sys.stdout.flush()
-                    sys.stderr.flush()
-                finally:
-                    os._exit(code)
-        replies.write(json.dumps({"pid": pid}) + "\n")
+                os._exit(code)
+    try:
+        peer.write(json.dumps({"pid": pid}) + "\n")
+    except OSError:  # the worker went away meanwhile: its kernel is orphaned, end it
+        os.kill(pid, signal.SIGKILL)
 
+
+def template_main(reply_fd: int, preload: Sequence[str], listen: str | None = None) -> None:
+    """Import, preload, then serve requests until stdin (the owner) closes.
+
+    A request is one JSON line: ``{"argv", "env", "cwd"}`` forks a kernel and is answered
+    ``{"pid"}`` or ``{"error"}``; ``{"preload": [calls]}`` (owner only, no answer) preloads
+    more, one call at a time whenever no request waits: the first reports (the jobs' order)
+    start once their own call is made, while the template makes the next. With ``listen`` (a Unix socket path) the worker processes of one ``reproduce`` run
+    connect there and share this template, so its imports and preloads are done once per run.
+    """
+    os.environ["JPY_PARENT_PID"] = str(os.getpid())  # ipykernel reads it at import
+    # as ipykernel_launcher does: the launch folder is not on the kernel's path
+    if sys.path and (sys.path[0] in ("", os.getcwd())):
+        del sys.path[0]
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the worker's business
+    server = None
+    if listen:
+        import socket
+
+        server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        server.bind(listen)  # in a private temporary folder (kernels.SharedTemplate)
+        server.listen(64)
+    _imports_and_preload(preload)
+    signal.signal(signal.SIGCHLD, _reap)
+    peers = {0: _Peer(0, lambda text: os.write(reply_fd, text.encode("utf-8")))}
+
+    def closing() -> None:  # in a forked kernel: nothing of the template's requests stays open
+        os.close(reply_fd)
+        for sock in [server] + [p.sock for p in peers.values()]:
+            if sock is not None:
+                os.close(sock.detach())
+
+    pending: list[str] = []  # preload calls not made yet: one at a time, between requests
+    while True:
+        watched = list(peers) + ([server.fileno()] if server is not None else [])
+        ready, _, _ = select.select(watched, [], [], 0 if pending else None)
+        if not ready and pending:
+            _imports_and_preload([pending.pop(0)])
+            continue
+        for fd in ready:
+            if server is not None and fd == server.fileno():
+                conn, _ = server.accept()
+                peers[conn.fileno()] = _Peer(conn.fileno(), lambda text, c=conn: c.sendall(text.encode("utf-8")), conn)
+                continue
+            peer = peers.get(fd)
+            if peer is None:
+                continue
+            try:
+                data = os.read(fd, 65536)
+            except OSError:
+                data = b""
+            if not data:
+                if fd == 0:
+                    return  # the owner is gone
+                peers.pop(fd)
+                peer.sock.close()
+                continue
+            peer.pending += data
+            while b"\n" in peer.pending:
+                line, peer.pending = peer.pending.split(b"\n", 1)
+                try:
+                    request = json.loads(line)
+                except ValueError:
+                    continue
+                if "preload" in request:
+                    if fd == 0:
+                        pending.extend(request["preload"])
+                    continue
+                _fork(request, peer, closing)

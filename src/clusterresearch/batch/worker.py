@@ -72,6 +72,8 @@ class RunSettings:
     # calls (JSON, kernels.preload_calls: the survey load, the roadmap model) the template
     # makes once (clusterresearch.preload); the same call in a report's kernel is then free.
     preload: tuple[str, ...] = ()
+    # the run's shared template (kernels.SharedTemplate: its socket), None: one per worker
+    template_socket: str | None = None
     site: SiteInfo = SiteInfo()           # what the pages say about the study
 
 
@@ -95,12 +97,19 @@ def one_line(text: object, limit: int = 300) -> str:
     return line if len(line) <= limit else line[: limit - 3] + "..."
 
 
-def prepare_environment() -> None:
+def kernel_environment(base: dict[str, str]) -> dict[str, str]:
+    """``base`` with :data:`KERNEL_ENV` applied (defaults, and the forced ones)."""
+    env = dict(base)
     for key, value in KERNEL_ENV.items():
         if key in _FORCED:
-            os.environ[key] = value
+            env[key] = value
         else:
-            os.environ.setdefault(key, value)
+            env.setdefault(key, value)
+    return env
+
+
+def prepare_environment() -> None:
+    os.environ.update(kernel_environment(os.environ))
     # papermill warns about unknown parameters (the parent has checked them) and logs per
     # cell; keep the terminal for the progress bar and the failure lines.
     for name in ("papermill", "nbclient", "traitlets"):
@@ -113,7 +122,9 @@ def warm_up(with_code: bool = False, kernel_name: str | None = None, settings: R
     with ``settings`` (warm), start the kernel template so that it imports meanwhile."""
     prepare_environment()
     if settings is not None and settings.warm and kernels.supported():
-        kernels.start_template(settings.kernel_name, settings.preload)
+        kernels.use_shared(settings.template_socket)
+        if not settings.template_socket:
+            kernels.start_template(settings.kernel_name, settings.preload)
     import nbformat
     import papermill  # noqa: F401
     from jupyter_client.kernelspec import KernelSpecManager
