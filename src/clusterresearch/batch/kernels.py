@@ -2,9 +2,11 @@
 
 A fresh ipykernel spends ~2 s importing pandas, matplotlib, seaborn, scipy, statsmodels and
 clusterresearch before the report's first cell does any work; ``reproduce`` ran that 30
-times. Here each worker starts one *template* process (batch/template.py) that imports those libraries once (and loads the study
-once, see :mod:`clusterresearch.preload`) and then only waits. For every report the
-worker's kernel manager asks the template to ``fork()``; the child becomes an ordinary
+times. Here one *template* process (batch/template.py) imports those libraries once (and
+loads the study once, see :mod:`clusterresearch.preload`) and then only waits: one per
+``reproduce`` run, shared by its workers over a Unix socket (:class:`SharedTemplate`), or
+one per worker (:func:`template`; Dask, or when the run's template is gone). For every
+report the worker's kernel manager asks the template to ``fork()``; the child becomes an ordinary
 ipykernel (``IPKernelApp``, the same code ``python -m ipykernel_launcher`` runs) on the
 connection file jupyter_client wrote, IPC transport as before.
 
