@@ -18,7 +18,7 @@ import pandas as pd
 from scipy import stats as sps
 
 from .items import item_geometry, per_answer, wilson_interval
-from .tally import count_stats, factor, respondent_columns, tally
+from .tally import count_stats, factor, present_keys, respondent_columns, tally
 
 
 def keyed_positions(answers: pd.DataFrame, items: pd.DataFrame | None = None) -> tuple[np.ndarray, dict[str, str]]:
@@ -45,24 +45,37 @@ def keyed_positions(answers: pd.DataFrame, items: pd.DataFrame | None = None) ->
     return value, ranges
 
 
+def _respondent_index(subset: pd.DataFrame, value: np.ndarray):
+    """The area index of each respondent x area present in ``subset`` (one item type): the
+    respondent's mean keyed position (``value``, from keyed_positions) over their answered
+    items of the area.
+
+    Returns ``first`` (the position in ``subset`` of each pair's first answer; pairs sorted
+    by respondent_id, then area order), the pairs' area codes and the areas, ``index`` (NaN
+    where none answered) and ``count`` answered items.
+    """
+    codes, names = factor(subset["respondent_id"], sort=True)
+    area_codes, areas = factor(subset["area"], sort=False)
+    key = codes * max(len(areas), 1) + area_codes
+    present, first, inverse = present_keys(key, max(len(names), 1) * max(len(areas), 1))
+    ok = ~np.isnan(value)
+    total = np.bincount(inverse, weights=np.where(ok, value, 0.0), minlength=len(present))
+    count = np.bincount(inverse, weights=ok, minlength=len(present)).astype(np.int64)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        index = np.where(count > 0, total / np.where(count > 0, count, 1), np.nan)
+    return first, present % max(len(areas), 1), areas, index, count
+
+
 def respondent_area_index(answers: pd.DataFrame, items: pd.DataFrame | None = None,
                           item_type: str = "likert") -> pd.DataFrame:
     """One row per respondent x area: the mean keyed position of the respondent's answered
     items of ``item_type`` (``index``), ``n_items`` answered; NaN when there are none."""
     subset = answers[answers["type"] == item_type]
     people = respondent_columns(answers)
-    value, _ = keyed_positions(subset, items)
-    codes, names = factor(subset["respondent_id"], sort=True)
-    area_codes, areas = factor(subset["area"], sort=False)
-    key = codes * max(len(areas), 1) + area_codes
-    present, first, inverse = np.unique(key, return_index=True, return_inverse=True)
-    ok = ~np.isnan(value)
-    total = np.bincount(inverse, weights=np.where(ok, value, 0.0), minlength=len(present))
-    count = np.bincount(inverse, weights=ok, minlength=len(present)).astype(np.int64)
+    first, area_codes, areas, index, count = _respondent_index(subset, keyed_positions(subset, items)[0])
     table = subset.iloc[first][people].reset_index(drop=True).astype("str")
-    table["area"] = np.asarray(areas, dtype=object)[present % max(len(areas), 1)]
-    with np.errstate(invalid="ignore", divide="ignore"):
-        table["index"] = np.where(count > 0, total / np.where(count > 0, count, 1), np.nan)
+    table["area"] = np.asarray(areas, dtype=object)[area_codes]
+    table["index"] = index
     table["n_items"] = count
     return table.astype({"area": "str"})
 
@@ -98,6 +111,7 @@ def area_stats(answers: pd.DataFrame, items: pd.DataFrame | None = None, by: Seq
     by = list(by)
     likert = answers[answers["type"] == "likert"]
     value, ranges = keyed_positions(likert, items)
+    first, _, _, index, _ = _respondent_index(likert, value)
     ok = ~np.isnan(value)
     t = tally(likert, by + ["area"], np.where(ok, 1.0, np.nan), 1)
     table = t.keys.copy()
@@ -114,11 +128,12 @@ def area_stats(answers: pd.DataFrame, items: pd.DataFrame | None = None, by: Seq
         table["share_agree"] = agree / np.where(n > 0, n, np.nan)
     table["ci_low"], table["ci_high"] = wilson_interval(agree, n)
 
-    index = respondent_area_index(likert, items).dropna(subset=["index"])
-    per = index.groupby(by + ["area"], sort=False)["index"].agg(n_respondents="count", index_mean="mean",
-                                                               index_sd="std").reset_index()
-    table = table.merge(per.astype({c: "str" for c in by + ["area"]}), on=by + ["area"], how="left")
-    table["n_respondents"] = table["n_respondents"].fillna(0).astype("int64")
+    # over respondents: a respondent x area pair belongs to the row of its first answer
+    rated = ~np.isnan(index)
+    per = pd.Series(index[rated]).groupby(t.row_of[first[rated]], sort=False).agg(
+        ["count", "mean", "std"]).reindex(np.arange(len(table)))
+    table["n_respondents"] = per["count"].fillna(0).to_numpy(dtype=np.int64)
+    table["index_mean"], table["index_sd"] = per["mean"].to_numpy(), per["std"].to_numpy()
     table["index_ci_low"], table["index_ci_high"] = t_interval(table["index_mean"], table["index_sd"],
                                                                table["n_respondents"])
     table["index_range"] = table["area"].map(ranges).fillna("").astype("str")

@@ -41,6 +41,29 @@ class Tally:
     first: np.ndarray
 
 
+def present_keys(combined: np.ndarray, cells: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``np.unique(combined, return_index=True, return_inverse=True)``: the sorted keys
+    present, the first position of each and the row of each position.
+
+    Keys of a group x item tally are dense (0 <= key < cells = product of the key sizes, a
+    few tens of thousands for 500 groups x 67 items), so they are counted into ``cells``
+    bins instead of sorted: row of a present key = number of present keys below it
+    (cumulative sum of the bins' presence), first = the smallest position in its bin.
+    O(n + cells) instead of the sort's O(n log n); keys outside 0..cells-1 (a code of -1
+    for a missing label) or far more cells than positions are left to the sort.
+    """
+    n = len(combined)
+    if n == 0 or cells > max(4 * n, 1 << 16) or combined.min() < 0 or combined.max() >= cells:
+        present, first, row_of = np.unique(combined, return_index=True, return_inverse=True)
+        return present, first, row_of.reshape(-1)
+    seen = np.bincount(combined, minlength=cells) > 0
+    present = np.flatnonzero(seen)
+    row_of = (np.cumsum(seen) - 1)[combined]
+    first = np.full(cells, n, dtype=np.int64)
+    np.minimum.at(first, combined, np.arange(n, dtype=np.int64))
+    return present, first[present], row_of
+
+
 def tally(answers: pd.DataFrame, keys: list[str], positions: np.ndarray, width: int) -> Tally:
     """Count ``positions`` (float, NaN = none; whole numbers 1..width) per combination of ``keys``.
 
@@ -48,12 +71,13 @@ def tally(answers: pd.DataFrame, keys: list[str], positions: np.ndarray, width: 
     """
     combined = np.zeros(len(answers), dtype=np.int64)
     labels = []
+    cells = 1
     for i, name in enumerate(keys):
         codes, uniques = factor(answers[name], sort=(i < len(keys) - 1))
         labels.append(uniques)
         combined = combined * max(len(uniques), 1) + codes
-    present, first, row_of = np.unique(combined, return_index=True, return_inverse=True)
-    row_of = row_of.reshape(-1)
+        cells *= max(len(uniques), 1)
+    present, first, row_of = present_keys(combined, cells)
     filled = np.where(np.isnan(positions), 0, positions).astype(np.int64)
     counts = np.bincount(row_of * (width + 1) + filled, minlength=len(present) * (width + 1))
     counts = counts.reshape(len(present), width + 1)
