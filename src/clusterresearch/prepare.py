@@ -19,7 +19,7 @@ import pandas as pd
 
 from . import config
 from .loading.survey import Survey, load_survey
-from .metrics.areas import area_stats
+from .metrics.areas import area_stats_by
 from .metrics.items import item_stats, missing_counts
 from .outputs import atomic_file, render_csv, sha256_file, staged_dir, write_text
 from .scope import columns as scope_columns
@@ -72,12 +72,14 @@ def _write(path: Path, text: str) -> str:
     return sink.hexdigest()
 
 
-def by_scope(survey: Survey, stats) -> pd.DataFrame:
-    """``stats(answers, items, by)`` for all data and for each grouping column, stacked
-    with ``scope`` (all or the column) and ``group`` (all or the group) in front."""
+def by_scope(survey: Survey, stats_by) -> pd.DataFrame:
+    """``stats_by(answers, items, bys)`` (one table per grouping in ``bys``) for all data
+    and for each grouping column, stacked with ``scope`` (all or the column) and ``group``
+    (all or the group) in front."""
+    columns = list(scope_columns(survey))
+    tables = stats_by(survey.answers, survey.items, [[column] if column else [] for column in columns])
     parts = []
-    for column in scope_columns(survey):
-        table = stats(survey.answers, survey.items, [column] if column else [])
+    for column, table in zip(columns, tables):
         group = table.pop(column).astype("str") if column else pd.Series("all", index=table.index)
         table.insert(0, "group", group.to_numpy())
         table.insert(0, "scope", column or "all")
@@ -86,10 +88,11 @@ def by_scope(survey: Survey, stats) -> pd.DataFrame:
 
 
 def summaries(survey: Survey) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """item_summary, area_summary and missing_summary of every scope."""
-    items = by_scope(survey, item_stats)
-    areas = by_scope(survey, area_stats)
-    missing = by_scope(survey, lambda answers, _items, by: missing_counts(answers, by))
+    """item_summary, area_summary and missing_summary of every scope (the area statistics
+    of all scopes in one call: they share each respondent's area indices)."""
+    items = by_scope(survey, lambda answers, items, bys: [item_stats(answers, items, by) for by in bys])
+    areas = by_scope(survey, area_stats_by)
+    missing = by_scope(survey, lambda answers, _items, bys: [missing_counts(answers, by) for by in bys])
     return items, areas, missing
 
 

@@ -108,20 +108,37 @@ def area_stats(answers: pd.DataFrame, items: pd.DataFrame | None = None, by: Seq
     ``index_mean``, ``index_sd`` and a t-interval ``index_ci_low``/``index_ci_high`` of the
     mean area index (NaN below two respondents); ``index_range`` is "1-k" or "0-100".
     """
-    by = list(by)
+    return area_stats_by(answers, items, [by])[0]
+
+
+def area_stats_by(answers: pd.DataFrame, items: pd.DataFrame | None, bys: Sequence[Sequence[str]]
+                  ) -> list[pd.DataFrame]:
+    """``[area_stats(answers, items, by) for by in bys]``, with what does not depend on the
+    grouping (the self-assessed answers, their keyed positions, each respondent's area
+    index, the competent side) worked out once: prepare's scopes share it."""
     likert = answers[answers["type"] == "likert"]
     value, ranges = keyed_positions(likert, items)
     first, _, _, index, _ = _respondent_index(likert, value)
     ok = ~np.isnan(value)
-    t = tally(likert, by + ["area"], np.where(ok, 1.0, np.nan), 1)
+    answered = np.where(ok, 1.0, np.nan)
+    weights = {"total": np.where(ok, value, 0.0), "squares": np.where(ok, value ** 2, 0.0),
+               "agree": _agree_keyed(likert, items)}
+    rated = ~np.isnan(index)
+    return [_area_table(likert, list(by), answered, weights, first[rated], index[rated], ranges) for by in bys]
+
+
+def _area_table(likert: pd.DataFrame, by: list[str], answered: np.ndarray, weights: dict[str, np.ndarray],
+                first: np.ndarray, index: np.ndarray, ranges: dict[str, str]) -> pd.DataFrame:
+    """area_stats of one grouping from the shared per-answer arrays (see area_stats_by)."""
+    t = tally(likert, by + ["area"], answered, 1)
     table = t.keys.copy()
-    total = np.bincount(t.row_of, weights=np.where(ok, value, 0.0), minlength=len(table))
-    squares = np.bincount(t.row_of, weights=np.where(ok, value ** 2, 0.0), minlength=len(table))
+    total, squares, agree = (np.bincount(t.row_of, weights=weights[name], minlength=len(table))
+                             for name in ("total", "squares", "agree"))
+    agree = agree.astype(np.int64)
     n = t.counts[:, 1]
     with np.errstate(invalid="ignore", divide="ignore"):
         mean = total / np.where(n > 0, n, np.nan)
         spread = np.sqrt((squares - n * mean ** 2).clip(min=0) / np.where(n > 1, n - 1, np.nan))
-    agree = np.bincount(t.row_of, weights=_agree_keyed(likert, items), minlength=len(table)).astype(np.int64)
     table["n"], table["mean"], table["spread"] = n.astype(np.int64), mean, spread
     table["n_agree"] = agree
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -129,8 +146,7 @@ def area_stats(answers: pd.DataFrame, items: pd.DataFrame | None = None, by: Seq
     table["ci_low"], table["ci_high"] = wilson_interval(agree, n)
 
     # over respondents: a respondent x area pair belongs to the row of its first answer
-    rated = ~np.isnan(index)
-    per = pd.Series(index[rated]).groupby(t.row_of[first[rated]], sort=False).agg(
+    per = pd.Series(index).groupby(t.row_of[first], sort=False).agg(
         ["count", "mean", "std"]).reindex(np.arange(len(table)))
     table["n_respondents"] = per["count"].fillna(0).to_numpy(dtype=np.int64)
     table["index_mean"], table["index_sd"] = per["mean"].to_numpy(), per["std"].to_numpy()
