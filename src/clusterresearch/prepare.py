@@ -108,8 +108,13 @@ def _typed(table: pd.DataFrame) -> pd.DataFrame:
 
 def write_tidy_parquet(answers: pd.DataFrame, sink) -> None:
     """The tidy answers as Parquet to a binary file object (dictionary-encoded text; same
-    input, same bytes). ``sink`` may hash what it is given (outputs.atomic_file)."""
-    answers.to_parquet(sink, index=False, engine="pyarrow", compression="zstd")
+    input, same bytes). ``sink`` may hash what it is given (outputs.atomic_file).
+
+    Min/max statistics are kept for ``value`` only: for the dictionary-encoded text columns
+    they cost a third of the writing time (0.45 of 1.3 s for 6.7 million answers) and would
+    only let a reader skip row groups by the alphabetical range of respondent ids or items.
+    """
+    answers.to_parquet(sink, index=False, engine="pyarrow", compression="zstd", write_statistics=["value"])
 
 
 def tidy_parquet(answers: pd.DataFrame) -> bytes:
