@@ -1,9 +1,10 @@
 """The fast paths of the summaries against the straightforward computation, on random data.
 
-`tally.present_keys` counts dense keys into bins instead of sorting them; `area_stats`
-averages respondents' area indices by the tally row of each respondent's first answer
-instead of grouping text labels. Both must give exactly what the plain computation gives:
-np.unique, and pandas groupby over the labels of `respondent_area_index`.
+`tally.present_keys` counts dense keys into bins instead of sorting them; `tally.tallies`
+counts once for several groupings and sums the finest rows; `area_stats` averages
+respondents' area indices by the tally row of each respondent's first answer instead of
+grouping text labels. Each must give exactly what the plain computation gives: np.unique,
+one `tally` per grouping, and pandas groupby over the labels of `respondent_area_index`.
 """
 
 from __future__ import annotations
@@ -13,7 +14,9 @@ import pandas as pd
 import pytest
 
 from clusterresearch.metrics import area_stats, item_stats, respondent_area_index
-from clusterresearch.metrics.tally import present_keys
+from clusterresearch.metrics.areas import area_stats_by
+from clusterresearch.metrics.items import item_stats_by
+from clusterresearch.metrics.tally import present_keys, tallies, tally
 
 ITEMS = pd.DataFrame({
     "item_id": ["a1", "a2", "a3", "b1", "b2", "c1", "d1"],
@@ -103,3 +106,30 @@ def test_item_stats_counts_match_groupby(by, categorical):
     assert table["n"].to_dict() == grouped["value"].count().to_dict()
     assert table["n_missing"].to_dict() == grouped["missing"].count().to_dict()
     np.testing.assert_allclose(table["mean"], grouped["value"].mean().reindex(table.index), rtol=1e-12)
+
+
+GROUPINGS = [[], ["country"], ["cluster"], ["cluster", "country"], ["country", "cluster"]]
+
+
+@pytest.mark.parametrize("categorical", [False, True])
+@pytest.mark.parametrize("seed", [4, 5])
+@pytest.mark.parametrize("unlabelled", [False, True])
+def test_tallies_are_one_tally_per_grouping(seed, categorical, unlabelled):
+    answers = random_answers(seed, 50, categorical)
+    if unlabelled:  # a group label missing: its code is -1 (categorical) or NaN (text)
+        answers.loc[answers["respondent_id"] == answers["respondent_id"].iloc[0], "cluster"] = np.nan
+    positions = answers["value"].to_numpy(dtype=np.float64)
+    for key in ("item_id", "area"):
+        for want, got in zip([tally(answers, by + [key], positions, 7) for by in GROUPINGS],
+                             tallies(answers, GROUPINGS, key, positions, 7)):
+            pd.testing.assert_frame_equal(got.keys, want.keys)
+            for name in ("counts", "missing", "row_of", "first"):
+                np.testing.assert_array_equal(getattr(got, name), getattr(want, name))
+
+
+@pytest.mark.parametrize("categorical", [False, True])
+def test_stats_by_are_the_stats_of_each_grouping(categorical):
+    answers = random_answers(6, 45, categorical)
+    for many, one in ((item_stats_by, item_stats), (area_stats_by, area_stats)):
+        for got, by in zip(many(answers, ITEMS, GROUPINGS), GROUPINGS):
+            pd.testing.assert_frame_equal(got, one(answers, ITEMS, by))

@@ -20,7 +20,7 @@ import pandas as pd
 from . import config
 from .loading.survey import Survey, load_survey
 from .metrics.areas import area_stats_by
-from .metrics.items import item_stats, missing_counts
+from .metrics.items import item_stats_by, missing_counts
 from .outputs import atomic_file, render_csv, sha256_file, staged_dir, write_text
 from .scope import columns as scope_columns
 
@@ -88,9 +88,10 @@ def by_scope(survey: Survey, stats_by) -> pd.DataFrame:
 
 
 def summaries(survey: Survey) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """item_summary, area_summary and missing_summary of every scope (the area statistics
-    of all scopes in one call: they share each respondent's area indices)."""
-    items = by_scope(survey, lambda answers, items, bys: [item_stats(answers, items, by) for by in bys])
+    """item_summary, area_summary and missing_summary of every scope (the item and area
+    statistics of all scopes in one call each: one pass over the answers, and each
+    respondent's area indices once)."""
+    items = by_scope(survey, item_stats_by)
     areas = by_scope(survey, area_stats_by)
     missing = by_scope(survey, lambda answers, _items, bys: [missing_counts(answers, by) for by in bys])
     return items, areas, missing

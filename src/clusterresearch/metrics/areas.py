@@ -18,7 +18,7 @@ import pandas as pd
 from scipy import stats as sps
 
 from .items import item_geometry, per_answer, wilson_interval
-from .tally import count_stats, factor, present_keys, respondent_columns, tally
+from .tally import count_stats, factor, present_keys, respondent_columns, tallies
 
 
 def keyed_positions(answers: pd.DataFrame, items: pd.DataFrame | None = None) -> tuple[np.ndarray, dict[str, str]]:
@@ -124,13 +124,14 @@ def area_stats_by(answers: pd.DataFrame, items: pd.DataFrame | None, bys: Sequen
     weights = {"total": np.where(ok, value, 0.0), "squares": np.where(ok, value ** 2, 0.0),
                "agree": _agree_keyed(likert, items)}
     rated = ~np.isnan(index)
-    return [_area_table(likert, list(by), answered, weights, first[rated], index[rated], ranges) for by in bys]
+    counted = tallies(likert, [list(by) for by in bys], "area", answered, 1)
+    return [_area_table(t, list(by), weights, first[rated], index[rated], ranges) for by, t in zip(bys, counted)]
 
 
-def _area_table(likert: pd.DataFrame, by: list[str], answered: np.ndarray, weights: dict[str, np.ndarray],
-                first: np.ndarray, index: np.ndarray, ranges: dict[str, str]) -> pd.DataFrame:
-    """area_stats of one grouping from the shared per-answer arrays (see area_stats_by)."""
-    t = tally(likert, by + ["area"], answered, 1)
+def _area_table(t, by: list[str], weights: dict[str, np.ndarray], first: np.ndarray, index: np.ndarray,
+                ranges: dict[str, str]) -> pd.DataFrame:
+    """area_stats of one grouping from its tally and the shared per-answer arrays (see
+    area_stats_by): sums of the answers' weights in answer order, as a bincount adds them."""
     table = t.keys.copy()
     total, squares, agree = (np.bincount(t.row_of, weights=weights[name], minlength=len(table))
                              for name in ("total", "squares", "agree"))

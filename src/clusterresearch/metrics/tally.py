@@ -69,11 +69,67 @@ def tally(answers: pd.DataFrame, keys: list[str], positions: np.ndarray, width: 
 
     The last key follows its own (first-seen or categorical) order; the others are sorted.
     """
+    return _count(answers, keys, positions, width)[0]
+
+
+def tallies(answers: pd.DataFrame, groupings: list[list[str]], key: str, positions: np.ndarray,
+            width: int) -> list[Tally]:
+    """``[tally(answers, by + [key], positions, width) for by in groupings]`` in one pass
+    over the answers (prepare's scopes: all, country, cluster).
+
+    The answers are counted once per combination of all the groupings' columns and the key
+    (the finest rows). A grouping's row is the union of its finest rows: its counts and
+    missing codes are their sums (integers, so exact), its first answer the earliest of
+    theirs, and an answer's row is that of its finest row. The codes of a column are the
+    same in every grouping, so the rows come in the same order as tally's.
+    """
+    columns = list(dict.fromkeys(name for by in groupings for name in by))
+    bound = np.prod([float(_size_bound(answers[name])) for name in columns + [key]])
+    if len(groupings) == 1 or bound >= 2.0 ** 62:  # one grouping, or too many finest rows to number
+        return [tally(answers, list(by) + [key], positions, width) for by in groupings]
+    fine, codes, labels = _count(answers, columns + [key], positions, width)
+    if codes is None:  # a missing label (code -1) does not add up: each grouping on its own
+        return [tally(answers, list(by) + [key], positions, width) for by in groupings]
+    sizes = [max(len(u), 1) for u in labels]
+    coarse = []
+    for by in groupings:
+        picked = [columns.index(name) for name in by] + [len(columns)]
+        combined = np.zeros(len(fine.counts), dtype=np.int64)
+        for i in picked:
+            combined = combined * sizes[i] + codes[i]
+        _, one, row = np.unique(combined, return_index=True, return_inverse=True)
+        row = row.reshape(-1)
+        counts = np.zeros((len(one), fine.counts.shape[1]), dtype=fine.counts.dtype)
+        np.add.at(counts, row, fine.counts)
+        missing = np.zeros(len(one), dtype=np.int64)
+        np.add.at(missing, row, fine.missing)
+        first = np.full(len(one), len(answers), dtype=fine.first.dtype)
+        np.minimum.at(first, row, fine.first)
+        keys = _keys_frame([([*columns, key][i], labels[i], codes[i][one]) for i in picked])
+        coarse.append(Tally(keys, counts, missing, row[fine.row_of], first))
+    return coarse
+
+
+def _size_bound(column: pd.Series) -> int:
+    """At least the number of labels of a column (without factorising it)."""
+    return len(column.cat.categories) if isinstance(column.dtype, pd.CategoricalDtype) else len(column)
+
+
+def _keys_frame(columns: list[tuple[str, pd.Index, np.ndarray]]) -> pd.DataFrame:
+    """The labels of each row's codes, as text, for (name, labels, codes) of each key."""
+    return pd.DataFrame({name: pd.array(np.asarray(labels, dtype=object)[codes], dtype="str")
+                         for name, labels, codes in columns})
+
+
+def _count(answers: pd.DataFrame, keys: list[str], positions: np.ndarray, width: int):
+    """tally, each key's codes (one per row; None when a key has a missing label) and labels."""
     combined = np.zeros(len(answers), dtype=np.int64)
     labels = []
     cells = 1
+    complete = True
     for i, name in enumerate(keys):
         codes, uniques = factor(answers[name], sort=(i < len(keys) - 1))
+        complete = complete and not (len(codes) and codes.min() < 0)
         labels.append(uniques)
         combined = combined * max(len(uniques), 1) + codes
         cells *= max(len(uniques), 1)
@@ -86,14 +142,14 @@ def tally(answers: pd.DataFrame, keys: list[str], positions: np.ndarray, width: 
         missing = np.bincount(row_of, weights=flags, minlength=len(present)).astype(np.int64)
     else:
         missing = np.zeros(len(present), dtype=np.int64)
-    frame = {}
+    row_codes = []
     rest = present.copy()
-    for name, uniques in reversed(list(zip(keys, labels))):
+    for uniques in reversed(labels):
         size = max(len(uniques), 1)
-        frame[name] = np.asarray(uniques, dtype=object)[rest % size]
+        row_codes.insert(0, rest % size)
         rest = rest // size
-    table = pd.DataFrame({name: pd.array(frame[name], dtype="str") for name in keys})
-    return Tally(table, counts, missing, row_of, first)
+    table = _keys_frame([(name, uniques, c) for name, uniques, c in zip(keys, labels, row_codes)])
+    return Tally(table, counts, missing, row_of, first), (row_codes if complete else None), labels
 
 
 def count_stats(counts: np.ndarray) -> dict[str, np.ndarray]:
