@@ -131,10 +131,14 @@ def _long(codes: np.ndarray, categories: pd.Index, repeat: int = 1, tile: int = 
 def _labels(codes: np.ndarray, labels: tuple[str, ...]) -> pd.Categorical:
     """The missing codes' labels as ``pd.Categorical`` infers them from the labels (None
     where none): categories = the labels given at least once, sorted."""
-    used = np.bincount(codes + 1, minlength=len(labels) + 1)[1:] > 0
+    given = [codes == j for j in range(len(labels))]  # a study has a few missing codes
+    used = np.array([mask.any() for mask in given], dtype=bool)
     dtype = pd.Categorical(np.asarray(labels, dtype=object)[used]).dtype
-    remap = np.append(dtype.categories.get_indexer(list(labels)), -1)  # code -1 stays -1
-    return _long(remap.astype(np.int8 if len(labels) < 127 else np.int32)[codes], dtype.categories)
+    recoded = np.full(len(codes), -1, dtype=np.int8 if len(labels) < 127 else np.int32)
+    for mask, new in zip(given, dtype.categories.get_indexer(list(labels))):
+        if new >= 0:
+            recoded[mask] = new
+    return _long(recoded, dtype.categories)
 
 
 def missing_labels(study: Study) -> tuple[str, ...]:

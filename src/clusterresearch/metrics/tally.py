@@ -59,9 +59,10 @@ def present_keys(combined: np.ndarray, cells: int) -> tuple[np.ndarray, np.ndarr
     seen = np.bincount(combined, minlength=cells) > 0
     present = np.flatnonzero(seen)
     row_of = (np.cumsum(seen) - 1)[combined]
-    first = np.full(cells, n, dtype=np.int64)
-    np.minimum.at(first, combined, np.arange(n, dtype=np.int64))
-    return present, first[present], row_of
+    index = np.int32 if n < 2**31 else np.int64
+    first = np.full(cells, n, dtype=index)
+    np.minimum.at(first, combined, np.arange(n, dtype=index))
+    return present, first[present].astype(np.int64), row_of
 
 
 def tally(answers: pd.DataFrame, keys: list[str], positions: np.ndarray, width: int) -> Tally:
@@ -131,15 +132,18 @@ def _count(answers: pd.DataFrame, keys: list[str], positions: np.ndarray, width:
         codes, uniques = factor(answers[name], sort=(i < len(keys) - 1))
         complete = complete and not (len(codes) and codes.min() < 0)
         labels.append(uniques)
-        combined = combined * max(len(uniques), 1) + codes
+        combined *= max(len(uniques), 1)  # in place: each temporary is 8 bytes per answer
+        combined += codes
         cells *= max(len(uniques), 1)
     present, first, row_of = present_keys(combined, cells)
-    filled = np.where(np.isnan(positions), 0, positions).astype(np.int64)
-    counts = np.bincount(row_of * (width + 1) + filled, minlength=len(present) * (width + 1))
-    counts = counts.reshape(len(present), width + 1)
+    del combined
+    slot = row_of * (width + 1)  # slot of (row, position); position 0 = no answer
+    np.add(slot, positions, out=slot, where=~np.isnan(positions), casting="unsafe")
+    counts = np.bincount(slot, minlength=len(present) * (width + 1)).reshape(len(present), width + 1)
+    del slot
     if "missing" in answers:
         flags = answers["missing"].notna().to_numpy()
-        missing = np.bincount(row_of, weights=flags, minlength=len(present)).astype(np.int64)
+        missing = np.bincount(row_of[flags], minlength=len(present)).astype(np.int64)
     else:
         missing = np.zeros(len(present), dtype=np.int64)
     row_codes = []
