@@ -56,7 +56,7 @@ def _respondent_index(subset: pd.DataFrame, value: np.ndarray):
     """
     codes, names = factor(subset["respondent_id"], sort=True)
     area_codes, areas = factor(subset["area"], sort=False)
-    key = codes * max(len(areas), 1) + area_codes
+    key = codes.astype(np.int64) * max(len(areas), 1) + area_codes
     present, first, inverse = present_keys(key, max(len(names), 1) * max(len(areas), 1))
     ok = ~np.isnan(value)
     total = np.bincount(inverse, weights=np.where(ok, value, 0.0), minlength=len(present))

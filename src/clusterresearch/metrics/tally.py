@@ -21,9 +21,10 @@ def respondent_columns(answers: pd.DataFrame) -> list[str]:
 
 
 def factor(column: pd.Series, sort: bool) -> tuple[np.ndarray, pd.Index]:
-    """Integer codes and their labels; a categorical keeps its own order and categories."""
+    """Integer codes and their labels; a categorical keeps its own order and categories,
+    and its codes their own (narrow) integer type: widen them before multiplying."""
     if isinstance(column.dtype, pd.CategoricalDtype):
-        return column.cat.codes.to_numpy(dtype=np.int64), pd.Index(np.asarray(column.cat.categories, dtype=object))
+        return column.cat.codes.to_numpy(), pd.Index(np.asarray(column.cat.categories, dtype=object))
     codes, uniques = pd.factorize(column, sort=sort)
     return codes.astype(np.int64), pd.Index(np.asarray(uniques, dtype=object).astype(str), dtype=object)
 
