@@ -124,7 +124,7 @@ def _long(codes: np.ndarray, categories: pd.Index, repeat: int = 1, tile: int = 
     they are copied, which is the dtype pandas would give them."""
     width = next(t for t in (np.int8, np.int16, np.int32, np.int64) if len(categories) < np.iinfo(t).max)
     codes = np.asarray(codes).astype(width, copy=False)
-    codes = np.tile(np.repeat(codes, repeat), tile) if (repeat, tile) != (1, 1) else codes
+    codes = np.broadcast_to(codes[None, :, None], (tile, len(codes), repeat)).reshape(-1)  # = np.tile(np.repeat(...))
     return pd.Categorical.from_codes(codes, dtype=pd.CategoricalDtype(categories), validate=False)
 
 
