@@ -122,7 +122,7 @@ def area_stats_by(answers: pd.DataFrame, items: pd.DataFrame | None, bys: Sequen
     ok = ~np.isnan(value)
     answered = np.where(ok, 1.0, np.nan)
     weights = {"total": np.where(ok, value, 0.0), "squares": np.where(ok, value ** 2, 0.0),
-               "agree": _agree_keyed(likert, items)}
+               "agree": _agree_keyed(likert, items).astype(np.float64)}  # as bincount weighs, once
     rated = ~np.isnan(index)
     counted = tallies(likert, [list(by) for by in bys], "area", answered, 1)
     return [_area_table(t, list(by), weights, first[rated], index[rated], ranges) for by, t in zip(bys, counted)]
@@ -147,7 +147,7 @@ def _area_table(t, by: list[str], weights: dict[str, np.ndarray], first: np.ndar
     table["ci_low"], table["ci_high"] = wilson_interval(agree, n)
 
     # over respondents: a respondent x area pair belongs to the row of its first answer
-    per = pd.Series(index).groupby(t.row_of[first], sort=False).agg(
+    per = pd.Series(index).groupby(t.rows_of(first), sort=False).agg(
         ["count", "mean", "std"]).reindex(np.arange(len(table)))
     table["n_respondents"] = per["count"].fillna(0).to_numpy(dtype=np.int64)
     table["index_mean"], table["index_sd"] = per["mean"].to_numpy(), per["std"].to_numpy()

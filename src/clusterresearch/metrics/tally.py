@@ -8,6 +8,7 @@ key's categories (a survey's items in instrument order, areas in the study's ord
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -33,13 +34,28 @@ def factor(column: pd.Series, sort: bool) -> tuple[np.ndarray, pd.Index]:
 class Tally:
     """``keys``: one row per combination present; ``counts[row, p]`` answers at position p
     (column 0 = no answer at all); ``missing[row]`` missing-code answers; ``row_of`` the
-    row of each answer; ``first`` the first answer of each row."""
+    row of each answer; ``first`` the first answer of each row.
+
+    A tally summed from a finer one (`tallies`) keeps the finer rows of the answers
+    (``answer_rows``) and where each finer row went (``row_map``): ``row_of`` is worked out
+    only when asked for (8 bytes per answer; item statistics never need it).
+    """
 
     keys: pd.DataFrame
     counts: np.ndarray
     missing: np.ndarray
-    row_of: np.ndarray
+    answer_rows: np.ndarray
     first: np.ndarray
+    row_map: np.ndarray | None = None
+
+    @cached_property
+    def row_of(self) -> np.ndarray:
+        return self.rows_of(slice(None))
+
+    def rows_of(self, answers) -> np.ndarray:
+        """The rows of some answers (positions or a mask), without ``row_of`` for all."""
+        rows = self.answer_rows[answers]
+        return rows if self.row_map is None else self.row_map[rows]
 
 
 def present_keys(combined: np.ndarray, cells: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -108,7 +124,7 @@ def tallies(answers: pd.DataFrame, groupings: list[list[str]], key: str, positio
         first = np.full(len(one), len(answers), dtype=fine.first.dtype)
         np.minimum.at(first, row, fine.first)
         keys = _keys_frame([([*columns, key][i], labels[i], codes[i][one]) for i in picked])
-        coarse.append(Tally(keys, counts, missing, row[fine.row_of], first))
+        coarse.append(Tally(keys, counts, missing, fine.answer_rows, first, row))
     return coarse
 
 
