@@ -13,18 +13,17 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 
 from ..errors import InputError, where
 from ..preload import preloadable
 from .answers import to_positions
 from .cells import as_text
+from .codes import coded, label_codes, long_categorical, missing_categorical, missing_labels, string_order
 from .formats import ColumnRoles, RawTable
 from .groups import check_groups
 from .instrument import load_instrument
 from .platforms import PLATFORM_IDS, layout_of, read_export
-from .scales import Scale, item_scales
+from .scales import item_scales
 from .study import Study, load_areas, load_study
 from .validation import refuse_columns, require_columns, require_filled, require_same_within, require_unique
 
@@ -86,15 +85,15 @@ class Grid:
         """The tidy answers frame, from categorical codes (no string is repeated): a
         respondent's codes repeated k times, the items' codes tiled n times."""
         n, k = self.values.shape
-        columns = {name: _long(*_coded(self.respondents[name], sort=True), repeat=k)
+        columns = {name: long_categorical(*coded(self.respondents[name], sort=True), repeat=k)
                    for name in self.respondents.columns}
         for name in ("item_id", "type"):
-            columns[name] = _long(*_coded(self.items[name], sort=False), tile=n)
+            columns[name] = long_categorical(*coded(self.items[name], sort=False), tile=n)
         order = list(self.study.areas["area"])  # the study's report order
         area = pd.Categorical(self.items["area"].astype("str"), categories=[a for a in order if a in set(self.items["area"])])
-        columns["area"] = _long(area.codes, area.categories, tile=n)
+        columns["area"] = long_categorical(area.codes, area.categories, tile=n)
         columns["value"] = self.values.reshape(-1).astype(np.float64, copy=False)
-        columns["missing"] = _labels(self.missing.reshape(-1), self.labels)
+        columns["missing"] = missing_categorical(self.missing.reshape(-1), self.labels)
         order = list(self.respondents.columns) + ["item_id", "area", "type", "value", "missing"]
         return pd.DataFrame({name: columns[name] for name in order}, copy=False)
 
@@ -102,55 +101,6 @@ class Grid:
         items = item_scales(self.study.instrument, self.study.scales)
         items = items[items["item_id"].isin(set(self.items["item_id"]))].reset_index(drop=True)
         return Survey(self.answers(), self.essays, self.study, items, self.source, self.export)
-
-
-def _coded(column: pd.Series, sort: bool) -> tuple[np.ndarray, pd.Index]:
-    """Codes and categories of a short column: sorted (respondents and groups, as the survey
-    is sorted) or in first-seen order (items). Sorting only the distinct values gives
-    np.unique's order (Python's string order) without sorting every cell."""
-    codes, uniques = pd.factorize(column.astype("str").to_numpy(dtype=object))
-    uniques = np.asarray(uniques, dtype=object)
-    if sort:
-        order = np.argsort(uniques, kind="stable")
-        rank = np.empty(len(order), dtype=np.int64)
-        rank[order] = np.arange(len(order))
-        codes, uniques = rank[codes], uniques[order]
-    return codes, pd.Index(uniques, dtype="str")
-
-
-def _long(codes: np.ndarray, categories: pd.Index, repeat: int = 1, tile: int = 1) -> pd.Categorical:
-    """A short column's codes, each repeated ``repeat`` times and the whole tiled ``tile``
-    times, as a categorical; the codes are narrowed (int8 below 128 categories ...) before
-    they are copied, which is the dtype pandas would give them."""
-    width = next(t for t in (np.int8, np.int16, np.int32, np.int64) if len(categories) < np.iinfo(t).max)
-    codes = np.asarray(codes).astype(width, copy=False)
-    codes = np.broadcast_to(codes[None, :, None], (tile, len(codes), repeat)).reshape(-1)  # = np.tile(np.repeat(...))
-    return pd.Categorical.from_codes(codes, dtype=pd.CategoricalDtype(categories), validate=False)
-
-
-def _labels(codes: np.ndarray, labels: tuple[str, ...]) -> pd.Categorical:
-    """The missing codes' labels as ``pd.Categorical`` infers them from the labels (None
-    where none): categories = the labels given at least once, sorted."""
-    given = [codes == j for j in range(len(labels))]  # a study has a few missing codes
-    used = np.array([mask.any() for mask in given], dtype=bool)
-    dtype = pd.Categorical(np.asarray(labels, dtype=object)[used]).dtype
-    recoded = np.full(len(codes), -1, dtype=np.int8 if len(labels) < 127 else np.int32)
-    for mask, new in zip(given, dtype.categories.get_indexer(list(labels))):
-        if new >= 0:
-            recoded[mask] = new
-    return _long(recoded, dtype.categories)
-
-
-def missing_labels(study: Study) -> tuple[str, ...]:
-    """Every missing code's label of the study's scales, once each: what `label_codes` indexes."""
-    return tuple(dict.fromkeys(label for scale in study.scales.values() for label in scale.missing_labels))
-
-
-def label_codes(codes: np.ndarray, scale: Scale, known: tuple[str, ...]) -> np.ndarray:
-    """`to_positions`' missing codes (indexes into ``scale.missing_labels``, -1 where none)
-    as indexes into ``known``, the study's labels (-1 where none)."""
-    into = pd.Index(known, dtype=object).get_indexer(list(scale.missing_labels)) if known else []
-    return np.append(np.asarray(into, dtype=np.int32), np.int32(-1))[codes]
 
 
 @preloadable  # the study is loaded once per reproduce worker (clusterresearch.preload)
@@ -347,17 +297,10 @@ def _finish_essays(essays: pd.DataFrame | None, study: Study, keys) -> pd.DataFr
     return essays[columns].astype("str")
 
 
-def _string_order(text: pd.Series) -> np.ndarray:
-    """``np.argsort(text as Python strings, kind="stable")`` by Arrow's stable sort, which
-    needs no Python comparison per pair: UTF-8 bytes sort in code-point order, the order
-    in which Python compares strings."""
-    return pc.sort_indices(pa.array(text.astype("str"))).to_numpy().astype(np.int64)
-
-
 def _sorted(respondents, values, missing, essays, inst):
     """Respondents by id; essays by respondent, then instrument order of items."""
     key = respondents.columns[0]
-    order = _string_order(respondents[key])
+    order = string_order(respondents[key])
     if not np.array_equal(order, np.arange(len(order))):  # files are often sorted already
         respondents = respondents.iloc[order].reset_index(drop=True)
         values, missing = values[order], missing[order]
