@@ -125,17 +125,29 @@ def area_stats_by(answers: pd.DataFrame, items: pd.DataFrame | None, bys: Sequen
                "agree": _agree_keyed(likert, items).astype(np.float64)}  # as bincount weighs, once
     rated = ~np.isnan(index)
     counted = tallies(likert, [list(by) for by in bys], "area", answered, 1)
-    return [_area_table(t, list(by), weights, first[rated], index[rated], ranges) for by, t in zip(bys, counted)]
+    finest = None
+    if counted and counted[0].row_map is not None and np.array_equal(weights["total"], np.floor(weights["total"])):
+        # whole numbers (no POMP area): a group's sums are exactly the sums of its finest rows' sums
+        finest = {name: np.bincount(counted[0].answer_rows, weights=w) for name, w in weights.items()}
+    return [_area_table(t, list(by), _sums(t, weights, finest), first[rated], index[rated], ranges)
+            for by, t in zip(bys, counted)]
 
 
-def _area_table(t, by: list[str], weights: dict[str, np.ndarray], first: np.ndarray, index: np.ndarray,
+def _sums(t, weights: dict[str, np.ndarray], finest: dict[str, np.ndarray] | None) -> dict[str, np.ndarray]:
+    """Each row's sum of each weight: from the finest rows' sums when given (whole numbers
+    add up exactly in any order), else over the answers in their order, as bincount adds."""
+    if finest is None:
+        return {name: np.bincount(t.row_of, weights=w, minlength=len(t.keys)) for name, w in weights.items()}
+    return {name: np.bincount(t.row_map, weights=w, minlength=len(t.keys)) for name, w in finest.items()}
+
+
+def _area_table(t, by: list[str], sums: dict[str, np.ndarray], first: np.ndarray, index: np.ndarray,
                 ranges: dict[str, str]) -> pd.DataFrame:
-    """area_stats of one grouping from its tally and the shared per-answer arrays (see
-    area_stats_by): sums of the answers' weights in answer order, as a bincount adds them."""
+    """area_stats of one grouping from its tally, its rows' sums of the answers' keyed
+    positions, their squares and the competent side (see area_stats_by), and the respondents'
+    area indices."""
     table = t.keys.copy()
-    total, squares, agree = (np.bincount(t.row_of, weights=weights[name], minlength=len(table))
-                             for name in ("total", "squares", "agree"))
-    agree = agree.astype(np.int64)
+    total, squares, agree = sums["total"], sums["squares"], sums["agree"].astype(np.int64)
     n = t.counts[:, 1]
     with np.errstate(invalid="ignore", divide="ignore"):
         mean = total / np.where(n > 0, n, np.nan)
