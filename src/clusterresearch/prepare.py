@@ -5,7 +5,7 @@ Everything is validated before anything is written, and the files are written in
 ``outputs.staged_dir`` so a failed run leaves the output folder exactly as it was. The
 summaries are those of `clusterresearch.metrics` (``item_stats``, ``area_stats``), per scope
 (all data and each group of each grouping column): one implementation for the notebooks
-and for prepare.
+and for prepare, which asks for all scopes at once (``item_stats_by``, ``area_stats_by``).
 """
 
 from __future__ import annotations
