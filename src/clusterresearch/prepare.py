@@ -5,7 +5,7 @@ Everything is validated before anything is written, and the files are written in
 ``outputs.staged_dir`` so a failed run leaves the output folder exactly as it was. The
 summaries are those of `clusterresearch.metrics` (``item_stats``, ``area_stats``), per scope
 (all data and each group of each grouping column): one implementation for the notebooks
-and for prepare.
+and for prepare, which asks for all scopes at once (``item_stats_by``, ``area_stats_by``).
 """
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ import pandas as pd
 
 from . import config
 from .loading.survey import Survey, load_survey
-from .metrics.areas import area_stats
-from .metrics.items import item_stats, missing_counts
+from .metrics.areas import area_stats_by
+from .metrics.items import item_stats_by, missing_counts
 from .outputs import atomic_file, render_csv, sha256_file, staged_dir, write_text
 from .scope import columns as scope_columns
 
@@ -72,12 +72,14 @@ def _write(path: Path, text: str) -> str:
     return sink.hexdigest()
 
 
-def by_scope(survey: Survey, stats) -> pd.DataFrame:
-    """``stats(answers, items, by)`` for all data and for each grouping column, stacked
-    with ``scope`` (all or the column) and ``group`` (all or the group) in front."""
+def by_scope(survey: Survey, stats_by) -> pd.DataFrame:
+    """``stats_by(answers, items, bys)`` (one table per grouping in ``bys``) for all data
+    and for each grouping column, stacked with ``scope`` (all or the column) and ``group``
+    (all or the group) in front."""
+    columns = list(scope_columns(survey))
+    tables = stats_by(survey.answers, survey.items, [[column] if column else [] for column in columns])
     parts = []
-    for column in scope_columns(survey):
-        table = stats(survey.answers, survey.items, [column] if column else [])
+    for column, table in zip(columns, tables):
         group = table.pop(column).astype("str") if column else pd.Series("all", index=table.index)
         table.insert(0, "group", group.to_numpy())
         table.insert(0, "scope", column or "all")
@@ -86,10 +88,12 @@ def by_scope(survey: Survey, stats) -> pd.DataFrame:
 
 
 def summaries(survey: Survey) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """item_summary, area_summary and missing_summary of every scope."""
-    items = by_scope(survey, item_stats)
-    areas = by_scope(survey, area_stats)
-    missing = by_scope(survey, lambda answers, _items, by: missing_counts(answers, by))
+    """item_summary, area_summary and missing_summary of every scope (the item and area
+    statistics of all scopes in one call each: one pass over the answers, and each
+    respondent's area indices once)."""
+    items = by_scope(survey, item_stats_by)
+    areas = by_scope(survey, area_stats_by)
+    missing = by_scope(survey, lambda answers, _items, bys: [missing_counts(answers, by) for by in bys])
     return items, areas, missing
 
 
@@ -105,8 +109,13 @@ def _typed(table: pd.DataFrame) -> pd.DataFrame:
 
 def write_tidy_parquet(answers: pd.DataFrame, sink) -> None:
     """The tidy answers as Parquet to a binary file object (dictionary-encoded text; same
-    input, same bytes). ``sink`` may hash what it is given (outputs.atomic_file)."""
-    answers.to_parquet(sink, index=False, engine="pyarrow", compression="zstd")
+    input, same bytes). ``sink`` may hash what it is given (outputs.atomic_file).
+
+    Min/max statistics are kept for ``value`` only: for the dictionary-encoded text columns
+    they cost a third of the writing time (0.45 of 1.3 s for 6.7 million answers) and would
+    only let a reader skip row groups by the alphabetical range of respondent ids or items.
+    """
+    answers.to_parquet(sink, index=False, engine="pyarrow", compression="zstd", write_statistics=["value"])
 
 
 def tidy_parquet(answers: pd.DataFrame) -> bytes:

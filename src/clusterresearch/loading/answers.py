@@ -21,13 +21,15 @@ def _describe(cell) -> str:
 
 def to_positions(file, rows: np.ndarray, column: str, cells: pd.Series, scale: Scale
                  ) -> tuple[np.ndarray, np.ndarray]:
-    """Positions (float, NaN = no answer or a missing code) and missing labels (object, None
-    where not missing) of one item's cells; the first cell that is neither a code nor a
-    label of ``scale`` is an InputError naming file, row and column and what is expected."""
+    """Positions (float, NaN = no answer or a missing code) and missing codes (int32: the
+    index of the label in ``scale.missing_labels``, -1 where not missing) of one item's
+    cells; the first cell that is neither a code nor a label of ``scale`` is an InputError
+    naming file, row and column and what is expected."""
     codes, uniques = pd.factorize(cells, use_na_sentinel=True)
     lookup = scale.lookup()
+    labels = {label: i for i, label in enumerate(scale.missing_labels)}
     position = np.full(len(uniques) + 1, np.nan)
-    missing = np.full(len(uniques) + 1, None, dtype=object)
+    missing = np.full(len(uniques) + 1, -1, dtype=np.int32)
     for u, value in enumerate(uniques):
         if isinstance(value, str) and not value.strip():
             continue  # a blank cell is no answer
@@ -39,5 +41,6 @@ def to_positions(file, rows: np.ndarray, column: str, cells: pd.Series, scale: S
             i = int(np.argmax(codes == u))
             raise InputError(file, where(row=int(rows[i]), column=column),
                              f"{_describe(value)} of {scale.expected()}")
-        position[u], missing[u] = found
+        position[u] = found[0]
+        missing[u] = -1 if found[1] is None else labels[found[1]]
     return position[codes], missing[codes]

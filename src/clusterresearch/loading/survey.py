@@ -18,6 +18,7 @@ from ..errors import InputError, where
 from ..preload import preloadable
 from .answers import to_positions
 from .cells import as_text
+from .codes import coded, label_codes, long_categorical, missing_categorical, missing_labels, string_order
 from .formats import ColumnRoles, RawTable
 from .groups import check_groups
 from .instrument import load_instrument
@@ -65,51 +66,41 @@ class Grid:
 
     ``respondents`` (respondent_id and grouping columns) is sorted by respondent_id;
     ``items`` (item_id, area, type) is in instrument order; ``values[r, i]`` is respondent
-    r's position on item i, ``missing[r, i]`` the missing code's label or None.
+    r's position on item i, ``missing[r, i]`` the index of its missing code's label in
+    ``labels`` or -1 (small integers: a 100,000 x 67 grid of labels would be 6.7 million
+    Python objects to copy and compare).
     """
 
     respondents: pd.DataFrame
     items: pd.DataFrame
     values: np.ndarray
     missing: np.ndarray
+    labels: tuple[str, ...]
     essays: pd.DataFrame
     study: Study
     source: Path
     export: dict = field(default_factory=dict)
 
     def answers(self) -> pd.DataFrame:
-        """The tidy answers frame, from categorical codes (no string is repeated)."""
+        """The tidy answers frame, from categorical codes (no string is repeated): a
+        respondent's codes repeated k times, the items' codes tiled n times."""
         n, k = self.values.shape
-        resp = np.repeat(np.arange(n, dtype=np.int64), k)
-        item = np.tile(np.arange(k, dtype=np.int64), n)
-        columns = {name: _repeat(self.respondents[name], resp) for name in self.respondents.columns}
+        columns = {name: long_categorical(*coded(self.respondents[name], sort=True), repeat=k)
+                   for name in self.respondents.columns}
         for name in ("item_id", "type"):
-            columns[name] = _repeat(self.items[name], item)
+            columns[name] = long_categorical(*coded(self.items[name], sort=False), tile=n)
         order = list(self.study.areas["area"])  # the study's report order
         area = pd.Categorical(self.items["area"].astype("str"), categories=[a for a in order if a in set(self.items["area"])])
-        columns["area"] = pd.Categorical.from_codes(area.codes[item], categories=area.categories)
+        columns["area"] = long_categorical(area.codes, area.categories, tile=n)
         columns["value"] = self.values.reshape(-1).astype(np.float64, copy=False)
-        columns["missing"] = pd.Categorical(self.missing.reshape(-1))
-        return pd.DataFrame(columns)[list(self.respondents.columns) + ["item_id", "area", "type", "value", "missing"]]
+        columns["missing"] = missing_categorical(self.missing.reshape(-1), self.labels)
+        order = list(self.respondents.columns) + ["item_id", "area", "type", "value", "missing"]
+        return pd.DataFrame({name: columns[name] for name in order}, copy=False)
 
     def to_survey(self) -> Survey:
         items = item_scales(self.study.instrument, self.study.scales)
         items = items[items["item_id"].isin(set(self.items["item_id"]))].reset_index(drop=True)
         return Survey(self.answers(), self.essays, self.study, items, self.source, self.export)
-
-
-def _repeat(column: pd.Series, positions: np.ndarray) -> pd.Categorical:
-    """A short column repeated to a long one as a categorical (categories in first-seen
-    order for items, sorted for respondents and groups, as the survey is sorted)."""
-    values = column.astype("str").to_numpy(dtype=object)
-    uniques, codes = np.unique(values, return_inverse=True) if column.name not in ("item_id", "type") \
-        else _first_seen(values)
-    return pd.Categorical.from_codes(codes[positions], categories=pd.Index(uniques, dtype="str"))
-
-
-def _first_seen(values: np.ndarray):
-    codes, uniques = pd.factorize(values)
-    return np.asarray(uniques, dtype=object), codes
 
 
 @preloadable  # the study is loaded once per reproduce worker (clusterresearch.preload)
@@ -169,7 +160,8 @@ def read_grid(path: str | Path | None = None, *, study: Study | str | Path | Non
     check_groups(table.file, respondents, study)
     respondents, values, missing, essays = _sorted(respondents, values, missing, essays, inst)
     respondents = respondents.drop(columns="_row").rename(columns={keys[0]: "respondent_id"})
-    return Grid(respondents.reset_index(drop=True), items, values, missing, essays, study, path, export)
+    return Grid(respondents.reset_index(drop=True), items, values, missing, missing_labels(study), essays, study,
+                path, export)
 
 
 def _read_responses(path: Path, study: Study, keys: tuple[str, ...], roles, encoding, format, responses):
@@ -218,10 +210,12 @@ def _read_wide(table: RawTable, study: Study, keys, by_column):
     scaled = [c for c in asked if inst["type"].iloc[by_column[c]] != "text"]
     rows = table.rows
     values = np.empty((len(table.frame), len(scaled)), dtype=np.float64)
-    missing = np.empty(values.shape, dtype=object)
+    missing = np.empty(values.shape, dtype=np.int32)
+    known = missing_labels(study)
     for j, column in enumerate(scaled):
         scale = study.scales[inst["scale"].iloc[by_column[column]]]
-        values[:, j], missing[:, j] = to_positions(table.file, rows, column, table.frame[column], scale)
+        values[:, j], codes = to_positions(table.file, rows, column, table.frame[column], scale)
+        missing[:, j] = label_codes(codes, scale, known)
     respondents = pd.DataFrame({name: ids[name].to_numpy() for name in keys})
     respondents["_row"] = rows
     items = _items(inst, [by_column[c] for c in scaled])
@@ -264,13 +258,14 @@ def _read_long(table: RawTable, study: Study, keys, by_column):
     items = _items(inst, asked)
     r = pd.Index(respondents[keys[0]]).get_indexer(ids[keys[0]])
     values = np.full((len(respondents), len(asked)), np.nan)
-    missing = np.full(values.shape, None, dtype=object)
+    missing = np.full(values.shape, -1, dtype=np.int32)
+    known = missing_labels(study)
     value = table.frame["value"]
     for j, i in enumerate(asked):
         mine = index == i
         scale = study.scales[inst["scale"].iloc[i]]
         pos, miss = to_positions(file, rows[mine], "value", value[mine].reset_index(drop=True), scale)
-        values[r[mine], j], missing[r[mine], j] = pos, miss
+        values[r[mine], j], missing[r[mine], j] = pos, label_codes(miss, scale, known)
     text = as_text(value[~scaled], strip=False)
     keep = _written(text)
     essays = pd.DataFrame({name: ids[name][~scaled].to_numpy()[keep] for name in keys})
@@ -305,9 +300,10 @@ def _finish_essays(essays: pd.DataFrame | None, study: Study, keys) -> pd.DataFr
 def _sorted(respondents, values, missing, essays, inst):
     """Respondents by id; essays by respondent, then instrument order of items."""
     key = respondents.columns[0]
-    order = np.argsort(respondents[key].to_numpy(dtype=object), kind="stable")
-    respondents = respondents.iloc[order].reset_index(drop=True)
-    values, missing = values[order], missing[order]
+    order = string_order(respondents[key])
+    if not np.array_equal(order, np.arange(len(order))):  # files are often sorted already
+        respondents = respondents.iloc[order].reset_index(drop=True)
+        values, missing = values[order], missing[order]
     if len(essays):
         rank = pd.Index(respondents[key]).get_indexer(essays[key])
         item_rank = pd.Index(inst["item_id"]).get_indexer(essays["item_id"])

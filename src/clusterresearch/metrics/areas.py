@@ -18,7 +18,7 @@ import pandas as pd
 from scipy import stats as sps
 
 from .items import item_geometry, per_answer, wilson_interval
-from .tally import count_stats, factor, respondent_columns, tally
+from .tally import count_stats, factor, present_keys, respondent_columns, tallies
 
 
 def keyed_positions(answers: pd.DataFrame, items: pd.DataFrame | None = None) -> tuple[np.ndarray, dict[str, str]]:
@@ -45,24 +45,37 @@ def keyed_positions(answers: pd.DataFrame, items: pd.DataFrame | None = None) ->
     return value, ranges
 
 
+def _respondent_index(subset: pd.DataFrame, value: np.ndarray):
+    """The area index of each respondent x area present in ``subset`` (one item type): the
+    respondent's mean keyed position (``value``, from keyed_positions) over their answered
+    items of the area.
+
+    Returns ``first`` (the position in ``subset`` of each pair's first answer; pairs sorted
+    by respondent_id, then area order), the pairs' area codes and the areas, ``index`` (NaN
+    where none answered) and ``count`` answered items.
+    """
+    codes, names = factor(subset["respondent_id"], sort=True)
+    area_codes, areas = factor(subset["area"], sort=False)
+    key = codes.astype(np.int64) * max(len(areas), 1) + area_codes
+    present, first, inverse = present_keys(key, max(len(names), 1) * max(len(areas), 1))
+    ok = ~np.isnan(value)
+    total = np.bincount(inverse, weights=np.where(ok, value, 0.0), minlength=len(present))
+    count = np.bincount(inverse, weights=ok, minlength=len(present)).astype(np.int64)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        index = np.where(count > 0, total / np.where(count > 0, count, 1), np.nan)
+    return first, present % max(len(areas), 1), areas, index, count
+
+
 def respondent_area_index(answers: pd.DataFrame, items: pd.DataFrame | None = None,
                           item_type: str = "likert") -> pd.DataFrame:
     """One row per respondent x area: the mean keyed position of the respondent's answered
     items of ``item_type`` (``index``), ``n_items`` answered; NaN when there are none."""
     subset = answers[answers["type"] == item_type]
     people = respondent_columns(answers)
-    value, _ = keyed_positions(subset, items)
-    codes, names = factor(subset["respondent_id"], sort=True)
-    area_codes, areas = factor(subset["area"], sort=False)
-    key = codes * max(len(areas), 1) + area_codes
-    present, first, inverse = np.unique(key, return_index=True, return_inverse=True)
-    ok = ~np.isnan(value)
-    total = np.bincount(inverse, weights=np.where(ok, value, 0.0), minlength=len(present))
-    count = np.bincount(inverse, weights=ok, minlength=len(present)).astype(np.int64)
+    first, area_codes, areas, index, count = _respondent_index(subset, keyed_positions(subset, items)[0])
     table = subset.iloc[first][people].reset_index(drop=True).astype("str")
-    table["area"] = np.asarray(areas, dtype=object)[present % max(len(areas), 1)]
-    with np.errstate(invalid="ignore", divide="ignore"):
-        table["index"] = np.where(count > 0, total / np.where(count > 0, count, 1), np.nan)
+    table["area"] = np.asarray(areas, dtype=object)[area_codes]
+    table["index"] = index
     table["n_items"] = count
     return table.astype({"area": "str"})
 
@@ -95,30 +108,61 @@ def area_stats(answers: pd.DataFrame, items: pd.DataFrame | None = None, by: Seq
     ``index_mean``, ``index_sd`` and a t-interval ``index_ci_low``/``index_ci_high`` of the
     mean area index (NaN below two respondents); ``index_range`` is "1-k" or "0-100".
     """
-    by = list(by)
+    return area_stats_by(answers, items, [by])[0]
+
+
+def area_stats_by(answers: pd.DataFrame, items: pd.DataFrame | None, bys: Sequence[Sequence[str]]
+                  ) -> list[pd.DataFrame]:
+    """``[area_stats(answers, items, by) for by in bys]``, with what does not depend on the
+    grouping (the self-assessed answers, their keyed positions, each respondent's area
+    index, the competent side) worked out once: prepare's scopes share it."""
     likert = answers[answers["type"] == "likert"]
     value, ranges = keyed_positions(likert, items)
+    first, _, _, index, _ = _respondent_index(likert, value)
     ok = ~np.isnan(value)
-    t = tally(likert, by + ["area"], np.where(ok, 1.0, np.nan), 1)
+    answered = np.where(ok, 1.0, np.nan)
+    weights = {"total": np.where(ok, value, 0.0), "squares": np.where(ok, value ** 2, 0.0),
+               "agree": _agree_keyed(likert, items).astype(np.float64)}  # as bincount weighs, once
+    rated = ~np.isnan(index)
+    counted = tallies(likert, [list(by) for by in bys], "area", answered, 1)
+    finest = None
+    if counted and counted[0].row_map is not None and np.array_equal(weights["total"], np.floor(weights["total"])):
+        # whole numbers (no POMP area): a group's sums are exactly the sums of its finest rows' sums
+        finest = {name: np.bincount(counted[0].answer_rows, weights=w) for name, w in weights.items()}
+    return [_area_table(t, list(by), _sums(t, weights, finest), first[rated], index[rated], ranges)
+            for by, t in zip(bys, counted)]
+
+
+def _sums(t, weights: dict[str, np.ndarray], finest: dict[str, np.ndarray] | None) -> dict[str, np.ndarray]:
+    """Each row's sum of each weight: from the finest rows' sums when given (whole numbers
+    add up exactly in any order), else over the answers in their order, as bincount adds."""
+    if finest is None:
+        return {name: np.bincount(t.row_of, weights=w, minlength=len(t.keys)) for name, w in weights.items()}
+    return {name: np.bincount(t.row_map, weights=w, minlength=len(t.keys)) for name, w in finest.items()}
+
+
+def _area_table(t, by: list[str], sums: dict[str, np.ndarray], first: np.ndarray, index: np.ndarray,
+                ranges: dict[str, str]) -> pd.DataFrame:
+    """area_stats of one grouping from its tally, its rows' sums of the answers' keyed
+    positions, their squares and the competent side (see area_stats_by), and the respondents'
+    area indices."""
     table = t.keys.copy()
-    total = np.bincount(t.row_of, weights=np.where(ok, value, 0.0), minlength=len(table))
-    squares = np.bincount(t.row_of, weights=np.where(ok, value ** 2, 0.0), minlength=len(table))
+    total, squares, agree = sums["total"], sums["squares"], sums["agree"].astype(np.int64)
     n = t.counts[:, 1]
     with np.errstate(invalid="ignore", divide="ignore"):
         mean = total / np.where(n > 0, n, np.nan)
         spread = np.sqrt((squares - n * mean ** 2).clip(min=0) / np.where(n > 1, n - 1, np.nan))
-    agree = np.bincount(t.row_of, weights=_agree_keyed(likert, items), minlength=len(table)).astype(np.int64)
     table["n"], table["mean"], table["spread"] = n.astype(np.int64), mean, spread
     table["n_agree"] = agree
     with np.errstate(invalid="ignore", divide="ignore"):
         table["share_agree"] = agree / np.where(n > 0, n, np.nan)
     table["ci_low"], table["ci_high"] = wilson_interval(agree, n)
 
-    index = respondent_area_index(likert, items).dropna(subset=["index"])
-    per = index.groupby(by + ["area"], sort=False)["index"].agg(n_respondents="count", index_mean="mean",
-                                                               index_sd="std").reset_index()
-    table = table.merge(per.astype({c: "str" for c in by + ["area"]}), on=by + ["area"], how="left")
-    table["n_respondents"] = table["n_respondents"].fillna(0).astype("int64")
+    # over respondents: a respondent x area pair belongs to the row of its first answer
+    per = pd.Series(index).groupby(t.rows_of(first), sort=False).agg(
+        ["count", "mean", "std"]).reindex(np.arange(len(table)))
+    table["n_respondents"] = per["count"].fillna(0).to_numpy(dtype=np.int64)
+    table["index_mean"], table["index_sd"] = per["mean"].to_numpy(), per["std"].to_numpy()
     table["index_ci_low"], table["index_ci_high"] = t_interval(table["index_mean"], table["index_sd"],
                                                                table["n_respondents"])
     table["index_range"] = table["area"].map(ranges).fillna("").astype("str")

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 from statsmodels.stats.proportion import proportion_confint
 
-from .tally import count_stats, factor, tally
+from .tally import count_stats, factor, tallies
 
 AGREE5_GEOMETRY = {"scale": "agree5", "k": 5, "disagree_max": 2, "agree_min": 4, "reverse": False}
 
@@ -67,10 +67,21 @@ def item_stats(answers: pd.DataFrame, items: pd.DataFrame | None = None, by: Seq
     / n, ``share_disagree`` likewise, ``share_top`` = answers at position k / n. ``sd`` has
     ddof=1. ``items`` gives each item's scale (`scales.item_scales`); default agree5.
     """
-    by = list(by)
+    return item_stats_by(answers, items, [by])[0]
+
+
+def item_stats_by(answers: pd.DataFrame, items: pd.DataFrame | None, bys: Sequence[Sequence[str]]
+                  ) -> list[pd.DataFrame]:
+    """``[item_stats(answers, items, by) for by in bys]``, counting the answers once for all
+    the groupings (`tally.tallies`): prepare's scopes share one pass."""
     geometry = item_geometry(answers, items)
     width = int(geometry["k"].max()) if len(geometry) else 5
-    t = tally(answers, by + ["item_id"], answers["value"].to_numpy(dtype=np.float64), width)
+    counted = tallies(answers, [list(by) for by in bys], "item_id", answers["value"].to_numpy(dtype=np.float64), width)
+    return [_item_table(answers, geometry, width, list(by), t) for by, t in zip(bys, counted)]
+
+
+def _item_table(answers: pd.DataFrame, geometry: pd.DataFrame, width: int, by: list[str], t) -> pd.DataFrame:
+    """item_stats of one grouping from its tally (see item_stats_by)."""
     table = t.keys.copy()
     first = t.first
     for name in ("area", "type"):

@@ -8,6 +8,7 @@ key's categories (a survey's items in instrument order, areas in the study's ord
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -21,9 +22,10 @@ def respondent_columns(answers: pd.DataFrame) -> list[str]:
 
 
 def factor(column: pd.Series, sort: bool) -> tuple[np.ndarray, pd.Index]:
-    """Integer codes and their labels; a categorical keeps its own order and categories."""
+    """Integer codes and their labels; a categorical keeps its own order and categories,
+    and its codes their own (narrow) integer type: widen them before multiplying."""
     if isinstance(column.dtype, pd.CategoricalDtype):
-        return column.cat.codes.to_numpy(dtype=np.int64), pd.Index(np.asarray(column.cat.categories, dtype=object))
+        return column.cat.codes.to_numpy(), pd.Index(np.asarray(column.cat.categories, dtype=object))
     codes, uniques = pd.factorize(column, sort=sort)
     return codes.astype(np.int64), pd.Index(np.asarray(uniques, dtype=object).astype(str), dtype=object)
 
@@ -32,13 +34,52 @@ def factor(column: pd.Series, sort: bool) -> tuple[np.ndarray, pd.Index]:
 class Tally:
     """``keys``: one row per combination present; ``counts[row, p]`` answers at position p
     (column 0 = no answer at all); ``missing[row]`` missing-code answers; ``row_of`` the
-    row of each answer; ``first`` the first answer of each row."""
+    row of each answer; ``first`` the first answer of each row.
+
+    A tally summed from a finer one (`tallies`) keeps the finer rows of the answers
+    (``answer_rows``) and where each finer row went (``row_map``): ``row_of`` is worked out
+    only when asked for (8 bytes per answer; item statistics never need it).
+    """
 
     keys: pd.DataFrame
     counts: np.ndarray
     missing: np.ndarray
-    row_of: np.ndarray
+    answer_rows: np.ndarray
     first: np.ndarray
+    row_map: np.ndarray | None = None
+
+    @cached_property
+    def row_of(self) -> np.ndarray:
+        return self.rows_of(slice(None))
+
+    def rows_of(self, answers) -> np.ndarray:
+        """The rows of some answers (positions or a mask), without ``row_of`` for all."""
+        rows = self.answer_rows[answers]
+        return rows if self.row_map is None else self.row_map[rows]
+
+
+def present_keys(combined: np.ndarray, cells: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``np.unique(combined, return_index=True, return_inverse=True)``: the sorted keys
+    present, the first position of each and the row of each position.
+
+    Keys of a group x item tally are dense (0 <= key < cells = product of the key sizes, a
+    few tens of thousands for 500 groups x 67 items), so they are counted into ``cells``
+    bins instead of sorted: row of a present key = number of present keys below it
+    (cumulative sum of the bins' presence), first = the smallest position in its bin.
+    O(n + cells) instead of the sort's O(n log n); keys outside 0..cells-1 (a code of -1
+    for a missing label) or far more cells than positions are left to the sort.
+    """
+    n = len(combined)
+    if n == 0 or cells > max(4 * n, 1 << 16) or combined.min() < 0 or combined.max() >= cells:
+        present, first, row_of = np.unique(combined, return_index=True, return_inverse=True)
+        return present, first, row_of.reshape(-1)
+    seen = np.bincount(combined, minlength=cells) > 0
+    present = np.flatnonzero(seen)
+    row_of = (np.cumsum(seen) - 1)[combined]
+    index = np.int32 if n < 2**31 else np.int64
+    first = np.full(cells, n, dtype=index)
+    np.minimum.at(first, combined, np.arange(n, dtype=index))
+    return present, first[present].astype(np.int64), row_of
 
 
 def tally(answers: pd.DataFrame, keys: list[str], positions: np.ndarray, width: int) -> Tally:
@@ -46,30 +87,90 @@ def tally(answers: pd.DataFrame, keys: list[str], positions: np.ndarray, width: 
 
     The last key follows its own (first-seen or categorical) order; the others are sorted.
     """
+    return _count(answers, keys, positions, width)[0]
+
+
+def tallies(answers: pd.DataFrame, groupings: list[list[str]], key: str, positions: np.ndarray,
+            width: int) -> list[Tally]:
+    """``[tally(answers, by + [key], positions, width) for by in groupings]`` in one pass
+    over the answers (prepare's scopes: all, country, cluster).
+
+    The answers are counted once per combination of all the groupings' columns and the key
+    (the finest rows). A grouping's row is the union of its finest rows: its counts and
+    missing codes are their sums (integers, so exact), its first answer the earliest of
+    theirs, and an answer's row is that of its finest row. The codes of a column are the
+    same in every grouping, so the rows come in the same order as tally's.
+    """
+    columns = list(dict.fromkeys(name for by in groupings for name in by))
+    bound = np.prod([float(_size_bound(answers[name])) for name in columns + [key]])
+    if len(groupings) == 1 or bound >= 2.0 ** 62:  # one grouping, or too many finest rows to number
+        return [tally(answers, list(by) + [key], positions, width) for by in groupings]
+    fine, codes, labels = _count(answers, columns + [key], positions, width)
+    if codes is None:  # a missing label (code -1) does not add up: each grouping on its own
+        return [tally(answers, list(by) + [key], positions, width) for by in groupings]
+    sizes = [max(len(u), 1) for u in labels]
+    coarse = []
+    for by in groupings:
+        picked = [columns.index(name) for name in by] + [len(columns)]
+        combined = np.zeros(len(fine.counts), dtype=np.int64)
+        for i in picked:
+            combined = combined * sizes[i] + codes[i]
+        _, one, row = np.unique(combined, return_index=True, return_inverse=True)
+        row = row.reshape(-1)
+        counts = np.zeros((len(one), fine.counts.shape[1]), dtype=fine.counts.dtype)
+        np.add.at(counts, row, fine.counts)
+        missing = np.zeros(len(one), dtype=np.int64)
+        np.add.at(missing, row, fine.missing)
+        first = np.full(len(one), len(answers), dtype=fine.first.dtype)
+        np.minimum.at(first, row, fine.first)
+        keys = _keys_frame([([*columns, key][i], labels[i], codes[i][one]) for i in picked])
+        coarse.append(Tally(keys, counts, missing, fine.answer_rows, first, row))
+    return coarse
+
+
+def _size_bound(column: pd.Series) -> int:
+    """At least the number of labels of a column (without factorising it)."""
+    return len(column.cat.categories) if isinstance(column.dtype, pd.CategoricalDtype) else len(column)
+
+
+def _keys_frame(columns: list[tuple[str, pd.Index, np.ndarray]]) -> pd.DataFrame:
+    """The labels of each row's codes, as text, for (name, labels, codes) of each key."""
+    return pd.DataFrame({name: pd.array(np.asarray(labels, dtype=object)[codes], dtype="str")
+                         for name, labels, codes in columns})
+
+
+def _count(answers: pd.DataFrame, keys: list[str], positions: np.ndarray, width: int):
+    """tally, each key's codes (one per row; None when a key has a missing label) and labels."""
     combined = np.zeros(len(answers), dtype=np.int64)
     labels = []
+    cells = 1
+    complete = True
     for i, name in enumerate(keys):
         codes, uniques = factor(answers[name], sort=(i < len(keys) - 1))
+        complete = complete and not (len(codes) and codes.min() < 0)
         labels.append(uniques)
-        combined = combined * max(len(uniques), 1) + codes
-    present, first, row_of = np.unique(combined, return_index=True, return_inverse=True)
-    row_of = row_of.reshape(-1)
-    filled = np.where(np.isnan(positions), 0, positions).astype(np.int64)
-    counts = np.bincount(row_of * (width + 1) + filled, minlength=len(present) * (width + 1))
-    counts = counts.reshape(len(present), width + 1)
+        combined *= max(len(uniques), 1)  # in place: each temporary is 8 bytes per answer
+        combined += codes
+        cells *= max(len(uniques), 1)
+    present, first, row_of = present_keys(combined, cells)
+    del combined
+    slot = row_of * (width + 1)  # slot of (row, position); position 0 = no answer
+    np.add(slot, positions, out=slot, where=~np.isnan(positions), casting="unsafe")
+    counts = np.bincount(slot, minlength=len(present) * (width + 1)).reshape(len(present), width + 1)
+    del slot
     if "missing" in answers:
         flags = answers["missing"].notna().to_numpy()
-        missing = np.bincount(row_of, weights=flags, minlength=len(present)).astype(np.int64)
+        missing = np.bincount(row_of[flags], minlength=len(present)).astype(np.int64)
     else:
         missing = np.zeros(len(present), dtype=np.int64)
-    frame = {}
+    row_codes = []
     rest = present.copy()
-    for name, uniques in reversed(list(zip(keys, labels))):
+    for uniques in reversed(labels):
         size = max(len(uniques), 1)
-        frame[name] = np.asarray(uniques, dtype=object)[rest % size]
+        row_codes.insert(0, rest % size)
         rest = rest // size
-    table = pd.DataFrame({name: pd.array(frame[name], dtype="str") for name in keys})
-    return Tally(table, counts, missing, row_of, first)
+    table = _keys_frame([(name, uniques, c) for name, uniques, c in zip(keys, labels, row_codes)])
+    return Tally(table, counts, missing, row_of, first), (row_codes if complete else None), labels
 
 
 def count_stats(counts: np.ndarray) -> dict[str, np.ndarray]:

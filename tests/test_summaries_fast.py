@@ -1,0 +1,138 @@
+"""The fast paths of the summaries against the straightforward computation, on random data.
+
+`tally.present_keys` counts dense keys into bins instead of sorting them; `tally.tallies`
+counts once for several groupings and sums the finest rows; `area_stats` averages
+respondents' area indices by the tally row of each respondent's first answer instead of
+grouping text labels. Each must give exactly what the plain computation gives: np.unique,
+one `tally` per grouping, and pandas groupby over the labels of `respondent_area_index`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from clusterresearch.metrics import area_stats, item_stats, respondent_area_index
+from clusterresearch.metrics.areas import area_stats_by
+from clusterresearch.metrics.items import item_stats_by
+from clusterresearch.metrics.tally import present_keys, tallies, tally
+
+ITEMS = pd.DataFrame({
+    "item_id": ["a1", "a2", "a3", "b1", "b2", "c1", "d1"],
+    "area": ["A", "A", "A", "B", "B", "C", "D"],
+    "type": ["likert", "likert", "likert", "likert", "likert", "desired", "likert"],
+    "scale": ["agree5", "agree5", "agree7", "labels4", "labels4", "agree5", "agree5"],
+    "k": [5, 5, 7, 4, 4, 5, 5],
+    "disagree_max": [2, 2, 3, 2, 2, 2, 2],
+    "agree_min": [4, 4, 5, 3, 3, 4, 4],
+    "reverse": [False, True, False, False, True, False, False],
+})
+
+
+def random_answers(seed: int, respondents: int, categorical: bool) -> pd.DataFrame:
+    """Tidy answers: NaN answers, missing codes, a one-respondent group, an area (D) whose
+    item nobody answered, and (categorical) a cluster category no respondent is in."""
+    rng = np.random.default_rng(seed)
+    ids = [f"R{i:04d}" for i in rng.permutation(respondents)]
+    country = rng.choice(["DE", "FR", "PL"], respondents)
+    cluster = np.char.add(country, rng.choice(["-1", "-2"], respondents))
+    country[0], cluster[0] = "LT", "LT-1"  # a group of one
+    rows = len(ITEMS)
+    frame = pd.DataFrame({
+        "respondent_id": np.repeat(ids, rows), "country": np.repeat(country, rows),
+        "cluster": np.repeat(cluster, rows), "item_id": np.tile(ITEMS["item_id"], respondents),
+        "area": np.tile(ITEMS["area"], respondents), "type": np.tile(ITEMS["type"], respondents)})
+    k = np.tile(ITEMS["k"], respondents)
+    value = np.floor(rng.random(len(frame)) * k) + 1
+    value[rng.random(len(frame)) < 0.2] = np.nan
+    value[frame["item_id"].to_numpy() == "d1"] = np.nan
+    missing = np.where(np.isnan(value) & (rng.random(len(frame)) < 0.5), "Don't know", None)
+    frame["value"], frame["missing"] = value, missing
+    frame = frame.sample(frac=1, random_state=seed).reset_index(drop=True)  # any row order
+    if categorical:
+        for name in ("respondent_id", "country", "cluster"):
+            frame[name] = pd.Categorical(frame[name], categories=sorted(set(frame[name]) | {"ZZ-9"}))
+        for name in ("item_id", "type"):
+            frame[name] = pd.Categorical(frame[name], categories=list(pd.unique(ITEMS[name])))
+        frame["area"] = pd.Categorical(frame["area"], categories=["D", "B", "A", "C"])
+        frame["missing"] = pd.Categorical(frame["missing"])
+    return frame
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_present_keys_is_np_unique(seed):
+    rng = np.random.default_rng(seed)
+    cells = int(rng.integers(1, 200))
+    for keys in (rng.integers(0, cells, int(rng.integers(0, 2000))),  # dense: counted
+                 rng.integers(0, cells, 3) * 10**6,                     # sparse: sorted
+                 np.array([3, -1, 3, 0])):                              # a code of -1: sorted
+        want = np.unique(keys, return_index=True, return_inverse=True)
+        got = present_keys(keys, cells)
+        for w, g in zip(want, got):
+            np.testing.assert_array_equal(w.reshape(-1), g)
+
+
+def straightforward_over_respondents(answers, by):
+    """What area_stats reported over respondents before: group the labelled index table."""
+    likert = answers[answers["type"] == "likert"]
+    index = respondent_area_index(likert, ITEMS).dropna(subset=["index"])
+    return index.groupby(by + ["area"], sort=False)["index"].agg(
+        n_respondents="count", index_mean="mean", index_sd="std").reset_index()
+
+
+@pytest.mark.parametrize("categorical", [False, True])
+@pytest.mark.parametrize("by", [[], ["country"], ["cluster"], ["country", "cluster"]])
+@pytest.mark.parametrize("seed", [1, 2])
+def test_area_stats_over_respondents_match_grouped_labels(seed, by, categorical):
+    answers = random_answers(seed, 60, categorical)
+    table = area_stats(answers, ITEMS, by)
+    want = straightforward_over_respondents(answers, by).astype({c: "str" for c in by + ["area"]})
+    merged = table.merge(want, on=by + ["area"], how="left", suffixes=("", "_want"))
+    assert len(merged) == len(table)
+    assert (merged["n_respondents"] == merged["n_respondents_want"].fillna(0)).all()
+    for name in ("index_mean", "index_sd"):  # exactly equal, NaN where they are NaN
+        np.testing.assert_array_equal(merged[name].to_numpy(), merged[f"{name}_want"].to_numpy())
+    assert (table.groupby(by + ["area"]).size() == 1).all()
+
+
+@pytest.mark.parametrize("categorical", [False, True])
+@pytest.mark.parametrize("by", [[], ["cluster"]])
+def test_item_stats_counts_match_groupby(by, categorical):
+    answers = random_answers(3, 40, categorical)
+    table = item_stats(answers, ITEMS, by).set_index(by + ["item_id"])
+    plain = answers.astype({c: "str" for c in ("respondent_id", "country", "cluster", "item_id")})
+    grouped = plain.groupby(by + ["item_id"])
+    assert table["n"].to_dict() == grouped["value"].count().to_dict()
+    assert table["n_missing"].to_dict() == grouped["missing"].count().to_dict()
+    np.testing.assert_allclose(table["mean"], grouped["value"].mean().reindex(table.index), rtol=1e-12)
+
+
+GROUPINGS = [[], ["country"], ["cluster"], ["cluster", "country"], ["country", "cluster"]]
+
+
+@pytest.mark.parametrize("categorical", [False, True])
+@pytest.mark.parametrize("seed", [4, 5])
+@pytest.mark.parametrize("unlabelled", [False, True])
+def test_tallies_are_one_tally_per_grouping(seed, categorical, unlabelled):
+    answers = random_answers(seed, 50, categorical)
+    if unlabelled:  # a group label missing: its code is -1 (categorical) or NaN (text)
+        answers.loc[answers["respondent_id"] == answers["respondent_id"].iloc[0], "cluster"] = np.nan
+    positions = answers["value"].to_numpy(dtype=np.float64)
+    for key in ("item_id", "area"):
+        for want, got in zip([tally(answers, by + [key], positions, 7) for by in GROUPINGS],
+                             tallies(answers, GROUPINGS, key, positions, 7)):
+            pd.testing.assert_frame_equal(got.keys, want.keys)
+            for name in ("counts", "missing", "row_of", "first"):
+                np.testing.assert_array_equal(getattr(got, name), getattr(want, name))
+
+
+@pytest.mark.parametrize("categorical", [False, True])
+@pytest.mark.parametrize("one_length", [False, True])  # area A mixes 5 and 7 answers (POMP), or not
+def test_stats_by_are_the_stats_of_each_grouping(categorical, one_length):
+    items = ITEMS.assign(k=[5, 5, 5, 4, 4, 5, 5]) if one_length else ITEMS
+    answers = random_answers(6, 45, categorical)
+    answers["value"] = np.minimum(answers["value"], 5.0) if one_length else answers["value"]
+    for many, one in ((item_stats_by, item_stats), (area_stats_by, area_stats)):
+        for got, by in zip(many(answers, items, GROUPINGS), GROUPINGS):
+            pd.testing.assert_frame_equal(got, one(answers, items, by), check_exact=True)
