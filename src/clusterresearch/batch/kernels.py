@@ -55,8 +55,15 @@ PRELOAD = (
     "clusterresearch.roadmap.report", "IPython", "IPython.display", "ipykernel.kernelapp",
     "ipykernel.ipkernel", "ipykernel.zmqshell", "pandas.io.formats.html",
 )
-TEMPLATE_MAIN = ("import sys; from clusterresearch.batch.template import template_main; "
-                 "template_main(int(sys.argv[1]), sys.argv[3:], sys.argv[2] or None)")
+# The socket (a run's shared template) is bound before anything is imported, so the parent
+# knows within milliseconds that the workers can connect (importing clusterresearch.batch
+# alone takes seconds).
+TEMPLATE_MAIN = ("import sys, socket\n"
+                 "server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) if sys.argv[2] else None\n"
+                 "if server is not None:\n"
+                 "    server.bind(sys.argv[2]); server.listen(64)\n"
+                 "from clusterresearch.batch.template import template_main\n"
+                 "template_main(int(sys.argv[1]), sys.argv[3:], server)")
 INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
 
 FIRST_REPLY_TIMEOUT = 600.0  # seconds: imports and loading the study, on a busy machine
@@ -194,6 +201,7 @@ class SharedTemplate:
     def __init__(self, python: str, env: dict[str, str]):
         import tempfile
 
+        self.python = python
         self._folder = tempfile.mkdtemp(prefix="cr-tpl-")  # private (0700), short path
         self.path = os.path.join(self._folder, "template.sock")
         self._template = Template(python, env, (), listen=self.path)
@@ -213,8 +221,11 @@ class SharedTemplate:
             self._template.preload(calls)
 
     def close(self) -> None:
+        """End the template now: the run is over (its kernels have been shut down), and a
+        template still importing (a rerun that reused every report) need not finish."""
         import shutil
 
+        self._template.process.kill()
         self._template.close()
         shutil.rmtree(self._folder, ignore_errors=True)
 

@@ -133,8 +133,10 @@ def _failure(job: Job, exc: BaseException) -> JobResult:
 
 
 # What every worker imports (batch.worker pulls in papermill, nbclient, nbconvert): imported
-# once in the fork server, so that the workers forked from it do not import it each.
-WORKER_IMPORTS = ["clusterresearch.batch.worker", "papermill", "nbclient", "nbconvert", "nbformat"]
+# once in the fork server, so that the workers forked from it do not import it each. The
+# fork server starts as soon as the options are known (_start_early), beside the template.
+WORKER_IMPORTS = ["clusterresearch.batch.lean", "clusterresearch.batch.worker", "papermill", "nbclient",
+                  "nbconvert", "nbformat"]
 
 
 def _mp_context():
@@ -362,7 +364,7 @@ def reproduce(options: ReproduceOptions) -> int:
     """
     started = time.monotonic()
     opts = _validate(options)
-    shared = _start_shared_template(opts)
+    shared = _start_early(opts)
     try:
         return _reproduce(opts, shared, started)
     finally:
@@ -370,18 +372,31 @@ def reproduce(options: ReproduceOptions) -> int:
             shared.close()
 
 
+def _start_early(opts: ReproduceOptions) -> SharedTemplate | None:
+    """Start what the workers need while this process reads the study and plans the jobs:
+    the fork server (it imports the workers' libraries) and the run's kernel template."""
+    if opts.executor == "local" and _mp_context().get_start_method() == "forkserver":
+        import multiprocessing.forkserver
+
+        multiprocessing.forkserver.ensure_running()
+    return _start_shared_template(opts)
+
+
 def _start_shared_template(opts: ReproduceOptions) -> SharedTemplate | None:
     """The run's kernel template (local workers, warm kernels), started now so that it
-    imports while this process reads the study and plans the jobs."""
+    imports while this process reads the study and plans the jobs. It runs this interpreter,
+    which is what the default kernelspec runs; :func:`_shared_socket` checks that later,
+    when the kernelspec is looked up anyway."""
     if opts.executor != "local" or not opts.warm or not kernels.supported():
         return None
-    try:
-        python = kernels.kernel_python(opts.kernel_name)
-    except Exception:  # noqa: BLE001 - a missing kernelspec is reported by _check_kernel
+    return SharedTemplate(sys.executable, kernels.template_env(kernel_environment(dict(os.environ))))
+
+
+def _shared_socket(shared: SharedTemplate | None, kernel_name: str) -> str | None:
+    """The shared template's socket once it listens, if it runs the kernelspec's interpreter."""
+    if shared is None or kernels.kernel_python(kernel_name) != shared.python or not shared.listening():
         return None
-    if python is None:
-        return None
-    return SharedTemplate(python, kernels.template_env(kernel_environment(dict(os.environ))))
+    return shared.path
 
 
 def _reproduce(opts: ReproduceOptions, shared: SharedTemplate | None, started: float) -> int:
@@ -415,7 +430,6 @@ def _reproduce(opts: ReproduceOptions, shared: SharedTemplate | None, started: f
         with_code=opts.with_code,
         warm=opts.warm,
         preload=preload_calls(todo),
-        template_socket=shared.path if shared is not None and todo and shared.listening() else None,
         **({"transport": opts.transport} if opts.transport else {}),
     )
     client = cluster = None
@@ -425,8 +439,10 @@ def _reproduce(opts: ReproduceOptions, shared: SharedTemplate | None, started: f
         client, cluster = _dask_client(opts, min(opts.jobs, len(todo)), settings)
     else:
         _check_kernel(opts.kernel_name)
-        if settings.template_socket:
+        socket = _shared_socket(shared, opts.kernel_name)
+        if socket:
             shared.preload(settings.preload)
+            settings = replace(settings, template_socket=socket)
 
     by_stem = {(job.visibility, job.stem): job for job in jobs}
     progress = Progress(len(jobs), opts.progress)

@@ -109,27 +109,22 @@ def _fork(request: dict, peer: _Peer, closing) -> None:
         os.kill(pid, signal.SIGKILL)
 
 
-def template_main(reply_fd: int, preload: Sequence[str], listen: str | None = None) -> None:
+def template_main(reply_fd: int, preload: Sequence[str], server=None) -> None:
     """Import, preload, then serve requests until stdin (the owner) closes.
 
     A request is one JSON line: ``{"argv", "env", "cwd"}`` forks a kernel and is answered
     ``{"pid"}`` or ``{"error"}``; ``{"preload": [calls]}`` (owner only, no answer) preloads
     more, one call at a time whenever no request waits: the first reports (the jobs' order)
-    start once their own call is made, while the template makes the next. With ``listen`` (a Unix socket path) the worker processes of one ``reproduce`` run
-    connect there and share this template, so its imports and preloads are done once per run.
+    start once their own call is made, while the template makes the next. With ``server``
+    (a listening Unix socket, bound by kernels.TEMPLATE_MAIN in a private temporary folder)
+    the worker processes of one ``reproduce`` run connect there and share this template, so
+    its imports and preloads are done once per run.
     """
     os.environ["JPY_PARENT_PID"] = str(os.getpid())  # ipykernel reads it at import
     # as ipykernel_launcher does: the launch folder is not on the kernel's path
     if sys.path and (sys.path[0] in ("", os.getcwd())):
         del sys.path[0]
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the worker's business
-    server = None
-    if listen:
-        import socket
-
-        server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        server.bind(listen)  # in a private temporary folder (kernels.SharedTemplate)
-        server.listen(64)
     _imports_and_preload(preload)
     signal.signal(signal.SIGCHLD, _reap)
     peers = {0: _Peer(0, lambda text: os.write(reply_fd, text.encode("utf-8")))}
