@@ -28,7 +28,6 @@ import argparse
 import contextlib
 import io
 import json
-import multiprocessing
 import os
 import re
 import shutil
@@ -45,7 +44,7 @@ import pandas as pd
 
 from clusterresearch import config
 from clusterresearch.batch.jobs import plan_jobs
-from clusterresearch.batch.runner import ReproduceOptions, default_jobs, reproduce
+from clusterresearch.batch.runner import _mp_context, ReproduceOptions, default_jobs, reproduce
 from clusterresearch.loading import load_survey
 from clusterresearch.scope import scopes
 
@@ -68,7 +67,12 @@ def floor_run(index: int, out_dir: str) -> None:
 def time_floor(runs: int, jobs: int, work: Path) -> float:
     out = work / "floor"
     out.mkdir(parents=True, exist_ok=True)
-    context = multiprocessing.get_context("forkserver")
+    # The fork server is one per process: the floor's pool and every reproduce measured here
+    # share it. It is configured as `reproduce` configures it (runner._mp_context: the
+    # workers' libraries imported once), so each measured run sees the fork server a fresh
+    # `clusterresearch reproduce` process starts for itself; had the floor started it
+    # unconfigured, every later worker would import those libraries on its own.
+    context = _mp_context()
     start = time.perf_counter()
     with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
         for future in [pool.submit(floor_run, i, str(out)) for i in range(runs)]:
