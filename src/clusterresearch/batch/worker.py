@@ -26,6 +26,7 @@ from typing import Any
 from .. import config
 from ..outputs import write_text
 from . import kernels
+from .forked import kernel_manager_class
 from .export import exporter
 from .jobs import Job
 from .page import SiteInfo, portable_paths, relink, report_page
@@ -185,7 +186,7 @@ def _kernel_config(settings: RunSettings, socket_dir: str):
 def _kernel_manager(settings: RunSettings) -> dict[str, Any]:
     """nbclient's kernel_manager_class for warm kernels (none: jupyter_client's default)."""
     if settings.warm and kernels.supported():
-        return {"kernel_manager_class": kernels.kernel_manager_class(settings.preload)}
+        return {"kernel_manager_class": kernel_manager_class(settings.preload)}
     return {}
 
 
