@@ -109,11 +109,12 @@ def _validate(options: ReproduceOptions) -> ReproduceOptions:
     )
 
 
-def _check_kernel(name: str) -> None:
-    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
+def _check_kernel(name: str) -> str | None:
+    """The interpreter the kernelspec runs (None: not an ipykernel); InputError if it is missing."""
+    from jupyter_client.kernelspec import NoSuchKernel
 
     try:
-        KernelSpecManager().get_kernel_spec(name)
+        return kernels.kernel_python(name)
     except NoSuchKernel:
         raise InputError(
             f"kernel {name!r}", "kernelspec",
@@ -392,9 +393,9 @@ def _start_shared_template(opts: ReproduceOptions) -> SharedTemplate | None:
     return SharedTemplate(sys.executable, kernels.template_env(kernel_environment(dict(os.environ))))
 
 
-def _shared_socket(shared: SharedTemplate | None, kernel_name: str) -> str | None:
+def _shared_socket(shared: SharedTemplate | None, python: str | None) -> str | None:
     """The shared template's socket once it listens, if it runs the kernelspec's interpreter."""
-    if shared is None or kernels.kernel_python(kernel_name) != shared.python or not shared.listening():
+    if shared is None or python != shared.python or not shared.listening():
         return None
     return shared.path
 
@@ -438,8 +439,7 @@ def _reproduce(opts: ReproduceOptions, shared: SharedTemplate | None, started: f
     elif opts.executor == "dask":
         client, cluster = _dask_client(opts, min(opts.jobs, len(todo)), settings)
     else:
-        _check_kernel(opts.kernel_name)
-        socket = _shared_socket(shared, opts.kernel_name)
+        socket = _shared_socket(shared, _check_kernel(opts.kernel_name))
         if socket:
             shared.preload(settings.preload)
             settings = replace(settings, template_socket=socket)

@@ -39,10 +39,10 @@ SVG_METADATA = {"Date": None, "Creator": None}
 LINK_METADATA = "clusterresearch"
 
 
-def _render(fig: Figure, fmt: str, fonttype: str = "path") -> bytes:
+def _render(fig: Figure, fmt: str) -> bytes:
     buffer = io.BytesIO()
     metadata = PNG_METADATA if fmt == "png" else SVG_METADATA
-    with mpl.rc_context({"svg.hashsalt": SVG_HASHSALT, "svg.fonttype": fonttype}):
+    with mpl.rc_context({"svg.hashsalt": SVG_HASHSALT, "svg.fonttype": "path"}):
         fig.savefig(buffer, format=fmt, dpi=DPI, metadata=metadata, facecolor="white")
     return buffer.getvalue()
 
@@ -161,11 +161,15 @@ def render(fig: Figure) -> Rendered:
     return rendered
 
 
+def _require_alt(alt: str) -> None:
+    if not str(alt).strip():
+        raise ValueError("a figure needs alt text: say what it shows, from its data")
+
+
 def show_rendered(rendered: Rendered, path_stem: str | Path, alt: str) -> FigureDisplay:
     """Write ``rendered`` as ``<path_stem>.svg`` (atomic, never under data/raw) and return the
     display object that shows it by reference with ``alt``."""
-    if not str(alt).strip():
-        raise ValueError("a figure needs alt text: say what it shows, from its data")
+    _require_alt(alt)
     stem = Path(path_stem)
     path = write_bytes(stem.with_name(f"{stem.name}.svg"), rendered.svg)
     confidential = config.CONFIDENTIAL_FIGURES_DIR.absolute()
@@ -176,9 +180,9 @@ def show_rendered(rendered: Rendered, path_stem: str | Path, alt: str) -> Figure
 
 def show_figure(fig: Figure, path_stem: str | Path, alt: str) -> FigureDisplay:
     """Save ``fig`` once as ``<path_stem>.svg`` (byte-stable, atomic, never under data/raw),
-    close it, and return the display object that shows it by reference with ``alt``."""
-    if not str(alt).strip():
-        raise ValueError("a figure needs alt text: say what it shows, from its data")
+    close it, and return the display object that shows it by reference with ``alt`` (checked
+    before the figure is drawn)."""
+    _require_alt(alt)
     return show_rendered(render(fig), path_stem, alt)
 
 
