@@ -102,23 +102,23 @@ def measure(mode: str, data: Path, out: Path, scaled: list[str], runs: int) -> d
 
 
 def stages(data: Path, work: Path) -> str:
-    from clusterresearch.loading import load_survey
+    from clusterresearch.loading.survey import read_grid
     from clusterresearch.outputs import atomic_file
     from clusterresearch.prepare import summaries, write_tidy_parquet
 
     times = {}
     start = time.perf_counter()
-    survey = load_survey(None, study=data.parent)
+    grid = read_grid(None, study=data.parent)
     times["read + validate"] = time.perf_counter() - start
     start = time.perf_counter()
-    summaries(survey)
+    summaries(grid)
     times["summaries"] = time.perf_counter() - start
     start = time.perf_counter()
     with atomic_file(work / "copy.parquet") as sink:
-        write_tidy_parquet(survey.answers, sink)
+        write_tidy_parquet(grid, sink)
     times["write + hash responses_tidy.parquet"] = time.perf_counter() - start
     size = (work / "copy.parquet").stat().st_size / 1e6
-    return "; ".join(f"{k} {v:.3f} s" for k, v in times.items()) + f" (parquet {size:.1f} MB)"
+    return "; ".join(f"{k} {v:.3f} s" for k, v in times.items()) + f" (parquet {size:.1f} MB; prepare runs the last two side by side)"
 
 
 def main() -> None:

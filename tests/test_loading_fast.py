@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from clusterresearch.loading.codes import coded, long_categorical, missing_categorical, string_order
+from clusterresearch.loading.codes import coded, long_categorical, missing_codes, string_order
 
 WORDS = np.array(["b", "a", "B", "ä", "Z-10", "Z-9", "é", "ß", "R0001", "R001", "", " x", "日本", "a b", "😀"], dtype=object)
 
@@ -55,6 +55,6 @@ def test_missing_labels_are_the_inferred_categorical(seed):
     if seed % 2:
         codes[:] = np.where(codes == 0, -1, codes)  # a label nobody gave is no category
     want = pd.Categorical(np.array([labels[c] if c >= 0 else None for c in codes], dtype=object))
-    got = missing_categorical(codes, labels)
+    got = long_categorical(*missing_codes(codes, labels))
     assert got.equals(want) and got.dtype == want.dtype and got.codes.dtype == want.codes.dtype
     assert got.categories.dtype == want.categories.dtype

@@ -13,6 +13,7 @@ import pytest
 
 from clusterresearch import cli, config
 from clusterresearch.loading import load_survey
+from clusterresearch.loading.survey import read_grid
 from clusterresearch.metrics.areas import area_stats
 from clusterresearch.metrics.items import item_stats
 from clusterresearch.outputs import sha256_file
@@ -239,10 +240,12 @@ def test_shipped_survey_with_defaults(tmp_path, capsys):
 
 # ------------------------------------------------------------------------ summaries = metrics per scope
 
-def assert_summaries_match_each_scope(survey):
-    """prepare's item and area summaries, row for row, equal the metric functions run on
-    each scope's own answers (`scope.select`), the way the notebooks compute them."""
-    items, areas = summaries(survey)[:2]
+def assert_summaries_match_each_scope(grid):
+    """prepare's item and area summaries (from the wide answers), row for row, equal the
+    metric functions run on each scope's own tidy answers (`scope.select`), the way the
+    notebooks compute them."""
+    items, areas = summaries(grid)[:2]
+    survey = grid.to_survey()
     found = scopes(survey)
     assert sorted(set(zip(items["scope"], items["group"]))) == sorted(
         (s.column or "all", s.group) for s in found)
@@ -258,11 +261,11 @@ def assert_summaries_match_each_scope(survey):
 
 @pytest.mark.parametrize("data", [TINY, DE_FR])
 def test_summaries_equal_the_metric_functions_per_scope(data):
-    assert_summaries_match_each_scope(load(data))
+    assert_summaries_match_each_scope(read_grid(data, study=DATA))
 
 
-def test_summaries_equal_the_metric_functions_on_the_shipped_survey(shipped_survey):
-    assert_summaries_match_each_scope(shipped_survey)
+def test_summaries_equal_the_metric_functions_on_the_shipped_survey():
+    assert_summaries_match_each_scope(read_grid(config.RESPONSES_PATH))
 
 
 def test_summaries_on_random_surveys(tmp_path):
@@ -279,7 +282,7 @@ def test_summaries_on_random_surveys(tmp_path):
             frame[item] = pd.array(values).astype("Int64")
         path = tmp_path / f"random{trial}.csv"
         frame.to_csv(path, index=False)
-        assert_summaries_match_each_scope(load(path))
+        assert_summaries_match_each_scope(read_grid(path, study=DATA))
 
 
 def test_long_csv_reads_back_on_awkward_text(tmp_path):

@@ -42,17 +42,23 @@ def long_categorical(codes: np.ndarray, categories: pd.Index, repeat: int = 1, t
     return pd.Categorical.from_codes(codes, dtype=pd.CategoricalDtype(categories), validate=False)
 
 
-def missing_categorical(codes: np.ndarray, labels: tuple[str, ...]) -> pd.Categorical:
-    """The missing codes' labels as ``pd.Categorical`` infers them from the labels (None
-    where none): categories = the labels given at least once, sorted."""
+def missing_codes(codes: np.ndarray, labels: tuple[str, ...]) -> tuple[np.ndarray, pd.Index]:
+    """The missing codes' labels (``codes`` index ``labels``, -1 = none) as ``pd.Categorical``
+    infers them from the labels: categories = the labels given at least once, sorted; the
+    codes recoded into them (narrow integers)."""
     given = [codes == j for j in range(len(labels))]  # a study has a few missing codes
-    used = np.array([mask.any() for mask in given], dtype=bool)
-    dtype = pd.Categorical(np.asarray(labels, dtype=object)[used]).dtype
+    categories = missing_categories(labels, np.array([mask.any() for mask in given], dtype=bool))
     recoded = np.full(len(codes), -1, dtype=np.int8 if len(labels) < 127 else np.int32)
-    for mask, new in zip(given, dtype.categories.get_indexer(list(labels))):
+    for mask, new in zip(given, categories.get_indexer(list(labels))):
         if new >= 0:
             recoded[mask] = new
-    return long_categorical(recoded, dtype.categories)
+    return recoded, categories
+
+
+def missing_categories(labels: tuple[str, ...], used: np.ndarray) -> pd.Index:
+    """The categories of the missing codes' labels: those ``used`` (a mask over ``labels``),
+    sorted, as ``pd.Categorical`` infers them."""
+    return pd.Categorical(np.asarray(labels, dtype=object)[np.asarray(used, dtype=bool)]).categories
 
 
 def missing_labels(study: Study) -> tuple[str, ...]:

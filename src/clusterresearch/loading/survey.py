@@ -18,7 +18,7 @@ from ..errors import InputError, where
 from ..preload import preloadable
 from .answers import to_positions
 from .cells import as_text
-from .codes import coded, label_codes, long_categorical, missing_categorical, missing_labels, string_order
+from .codes import coded, label_codes, long_categorical, missing_codes, missing_labels, string_order
 from .formats import ColumnRoles, RawTable
 from .groups import check_groups
 from .instrument import load_instrument
@@ -81,26 +81,42 @@ class Grid:
     source: Path
     export: dict = field(default_factory=dict)
 
-    def answers(self) -> pd.DataFrame:
-        """The tidy answers frame, from categorical codes (no string is repeated): a
-        respondent's codes repeated k times, the items' codes tiled n times."""
+    def coded(self) -> dict[str, tuple[np.ndarray, pd.Index, int, int]]:
+        """Each text column of the tidy answers as (codes of the short column, categories,
+        repeat, tile): respondents' codes are repeated k times, the items' tiled n times,
+        missing codes stand for each answer. The one recipe of `answers` and of the tidy
+        Parquet file (`prepare.tidy_table`)."""
         n, k = self.values.shape
-        columns = {name: long_categorical(*coded(self.respondents[name], sort=True), repeat=k)
-                   for name in self.respondents.columns}
+        columns = {name: (*coded(self.respondents[name], sort=True), k, 1) for name in self.respondents.columns}
         for name in ("item_id", "type"):
-            columns[name] = long_categorical(*coded(self.items[name], sort=False), tile=n)
-        order = list(self.study.areas["area"])  # the study's report order
-        area = pd.Categorical(self.items["area"].astype("str"), categories=[a for a in order if a in set(self.items["area"])])
-        columns["area"] = long_categorical(area.codes, area.categories, tile=n)
-        columns["value"] = self.values.reshape(-1).astype(np.float64, copy=False)
-        columns["missing"] = missing_categorical(self.missing.reshape(-1), self.labels)
-        order = list(self.respondents.columns) + ["item_id", "area", "type", "value", "missing"]
+            columns[name] = (*coded(self.items[name], sort=False), 1, n)
+        area = pd.Categorical(self.items["area"].astype("str"), categories=self.area_order())
+        columns["area"] = (area.codes, area.categories, 1, n)
+        columns["missing"] = (*missing_codes(self.missing.reshape(-1), self.labels), 1, 1)
+        return {name: columns[name] for name in list(self.respondents.columns) + list(ITEM_COLUMNS) if name != "value"}
+
+    def area_order(self) -> list[str]:
+        """The areas of the asked items in the study's report order (areas.csv)."""
+        asked = set(self.items["area"])
+        return [a for a in self.study.areas["area"] if a in asked]
+
+    def answers(self, empty: bool = False) -> pd.DataFrame:
+        """The tidy answers frame, from categorical codes (no string is repeated); ``empty``:
+        no rows, the same columns and dtypes."""
+        columns = {name: long_categorical(codes[:0] if empty else codes, categories, repeat=repeat, tile=tile)
+                   for name, (codes, categories, repeat, tile) in self.coded().items()}
+        values = self.values.reshape(-1)
+        columns["value"] = (values[:0] if empty else values).astype(np.float64, copy=False)
+        order = list(self.respondents.columns) + ITEM_COLUMNS
         return pd.DataFrame({name: columns[name] for name in order}, copy=False)
 
-    def to_survey(self) -> Survey:
+    def scales(self) -> pd.DataFrame:
+        """Each asked scaled item's scale geometry (`scales.item_scales`), in instrument order."""
         items = item_scales(self.study.instrument, self.study.scales)
-        items = items[items["item_id"].isin(set(self.items["item_id"]))].reset_index(drop=True)
-        return Survey(self.answers(), self.essays, self.study, items, self.source, self.export)
+        return items[items["item_id"].isin(set(self.items["item_id"]))].reset_index(drop=True)
+
+    def to_survey(self) -> Survey:
+        return Survey(self.answers(), self.essays, self.study, self.scales(), self.source, self.export)
 
 
 @preloadable  # the study is loaded once per reproduce worker (clusterresearch.preload)

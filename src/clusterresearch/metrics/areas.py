@@ -129,8 +129,8 @@ def area_stats_by(answers: pd.DataFrame, items: pd.DataFrame | None, bys: Sequen
     if counted and counted[0].row_map is not None and np.array_equal(weights["total"], np.floor(weights["total"])):
         # whole numbers (no POMP area): a group's sums are exactly the sums of its finest rows' sums
         finest = {name: np.bincount(counted[0].answer_rows, weights=w) for name, w in weights.items()}
-    return [_area_table(t, list(by), _sums(t, weights, finest), first[rated], index[rated], ranges)
-            for by, t in zip(bys, counted)]
+    return [area_table(t.keys, t.counts[:, 1], _sums(t, weights, finest), t.rows_of(first[rated]), index[rated],
+                       ranges, list(by)) for by, t in zip(bys, counted)]
 
 
 def _sums(t, weights: dict[str, np.ndarray], finest: dict[str, np.ndarray] | None) -> dict[str, np.ndarray]:
@@ -141,14 +141,15 @@ def _sums(t, weights: dict[str, np.ndarray], finest: dict[str, np.ndarray] | Non
     return {name: np.bincount(t.row_map, weights=w, minlength=len(t.keys)) for name, w in finest.items()}
 
 
-def _area_table(t, by: list[str], sums: dict[str, np.ndarray], first: np.ndarray, index: np.ndarray,
-                ranges: dict[str, str]) -> pd.DataFrame:
-    """area_stats of one grouping from its tally, its rows' sums of the answers' keyed
-    positions, their squares and the competent side (see area_stats_by), and the respondents'
-    area indices."""
-    table = t.keys.copy()
+def area_table(keys: pd.DataFrame, n: np.ndarray, sums: dict[str, np.ndarray], pair_rows: np.ndarray,
+               index: np.ndarray, ranges: dict[str, str], by: list[str]) -> pd.DataFrame:
+    """area_stats of one grouping: ``keys`` (the grouping's columns and area), ``n``
+    answered items per row, the rows' ``sums`` of the answers' keyed positions, their
+    squares and the competent side (see area_stats_by), and the rated respondent x area
+    pairs' ``index`` with the row each belongs to (``pair_rows``), in respondent order.
+    Shared by the tidy answers' tally and the wide answers' counts (`metrics.wide`)."""
+    table = keys.copy()
     total, squares, agree = sums["total"], sums["squares"], sums["agree"].astype(np.int64)
-    n = t.counts[:, 1]
     with np.errstate(invalid="ignore", divide="ignore"):
         mean = total / np.where(n > 0, n, np.nan)
         spread = np.sqrt((squares - n * mean ** 2).clip(min=0) / np.where(n > 1, n - 1, np.nan))
@@ -159,7 +160,7 @@ def _area_table(t, by: list[str], sums: dict[str, np.ndarray], first: np.ndarray
     table["ci_low"], table["ci_high"] = wilson_interval(agree, n)
 
     # over respondents: a respondent x area pair belongs to the row of its first answer
-    per = pd.Series(index).groupby(t.rows_of(first), sort=False).agg(
+    per = pd.Series(index).groupby(pair_rows, sort=False).agg(
         ["count", "mean", "std"]).reindex(np.arange(len(table)))
     table["n_respondents"] = per["count"].fillna(0).to_numpy(dtype=np.int64)
     table["index_mean"], table["index_sd"] = per["mean"].to_numpy(), per["std"].to_numpy()

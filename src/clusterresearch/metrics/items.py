@@ -38,7 +38,11 @@ def wilson_interval(count, nobs, alpha: float = 0.05) -> tuple[np.ndarray, np.nd
 def item_geometry(answers: pd.DataFrame, items: pd.DataFrame | None) -> pd.DataFrame:
     """Each item's scale, k, sides and keying, indexed by item_id; items missing from
     ``items`` (or all, without it) are on the built-in agree5 scale."""
-    ids = factor(answers["item_id"], sort=False)[1]
+    return geometry_of(factor(answers["item_id"], sort=False)[1], items)
+
+
+def geometry_of(ids: pd.Index, items: pd.DataFrame | None) -> pd.DataFrame:
+    """`item_geometry` of the items ``ids`` (in that order)."""
     default = pd.DataFrame([AGREE5_GEOMETRY] * len(ids), index=ids, columns=list(AGREE5_GEOMETRY))
     if items is None:
         return default
@@ -77,26 +81,34 @@ def item_stats_by(answers: pd.DataFrame, items: pd.DataFrame | None, bys: Sequen
     geometry = item_geometry(answers, items)
     width = int(geometry["k"].max()) if len(geometry) else 5
     counted = tallies(answers, [list(by) for by in bys], "item_id", answers["value"].to_numpy(dtype=np.float64), width)
-    return [_item_table(answers, geometry, width, list(by), t) for by, t in zip(bys, counted)]
+    return [item_table(t.keys, t.counts, t.missing, *_labels(answers, t.first), geometry, width, list(by))
+            for by, t in zip(bys, counted)]
 
 
-def _item_table(answers: pd.DataFrame, geometry: pd.DataFrame, width: int, by: list[str], t) -> pd.DataFrame:
-    """item_stats of one grouping from its tally (see item_stats_by)."""
-    table = t.keys.copy()
-    first = t.first
-    for name in ("area", "type"):
-        table[name] = answers[name].iloc[first].astype("str").to_numpy(dtype=object)
+def _labels(answers: pd.DataFrame, first: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The area and type of each tally row, from its first answer."""
+    return tuple(answers[name].iloc[first].astype("str").to_numpy(dtype=object) for name in ("area", "type"))
+
+
+def item_table(keys: pd.DataFrame, counts: np.ndarray, missing: np.ndarray, area: np.ndarray, kind: np.ndarray,
+               geometry: pd.DataFrame, width: int, by: list[str]) -> pd.DataFrame:
+    """item_stats of one grouping from its counts: ``keys`` (the grouping's columns and
+    item_id) and ``counts[row, p]`` (column 0 = no answer), ``missing`` codes, the
+    ``area`` and ``kind`` (type) of each row. Shared by the tidy answers' tally and the wide
+    answers' counts (`metrics.wide`)."""
+    table = keys.copy()
+    table["area"], table["type"] = area, kind
     geo = geometry.loc[table["item_id"]]
     table["scale"] = geo["scale"].to_numpy()
     table["k"] = geo["k"].to_numpy()
-    stats = count_stats(t.counts)
+    stats = count_stats(counts)
     table["n"] = stats["n"]
-    table["n_missing"] = t.missing
+    table["n_missing"] = missing
     for p, name in enumerate(level_columns(width), start=1):
-        table[name] = t.counts[:, p]
+        table[name] = counts[:, p]
     table["mean"], table["sd"], table["median"] = stats["mean"], stats["sd"], stats["median"]
     positions = np.arange(1, width + 1)
-    valid = t.counts[:, 1:]
+    valid = counts[:, 1:]
     agree = (valid * (positions[None, :] >= geo["agree_min"].to_numpy()[:, None])).sum(axis=1)
     disagree = (valid * (positions[None, :] <= geo["disagree_max"].to_numpy()[:, None])).sum(axis=1)
     top = valid[np.arange(len(valid)), geo["k"].to_numpy() - 1] if len(valid) else np.zeros(0, dtype=np.int64)
