@@ -41,3 +41,26 @@ def test_render_csv_of_a_frame_without_rows_or_floats():
     for frame in (pd.DataFrame(columns=["a", "b"]), pd.DataFrame({"a": ["x"], "b": [1]}),
                   pd.DataFrame({"a": pd.Series([], dtype=float)})):
         assert render_csv(frame) == plain(frame, "%.6g")
+
+
+TEXTS = ["a", "b, c", 'say "hi"', "", "ß", "two\nlines", "cr\ronly", "tab\there", " padded ", "semi;colon", "#1",
+         "'quoted'", "<b>&amp;</b>", "Łódź", "100%", "x" * 300]
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_render_csv_quotes_text_as_pandas_does(seed):
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(1, 80))
+    text = rng.choice(np.array(TEXTS + [None], dtype=object), n)
+    frame = pd.DataFrame({"plain object": text, "str": pd.array(rng.choice(TEXTS, n), dtype="str"),
+                          'name, "quoted"': rng.integers(0, 3, n), "flag": rng.random(n) < 0.5,
+                          "share": rng.choice(SPECIAL, n)})
+    assert render_csv(frame) == plain(frame, "%.6g")
+    for name in frame.columns:  # one column: an empty field is written ""
+        assert render_csv(frame[[name]]) == plain(frame[[name]], "%.6g")
+
+
+def test_render_csv_leaves_other_column_types_to_pandas():
+    frame = pd.DataFrame({"when": pd.to_datetime(["2026-01-02", None]), "kind": pd.Categorical(["a", None]),
+                          "mixed": [1, "a"], "n": pd.array([1, None], dtype="Int64")})
+    assert render_csv(frame) == plain(frame, "%.6g")

@@ -1,5 +1,5 @@
 """prepare's summaries from the wide answers (`metrics.wide`) and its Parquet file from the
-grid's codes (`prepare.tidy_table`) against the notebooks' road through the tidy frame.
+grid's codes (`prepare.tidy_batches`) against the notebooks' road through the tidy frame.
 
 Both roads must give the same tables, bit for bit, and the same file, byte for byte: on
 random grids with reverse-keyed items, an area that mixes scale lengths (0-100 positions,
@@ -109,3 +109,15 @@ def test_parquet_from_the_codes_is_the_frames_parquet(seed):
     back = pd.read_parquet(io.BytesIO(tidy_parquet(grid)))
     if seed == 1:  # (a column of no labels reads back as object: pandas' round trip, either road)
         pd.testing.assert_frame_equal(back, grid.answers())
+
+
+def test_parquet_row_groups_cut_anywhere(monkeypatch):
+    """Row groups that end inside a respondent's answers and inside the items' cycle."""
+    import clusterresearch.prepare as prepare
+
+    grid = random_grid(3, 50, GEOMETRY)
+    monkeypatch.setattr(prepare, "ROW_GROUP", 37)
+    buffer = io.BytesIO()
+    grid.answers().to_parquet(buffer, index=False, engine="pyarrow", compression="zstd", write_statistics=["value"],
+                              row_group_size=37)
+    assert tidy_parquet(grid) == buffer.getvalue()

@@ -129,21 +129,67 @@ def write_text(path: Path, text: str) -> Path:
 
 
 def render_csv(frame, float_format: str = "%.6g") -> str:
-    """A frame as CSV text with a fixed float format so equal inputs give equal bytes.
+    """A frame as CSV text with a fixed float format so equal inputs give equal bytes: the
+    text pandas' ``to_csv(index=False, float_format=..., lineterminator="\\n")`` writes.
 
-    Float columns are written as pandas writes them (``float_format % value``, NaN as an
-    empty field), but each distinct value is formatted once: pandas formats cell by cell
-    through several Python calls, 1 s for the 360,000 floats of a 100,000-respondent
-    survey's summaries. Distinct = same bits, so 0.0 and -0.0 stay apart.
+    pandas formats and quotes cell by cell through several Python calls (1 s for the
+    summaries of a 100,000-respondent survey). Here each column's distinct values are
+    formatted once (floats as ``float_format % value``, NaN as an empty field; 0.0 and -0.0
+    apart) and text is quoted by the csv module itself, once per distinct value; the rows
+    are then joined. Frames with other column types (nullable, categorical, dates ...) are
+    left to pandas.
     """
-    import numpy as np  # here, not at import: the command line starts without pandas
+    columns = [_field_texts(frame.iloc[:, i], float_format) for i in range(frame.shape[1])]
+    if any(texts is None for texts in columns):
+        return frame.to_csv(index=False, float_format=float_format, lineterminator="\n")
+    lines = [_csv_row([str(name) for name in frame.columns])]
+    if len(columns) == 1:  # the csv module writes an empty single-field row as ""
+        lines += [text if text else _csv_row([""]) for text in columns[0]]
+    else:
+        lines += [",".join(row) for row in zip(*columns)]
+    return "\n".join(lines) + "\n"
 
-    formatted = frame.copy(deep=False)
-    for i, dtype in enumerate(frame.dtypes):
-        if isinstance(dtype, np.dtype) and dtype.kind == "f":
-            values = np.ascontiguousarray(frame.iloc[:, i].to_numpy(dtype=np.float64))
-            formatted.isetitem(i, _float_texts(values, float_format))
-    return formatted.to_csv(index=False, float_format=float_format, lineterminator="\n")
+
+_PLAIN = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 -_.:/()+%&'")
+
+
+def _csv_row(fields: list[str]) -> str:
+    """One row as the csv module writes it (pandas' writer), without the line end."""
+    import csv
+    import io
+
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerow(fields)
+    return out.getvalue()[:-1]
+
+
+def _csv_field(text: str) -> str:
+    """One text field as the csv module writes it (quoted where it must be)."""
+    if _PLAIN.issuperset(text):
+        return text
+    return _csv_row([text, ""])[:-1]
+
+
+def _field_texts(column, float_format: str):
+    """Each cell of a column as its CSV field (an object array), or None for a column type
+    left to pandas."""
+    import numpy as np
+    import pandas as pd
+
+    dtype = column.dtype
+    values = column.to_numpy()
+    if isinstance(dtype, np.dtype) and dtype.kind == "f":
+        return _float_texts(np.ascontiguousarray(values, dtype=np.float64), float_format)
+    if isinstance(dtype, np.dtype) and dtype.kind in "iub":
+        codes, uniques = pd.factorize(values)
+        return np.array([str(v) for v in np.asarray(uniques).tolist()], dtype=object)[codes]
+    if dtype == object or (isinstance(dtype, pd.StringDtype) and dtype.na_value is np.nan):
+        codes, uniques = pd.factorize(np.asarray(values, dtype=object), use_na_sentinel=True)
+        uniques = np.asarray(uniques, dtype=object)
+        if not all(isinstance(v, str) for v in uniques):
+            return None
+        return np.array([_csv_field(v) for v in uniques] + [""], dtype=object)[codes]
+    return None
 
 
 def _float_texts(values: np.ndarray, float_format: str) -> np.ndarray:

@@ -6,7 +6,8 @@ Everything is validated before anything is written, and the files are written in
 summaries are the notebooks' statistics (``item_stats``, ``area_stats``,
 ``missing_counts``) per scope (all data and each group of each grouping column), all scopes
 at once and straight from the wide answers (`metrics.wide`); the tidy answers go to Parquet
-from the same codes (`tidy_table`), in a second thread while the summaries are made.
+from the same codes, a row group at a time (`tidy_batches`), in a second thread while the
+summaries are made.
 """
 
 from __future__ import annotations
@@ -101,24 +102,57 @@ def _typed(table: pd.DataFrame) -> pd.DataFrame:
     return table.reset_index(drop=True)
 
 
-def tidy_table(grid: Grid):
-    """``grid.answers()`` as an Arrow table, built from the grid's codes without the pandas
-    frame; its schema (pandas metadata included) is that of the frame, so the Parquet bytes
-    are those ``answers.to_parquet`` writes."""
+ROW_GROUP = 1 << 20  # pyarrow's default row group: the same row groups, so the same bytes, as one table
+
+
+def tidy_batches(grid: Grid):
+    """The schema of ``grid.answers()`` (pandas metadata included) and its rows as Arrow
+    tables of ROW_GROUP rows, built from the grid's codes without the pandas frame, so the
+    Parquet file written batch by batch has the bytes ``answers.to_parquet`` writes and no
+    column of 6.7 million codes is ever made whole."""
     import pyarrow as pa
 
-    schema = pa.Schema.from_pandas(grid.answers(empty=True), preserve_index=False)
-    arrays = {}
-    for name, (codes, categories, repeat, tile) in grid.coded().items():
+    coded = grid.coded()
+    schema = pa.Schema.from_pandas(grid.answers(empty=True, coded=coded), preserve_index=False)
+    total = grid.values.size
+    columns = {}
+    for name, (codes, categories, repeat, tile) in coded.items():
         field = schema.field(name)
         codes = np.asarray(codes).astype(field.type.index_type.to_pandas_dtype(), copy=False)
-        codes = np.broadcast_to(codes[None, :, None], (tile, len(codes), repeat)).reshape(-1)
-        nulls = codes < 0
-        arrays[name] = pa.DictionaryArray.from_arrays(
-            pa.array(codes, mask=nulls if nulls.any() else None),
-            pa.array(np.asarray(categories, dtype=object), type=field.type.value_type))
-    arrays["value"] = pa.array(grid.values.reshape(-1), from_pandas=True)
-    return pa.Table.from_arrays([arrays[name] for name in schema.names], schema=schema)
+        period = len(codes)
+        if tile > 1 and period:  # items: one stretch of the tiled codes, sliced where each batch starts
+            codes = np.tile(codes, -(-(ROW_GROUP + period) // period))
+        columns[name] = (codes, repeat, tile, period,
+                         pa.array(np.asarray(categories, dtype=object), type=field.type.value_type))
+
+    def window(codes, repeat, tile, period, start, stop):
+        if repeat > 1:  # respondents: each code repeated once per item
+            first = start // repeat
+            return np.repeat(codes[first:-(-stop // repeat)], repeat)[start - first * repeat:stop - first * repeat]
+        if tile > 1:
+            return codes[start % period:start % period + stop - start]
+        return codes[start:stop]
+
+    values = grid.values.reshape(-1)
+
+    def batches():
+        if not total:
+            yield pa.Table.from_pandas(grid.answers(empty=True), preserve_index=False)
+        for start in range(0, total, ROW_GROUP):
+            stop = min(total, start + ROW_GROUP)
+            arrays = []
+            for name in schema.names:
+                if name == "value":
+                    arrays.append(pa.array(values[start:stop], from_pandas=True))
+                    continue
+                *recipe, dictionary = columns[name]
+                part = window(*recipe, start, stop)
+                nulls = part < 0
+                arrays.append(pa.DictionaryArray.from_arrays(pa.array(part, mask=nulls if nulls.any() else None),
+                                                             dictionary))
+            yield pa.Table.from_arrays(arrays, schema=schema)
+
+    return schema, batches()
 
 
 def write_tidy_parquet(grid: Grid, sink) -> None:
@@ -131,12 +165,22 @@ def write_tidy_parquet(grid: Grid, sink) -> None:
     """
     import pyarrow.parquet as pq
 
-    pq.write_table(tidy_table(grid), sink, compression="zstd", write_statistics=["value"])
+    schema, batches = tidy_batches(grid)
+    with pq.ParquetWriter(sink, schema, compression="zstd", write_statistics=["value"]) as writer:
+        for batch in batches:
+            writer.write_table(batch)
 
 
 def _write_parquet(path: Path, grid: Grid) -> str:
+    """Write the tidy answers' Parquet file; return its sha256. Arrow writes into its own
+    memory (a few MB), which is hashed and written at once: a Python file object would need
+    the GIL, held by the summaries, for every page."""
+    import pyarrow as pa
+
+    buffer = pa.BufferOutputStream()
+    write_tidy_parquet(grid, buffer)
     with atomic_file(path) as sink:
-        write_tidy_parquet(grid, sink)
+        sink.write(memoryview(buffer.getvalue()))
     return sink.hexdigest()
 
 

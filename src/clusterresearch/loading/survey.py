@@ -100,11 +100,11 @@ class Grid:
         asked = set(self.items["area"])
         return [a for a in self.study.areas["area"] if a in asked]
 
-    def answers(self, empty: bool = False) -> pd.DataFrame:
+    def answers(self, empty: bool = False, coded: dict | None = None) -> pd.DataFrame:
         """The tidy answers frame, from categorical codes (no string is repeated); ``empty``:
-        no rows, the same columns and dtypes."""
+        no rows, the same columns and dtypes; ``coded``: `coded()` if already made."""
         columns = {name: long_categorical(codes[:0] if empty else codes, categories, repeat=repeat, tile=tile)
-                   for name, (codes, categories, repeat, tile) in self.coded().items()}
+                   for name, (codes, categories, repeat, tile) in (coded or self.coded()).items()}
         values = self.values.reshape(-1)
         columns["value"] = (values[:0] if empty else values).astype(np.float64, copy=False)
         order = list(self.respondents.columns) + ITEM_COLUMNS
