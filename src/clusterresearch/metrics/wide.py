@@ -41,10 +41,7 @@ def grouping(respondents: pd.DataFrame, by: list[str], coded_columns: dict | Non
     combined = np.zeros(len(respondents), dtype=np.int64)
     labels = []
     for name in by:
-        if coded_columns is None or name not in coded_columns:
-            found = coded(respondents[name], sort=True)
-            coded_columns = {**(coded_columns or {}), name: found}
-        codes, uniques = coded_columns[name]
+        codes, uniques = (coded_columns or {}).get(name) or coded(respondents[name], sort=True)
         combined = combined * max(len(uniques), 1) + codes
         labels.append(uniques)
     present, codes = np.unique(combined, return_inverse=True)
