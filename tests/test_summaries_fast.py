@@ -16,7 +16,7 @@ import pytest
 from clusterresearch.metrics import area_stats, item_stats, respondent_area_index
 from clusterresearch.metrics.areas import area_stats_by
 from clusterresearch.metrics.items import item_stats_by
-from clusterresearch.metrics.tally import present_keys, tallies, tally
+from clusterresearch.metrics.tally import factor, present_keys, tallies, tally
 
 ITEMS = pd.DataFrame({
     "item_id": ["a1", "a2", "a3", "b1", "b2", "c1", "d1"],
@@ -136,3 +136,27 @@ def test_stats_by_are_the_stats_of_each_grouping(categorical, one_length):
     for many, one in ((item_stats_by, item_stats), (area_stats_by, area_stats)):
         for got, by in zip(many(answers, items, GROUPINGS), GROUPINGS):
             pd.testing.assert_frame_equal(got, one(answers, items, by), check_exact=True)
+
+
+@pytest.mark.parametrize("shuffle", [False, True])
+def test_respondents_in_order_of_first_answer(shuffle):
+    """`scope.respondents` finds each respondent's first row by a pass over sorted codes (a
+    loaded survey is sorted by respondent) and by np.unique otherwise."""
+    from clusterresearch.scope import respondents
+
+    answers = random_answers(4, 40, categorical=True)
+    if shuffle:
+        answers = answers.sample(frac=1.0, random_state=1).reset_index(drop=True)
+    people = [c for c in answers.columns if c not in ("item_id", "area", "type", "value", "missing")]
+    expected = answers[people].drop_duplicates("respondent_id").astype("str").reset_index(drop=True)
+    pd.testing.assert_frame_equal(respondents(answers), expected)
+
+
+def test_factor_labels_are_made_once_per_categories():
+    answers = random_answers(5, 30, categorical=True)
+    part = answers.iloc[::3]
+    codes, labels = factor(part["respondent_id"], sort=False)
+    assert labels is factor(answers["respondent_id"], sort=False)[1]  # the same categories: made once
+    assert list(labels) == list(answers["respondent_id"].cat.categories)
+    other = answers["respondent_id"].cat.rename_categories(lambda c: c + "x")
+    assert list(factor(other, sort=False)[1]) == [c + "x" for c in answers["respondent_id"].cat.categories]

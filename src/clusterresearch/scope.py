@@ -54,9 +54,12 @@ def respondents(answers: pd.DataFrame) -> pd.DataFrame:
     from .metrics.tally import factor
 
     codes, _ = factor(answers["respondent_id"], sort=False)
-    _, first = np.unique(codes, return_index=True)
+    if len(codes) and (codes[1:] >= codes[:-1]).all():  # sorted by respondent, as a loaded survey is
+        first = np.flatnonzero(np.concatenate(([True], codes[1:] != codes[:-1])))
+    else:
+        first = np.sort(np.unique(codes, return_index=True)[1])
     people = respondent_columns(answers)
-    return answers[people].iloc[np.sort(first)].astype("str").reset_index(drop=True)
+    return answers[people].iloc[first].astype("str").reset_index(drop=True)
 
 
 def columns(survey) -> tuple[str | None, ...]:

@@ -21,11 +21,26 @@ def respondent_columns(answers: pd.DataFrame) -> list[str]:
     return [c for c in answers.columns if c not in ITEM_COLUMNS]
 
 
+_LABELS: dict[int, tuple[pd.Index, pd.Index]] = {}  # id(categories) -> (categories, their labels)
+
+
+def _labels(categories: pd.Index) -> pd.Index:
+    """A categorical's categories as a plain Index, made once per categories object: a
+    scope's answers keep all of the study's categories (64,600 respondent ids in a large
+    study), and every metric asks for them."""
+    found = _LABELS.get(id(categories))
+    if found is None or found[0] is not categories:
+        if len(_LABELS) >= 64:
+            _LABELS.clear()
+        found = _LABELS[id(categories)] = (categories, pd.Index(np.asarray(categories, dtype=object)))
+    return found[1]
+
+
 def factor(column: pd.Series, sort: bool) -> tuple[np.ndarray, pd.Index]:
     """Integer codes and their labels; a categorical keeps its own order and categories,
     and its codes their own (narrow) integer type: widen them before multiplying."""
     if isinstance(column.dtype, pd.CategoricalDtype):
-        return column.cat.codes.to_numpy(), pd.Index(np.asarray(column.cat.categories, dtype=object))
+        return column.cat.codes.to_numpy(), _labels(column.cat.categories)
     codes, uniques = pd.factorize(column, sort=sort)
     return codes.astype(np.int64), pd.Index(np.asarray(uniques, dtype=object).astype(str), dtype=object)
 
