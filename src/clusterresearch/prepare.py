@@ -137,7 +137,7 @@ def tidy_batches(grid: Grid):
 
     def batches():
         if not total:
-            yield pa.Table.from_pandas(grid.answers(empty=True), preserve_index=False)
+            yield pa.Table.from_pandas(grid.answers(empty=True, coded=coded), preserve_index=False)
         for start in range(0, total, ROW_GROUP):
             stop = min(total, start + ROW_GROUP)
             arrays = []
@@ -213,7 +213,7 @@ def _manifest(grid: Grid, outputs: dict[str, str]) -> str:
         "outputs": dict(outputs),
         "counts": {
             "respondents": int(n if k else 0),  # respondents with a row in the tidy answers
-            "scaled_items": int(len(grid.scales())),
+            "scaled_items": int(k),  # the asked scaled items, the grid's columns
             "answers": int(np.isfinite(grid.values).sum()),
             "missing_codes": int((grid.missing >= 0).sum()),
             "essays": int(len(grid.essays)),

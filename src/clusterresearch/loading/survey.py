@@ -85,7 +85,7 @@ class Grid:
         """Each text column of the tidy answers as (codes of the short column, categories,
         repeat, tile): respondents' codes are repeated k times, the items' tiled n times,
         missing codes stand for each answer. The one recipe of `answers` and of the tidy
-        Parquet file (`prepare.tidy_table`)."""
+        Parquet file (`prepare.tidy_batches`)."""
         n, k = self.values.shape
         columns = {name: (*coded(self.respondents[name], sort=True), k, 1) for name in self.respondents.columns}
         for name in ("item_id", "type"):

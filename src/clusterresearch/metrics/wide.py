@@ -86,11 +86,11 @@ def stats_by(grid, items: pd.DataFrame | None, bys: list[list[str]]):
     area = grid.items["area"].to_numpy(dtype=object)
     kind = grid.items["type"].to_numpy(dtype=object)
     areas = _AreaSums(grid, geometry)
+    k = len(ids)
     item_tables, area_tables, missing_tables = [], [], []
     for by, group in zip(bys, groupings):
         mine = _per_group(fine, group, counts)
         lost = _per_group(fine, group, missing)
-        k = len(ids)
         keys = _repeat_keys(group.keys, "item_id", ids, group.size)
         item_tables.append(item_table(keys, mine.reshape(group.size * k, width + 1), lost.sum(axis=2).reshape(-1),
                                       np.tile(area, group.size), np.tile(kind, group.size), geometry, width,
@@ -170,7 +170,9 @@ class _AreaSums:
         self.ranges = {a: ("0-100" if low[a] != high[a] else f"1-{int(high[a])}") for a in self.areas}
         self.pomp = np.array([low[a] != high[a] for a in names], dtype=bool)
         self.values = grid.values
-        self.index = self._respondent_index()
+        index = self._respondent_index().reshape(-1)  # respondent x area pairs, respondent first
+        self.rated = ~np.isnan(index)
+        self.index = index[self.rated]
         self.whole = self._all_whole()
 
     def keyed(self, i: int, value):
@@ -241,6 +243,4 @@ class _AreaSums:
         for i, a in enumerate(self.area_of):
             answered[a::len(self.areas)] += counts[:, self.likert[i], 1:].sum(axis=1)
         pair_rows = (group.codes[:, None] * len(self.areas) + np.arange(len(self.areas))[None, :]).reshape(-1)
-        index = self.index.reshape(-1)
-        rated = ~np.isnan(index)
-        return area_table(keys, answered, self._sums(group, counts), pair_rows[rated], index[rated], self.ranges, by)
+        return area_table(keys, answered, self._sums(group, counts), pair_rows[self.rated], self.index, self.ranges, by)
