@@ -5,12 +5,12 @@ import pytest
 
 from clusterresearch.metrics import item_stats, wilson_interval
 
-from conftest import tidy, wilson
+from conftest import grid_of, tidy, wilson
 
 
 def frame():
     # item a: 1, 4, 5, missing; item b: one answer; item c: all equal; item d: all missing
-    return tidy([
+    return grid_of(tidy([
         ("r1", "PL", "c1", "a", "x", "likert", 1), ("r1", "PL", "c1", "b", "x", "likert", 3),
         ("r1", "PL", "c1", "c", "y", "likert", 4), ("r1", "PL", "c1", "d", "y", "likert", np.nan),
         ("r2", "PL", "c2", "a", "x", "likert", 4), ("r2", "PL", "c2", "b", "x", "likert", np.nan),
@@ -19,7 +19,7 @@ def frame():
         ("r3", "LT", "c3", "c", "y", "likert", 4), ("r3", "LT", "c3", "d", "y", "likert", np.nan),
         ("r4", "LT", "c4", "a", "x", "likert", np.nan), ("r4", "LT", "c4", "b", "x", "likert", np.nan),
         ("r4", "LT", "c4", "c", "y", "likert", 4), ("r4", "LT", "c4", "d", "y", "likert", np.nan),
-    ])
+    ]))
 
 
 def test_item_stats_by_hand():

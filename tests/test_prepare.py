@@ -18,7 +18,7 @@ from clusterresearch.metrics.areas import area_stats
 from clusterresearch.metrics.items import item_stats
 from clusterresearch.outputs import sha256_file
 from clusterresearch.prepare import run_prepare, summaries
-from clusterresearch.scope import scopes, select
+from clusterresearch.scope import scopes
 
 DATA = Path(__file__).parent / "data" / "survey"   # a study folder: study.toml, instrument.csv
 REGISTRY = DATA / "clusters_de_fr.csv"
@@ -241,8 +241,8 @@ def test_shipped_survey_with_defaults(tmp_path, capsys):
 # ------------------------------------------------------------------------ summaries = metrics per scope
 
 def assert_summaries_match_each_scope(grid):
-    """prepare's item and area summaries (from the wide answers), row for row, equal the
-    metric functions run on each scope's own tidy answers (`scope.select`), the way the
+    """prepare's item and area summaries (all scopes counted at once), row for row, equal
+    the metric functions run on each scope's own grid (`Grid.select`), the way the
     notebooks compute them."""
     items, areas = summaries(grid)[:2]
     survey = grid.to_survey()
@@ -253,7 +253,7 @@ def assert_summaries_match_each_scope(grid):
         for scope in found:
             mine = table[(table["scope"] == (scope.column or "all")) & (table["group"] == scope.group)]
             mine = mine.drop(columns=["scope", "group"]).reset_index(drop=True)
-            expected = stats(select(survey.answers, scope), survey.items)
+            expected = stats(survey.grid.select(scope), survey.items)
             if stats is item_stats:  # every scope lists every asked item, even with no answer
                 assert len(expected) == len(survey.items)
             pd.testing.assert_frame_equal(mine, expected, check_dtype=False, obj=f"{stats.__name__} {scope.key}")

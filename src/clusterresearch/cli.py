@@ -70,7 +70,7 @@ def _check(args: argparse.Namespace) -> int:
     if statements is None:
         print("The study has no statements to check (statements in study.toml).")
         return 0
-    table = check_statements(survey.answers, load_statements(statements), survey.instrument, survey.items)
+    table = check_statements(survey.grid, load_statements(statements), survey.instrument, survey.items)
     print(table[["statement_id", "figure", "statistic", "op", "value", "observed", "holds"]].to_string(index=False))
     print(f"{int(table['holds'].sum())} of {len(table)} statements hold.")
     return 0 if bool(table["holds"].all()) else 1

@@ -5,14 +5,13 @@ Everything is validated before anything is written, and the files are written in
 ``outputs.staged_dir`` so a failed run leaves the output folder exactly as it was. The
 summaries are the notebooks' statistics (``item_stats``, ``area_stats``,
 ``missing_counts``) per scope (all data and each group of each grouping column), all scopes
-at once and straight from the wide answers (`metrics.wide`); the tidy answers go to Parquet
+counted at once from the survey's grid (`metrics.tally`); the tidy answers go to Parquet
 from the same codes, a row group at a time (`tidy_batches`), in a second thread while the
 summaries are made.
 """
 
 from __future__ import annotations
 
-import io
 import json
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -22,7 +21,9 @@ import pandas as pd
 
 from . import config
 from .loading.survey import Grid, read_grid
-from .metrics.wide import stats_by
+from .metrics.areas import area_tables
+from .metrics.items import grid_geometry, item_tables, missing_tables, width_of
+from .metrics.tally import tally
 from .outputs import atomic_file, render_csv, sha256_file, staged_dir, write_text
 from .scope import columns as scope_columns
 
@@ -74,11 +75,16 @@ def _write(path: Path, text: str) -> str:
 
 
 def summaries(grid: Grid) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """item_summary, area_summary and missing_summary: the statistics of every scope
-    (`metrics.wide.stats_by`), stacked with ``scope`` (all or the grouping column) and
-    ``group`` (all or the group) in front."""
+    """item_summary, area_summary and missing_summary: the notebooks' statistics of every
+    scope, counted once for all (`metrics.tally`), stacked with ``scope`` (all or the
+    grouping column) and ``group`` (all or the group) in front."""
     columns = list(scope_columns(grid))
-    tables = stats_by(grid, grid.scales(), [[column] if column else [] for column in columns])
+    bys = [[column] if column else [] for column in columns]
+    scales = grid.scales()
+    geometry = grid_geometry(grid, scales)
+    counted = tally(grid, bys, width_of(geometry))
+    tables = (item_tables(grid, geometry, bys, counted), area_tables(grid, scales, bys, counted),
+              missing_tables(grid, bys, counted))
     return tuple(_stacked(columns, kind) for kind in tables)
 
 
@@ -182,13 +188,6 @@ def _write_parquet(path: Path, grid: Grid) -> str:
     with atomic_file(path) as sink:
         sink.write(memoryview(buffer.getvalue()))
     return sink.hexdigest()
-
-
-def tidy_parquet(grid: Grid) -> bytes:
-    """:func:`write_tidy_parquet` into bytes."""
-    buffer = io.BytesIO()
-    write_tidy_parquet(grid, buffer)
-    return buffer.getvalue()
 
 
 def _relative(path: Path) -> str:

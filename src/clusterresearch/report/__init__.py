@@ -1,7 +1,7 @@
 """Report building blocks: sentences written from the numbers, and HTML-safe tables."""
 
 from .narrative import area_paragraph, format_percent, share_sentence
-from .tables import HtmlFragment, essay_block, html_table, mask_small_cells
+from .tables import HtmlFragment, essay_block, html_table
 
 __all__ = [
     "HtmlFragment",
@@ -9,6 +9,5 @@ __all__ = [
     "essay_block",
     "format_percent",
     "html_table",
-    "mask_small_cells",
     "share_sentence",
 ]

@@ -45,10 +45,6 @@ def number(value, digits: int = 2) -> str:
     return "" if value is None or pd.isna(value) else f"{value:.{digits}f}"
 
 
-def yes_no(value) -> str:
-    return "yes" if bool(value) else "no"
-
-
 def notice(lines, kind: str = "notice") -> HTML:
     """A boxed notice; every line is escaped."""
     body = "".join(f"<p>{html.escape(str(line))}</p>" for line in lines if line)
