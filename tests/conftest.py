@@ -44,7 +44,7 @@ def grid_of(answers: pd.DataFrame, areas=None):
         given = answers["missing"].notna().to_numpy()
         missing[r[given], i[given]] = pd.Index(labels).get_indexer(answers["missing"][given].astype("str"))
     order = list(dict.fromkeys(items["area"])) if areas is None else list(areas)
-    study = SimpleNamespace(areas=pd.DataFrame({"area": order}))
+    study = SimpleNamespace(area_order=lambda asked=None: [a for a in order if asked is None or a in set(asked)])
     return Grid(respondents, items, values, missing, labels, pd.DataFrame(), study, None)
 
 

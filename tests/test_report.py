@@ -8,7 +8,8 @@ import pytest
 
 from clusterresearch import config, report
 from clusterresearch.disclosure import Disclosure
-from clusterresearch.report import HtmlFragment, essay_block, format_percent, html_table, share_sentence
+from clusterresearch.formatting import percent as format_percent
+from clusterresearch.report import HtmlFragment, essay_block, html_table, share_sentence
 
 
 def area_paragraph(*args, **kwargs):
@@ -59,6 +60,16 @@ def test_percent_rounds_halves_up():
     assert format_percent(1 / 8) == "13 %"
     assert format_percent(0.005) == "1 %"
     assert format_percent(2 / 3) == "67 %"
+
+
+def test_one_formatting_module_for_counts_numbers_and_absent_values():
+    from clusterresearch.formatting import NBSP, count_share, interval, number, percent
+
+    assert percent(0.285) == "29 %" and percent(2 / 3, 1) == "66.7 %" and percent(0.5, nbsp=True) == f"50{NBSP}%"
+    assert percent(float("nan")) == "" and percent(None, 1, missing="n/a") == "n/a"
+    assert count_share(10, 12) == f"10/12{NBSP}(83{NBSP}%)" and count_share(0, 0) == ""
+    assert interval(0.554, 0.955) == f"55–96{NBSP}%" and interval(np.nan, 0.5) == ""
+    assert number(3.14159) == "3.14" and number(2.5, 0) == "2" and number(np.nan, 3, missing="–") == "–"
 
 
 def items(*rows):

@@ -42,7 +42,8 @@ def random_grid(seed: int, respondents: int, geometry: pd.DataFrame) -> Grid:
     missing = np.where(np.isnan(values) & (rng.random(values.shape) < 0.5),
                        rng.integers(0, 2 if seed % 2 else 3, values.shape), -1).astype(np.int32)
     items = geometry[["item_id", "area", "type"]].astype("str").reset_index(drop=True)
-    study = SimpleNamespace(areas=pd.DataFrame({"area": ["E", "B", "A", "C", "D", "Z"]}))  # the report order
+    order = ["E", "B", "A", "C", "D", "Z"]  # the report order
+    study = SimpleNamespace(area_order=lambda asked=None: [a for a in order if asked is None or a in set(asked)])
     return Grid(people, items, values, missing, LABELS, pd.DataFrame(), study, None)
 
 

@@ -125,8 +125,7 @@ class SurveyReport:
     @property
     def areas(self) -> list[str]:
         """The study's areas (areas.csv order) that this survey asks about."""
-        asked = set(self.item_table["area"])
-        return [a for a in self.study.areas["area"] if a in asked]
+        return self.study.area_order(self.item_table["area"])
 
     @property
     def texts(self) -> dict[str, str]:

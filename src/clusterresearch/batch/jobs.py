@@ -303,5 +303,5 @@ def check_inputs(jobs: Sequence[Job], survey: Any = None) -> None:
             raise InputError(network, "folder", "roadmap network folder not found (--network)")
         loaded = load_network(network if network is not None else config.ROADMAP_EXAMPLE_DIR)
         if with_survey and survey is not None:
-            check_declared_areas(loaded.description, list(survey.study.areas["area"]), survey.study.title)
+            check_declared_areas(loaded.description, survey.study.area_order(), survey.study.title)
 

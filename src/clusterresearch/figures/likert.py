@@ -20,7 +20,8 @@ from matplotlib.transforms import offset_copy
 
 from ..disclosure import Disclosure
 from ..loading.scales import Scale
-from ._common import FONT_SIZE, new_figure, whole_percent
+from ..formatting import whole_percent
+from ._common import FONT_SIZE, new_figure
 
 TYPE_ORDER = ("likert", "assessor", "desired")
 TYPE_TAGS = {"likert": "", "assessor": "[assessor rating] ", "desired": "[desired level] "}

@@ -119,8 +119,7 @@ class Grid:
 
     def area_order(self) -> list[str]:
         """The areas of the asked items in the study's report order (areas.csv)."""
-        asked = set(self.items["area"])
-        return [a for a in self.study.areas["area"] if a in asked]
+        return self.study.area_order(self.items["area"])
 
     def answers(self, empty: bool = False, coded: dict | None = None) -> pd.DataFrame:
         """The tidy answers frame, from categorical codes (no string is repeated); ``empty``:

@@ -7,23 +7,14 @@ interval.
 
 from __future__ import annotations
 
-import math
 from typing import Iterable, Mapping
 
 import pandas as pd
 from statsmodels.stats.proportion import proportion_confint
 
 from ..disclosure import Disclosure
+from ..formatting import whole_percent
 
-
-
-def format_percent(share: float) -> str:
-    """A share 0-1 as a whole percent, halves rounded up: 0.125 -> "13 %"."""
-    return f"{math.floor(share * 100 + 0.5 + 1e-9)} %"
-
-
-def _whole(share: float) -> int:
-    return math.floor(share * 100 + 0.5 + 1e-9)
 
 
 def share_phrase(k: int, n: int, noun: str = "respondent", plural: str | None = None) -> str:
@@ -37,7 +28,7 @@ def share_phrase(k: int, n: int, noun: str = "respondent", plural: str | None = 
     if n == 1:
         return f"{k} of 1 {noun} (one person's answer; no interval)"
     low, high = proportion_confint(k, n, alpha=0.05, method="wilson")
-    return f"{k} of {n} {plural} ({_whole(k / n)} %, 95 % CI {_whole(low)}-{_whole(high)} %)"
+    return f"{k} of {n} {plural} ({whole_percent(k / n)} %, 95 % CI {whole_percent(low)}-{whole_percent(high)} %)"
 
 
 def share_sentence(k: int, n: int, phrase: str, noun: str = "respondent", plural: str | None = None) -> str:
