@@ -141,8 +141,8 @@ def test_prepare_and_check_run_on_other_studies(study, tmp_path, capsys):
     mine = items[items["scope"] == "all"].set_index("item_id")
     direct = item_stats(survey.grid, survey.items).set_index("item_id")
     assert (mine["n_agree"] == direct.loc[mine.index, "n_agree"]).all()
-    assert (pd.read_parquet(tmp_path / "responses_tidy.parquet")["value"].to_numpy()
-            == survey.answers["value"].to_numpy()).sum() == np.isfinite(survey.answers["value"]).sum()
+    wide = pd.read_parquet(tmp_path / "responses_wide.parquet")[list(survey.grid.items["item_id"])]
+    assert (wide.to_numpy(dtype=float) == survey.grid.values).sum() == np.isfinite(survey.grid.values).sum()
 
 
 def test_group_kind_country_is_checked_and_categories_are_free_text():

@@ -15,7 +15,7 @@ from typing import Sequence
 
 import numpy as np
 import pandas as pd
-from scipy import stats as sps
+from scipy import special
 
 from .items import grid_geometry, width_of, wilson_interval
 from .tally import BLOCK, Grouping, Tally, repeat_keys, tally
@@ -131,10 +131,12 @@ def respondent_area_index(grid, items: pd.DataFrame | None = None, item_type: st
 
 
 def t_interval(mean: pd.Series, sd: pd.Series, n: pd.Series, level: float = 0.95):
-    """Student-t interval of a mean from its sd and n, elementwise; NaN below n = 2."""
+    """Student-t interval of a mean from its sd and n, elementwise; NaN below n = 2. The
+    quantile is ``scipy.special.stdtrit``, which ``scipy.stats.t.ppf`` calls (same bits;
+    scipy.stats itself is a second of import)."""
     with np.errstate(invalid="ignore"):
         df = (n - 1).where(n > 1)
-        half = sps.t.ppf(0.5 + level / 2, df) * sd / np.sqrt(n)
+        half = special.stdtrit(df, 0.5 + level / 2) * sd / np.sqrt(n)
     return mean - half, mean + half
 
 
