@@ -47,6 +47,7 @@ from clusterresearch.batch.jobs import plan_jobs
 from clusterresearch.batch.runner import _mp_context, ReproduceOptions, default_jobs, reproduce
 from clusterresearch.loading import load_survey
 from clusterresearch.scope import scopes
+from clusterresearch.loading.source import SurveySource
 
 HERE = Path(__file__).resolve().parent
 FLOOR = HERE / "floor.ipynb"
@@ -187,7 +188,7 @@ def main() -> int:
     site = work / "site"
     # --study data/raw names the survey: both notebooks for every scope (30 reports), the site
     # the issue measured (without it the roadmap runs once, without a survey)
-    options = ReproduceOptions(study=config.RAW_DIR, out=site, jobs=jobs, progress=False, force=True)
+    options = ReproduceOptions(source=SurveySource(study_dir=config.RAW_DIR), out=site, jobs=jobs, progress=False, force=True)
     runs = len(plan_jobs(scopes(load_survey(options.data, study=options.study)), options))
     print(f"cores {default_jobs()}, --jobs {jobs}, {runs} reports on the shipped study; load average {load()}")
     results: list[tuple[str, str, str, str]] = []
@@ -231,7 +232,7 @@ def main() -> int:
 
         if not args.no_large:
             study = make_large_study(work / "large_study", args.large_respondents)
-            large, rows = time_reproduce(ReproduceOptions(study=study, out=work / "large", jobs=jobs,
+            large, rows = time_reproduce(ReproduceOptions(source=SurveySource(study_dir=study), out=work / "large", jobs=jobs,
                                                           only="competencies", progress=False, force=True))
             per = [r["seconds"] for r in rows]
             biggest = max(rows, key=lambda r: r["n"])

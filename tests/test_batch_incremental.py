@@ -13,6 +13,7 @@ from clusterresearch.batch.jobs import plan_jobs
 from clusterresearch.batch.runner import ReproduceOptions
 from clusterresearch.loading import load_survey
 from clusterresearch.scope import scopes
+from clusterresearch.loading.source import SurveySource
 
 STUB = Path(__file__).parent / "data" / "batch" / "scope_stub.ipynb"
 
@@ -30,7 +31,7 @@ def _changed_answer(source: Path, target: Path, respondent: str) -> None:
 
 def _keys(data: Path, out: Path) -> dict[str, str]:
     survey = load_survey(data)
-    options = ReproduceOptions(data=data, out=out, only="competencies", notebooks={"competencies": STUB})
+    options = ReproduceOptions(source=SurveySource(data_path=data), out=out, only="competencies", notebooks={"competencies": STUB})
     jobs = plan_jobs(scopes(survey), options)
     return {name: build["key"] for name, build in buildinfo.build_keys(jobs, survey, {}).items()}
 
@@ -110,14 +111,14 @@ def test_force_is_documented_in_help(capsys):
     assert "--force" in text and "rebuild every report" in text and "(default: off)" in text
 
 
-def test_build_keys_of_the_default_plan_with_a_roadmap_report_without_a_survey(shipped_survey, tmp_path):
-    """`reproduce` with no --study plans survey reports and one roadmap report that reads no survey."""
+def test_build_keys_of_a_roadmap_report_without_a_survey(shipped_survey, tmp_path):
+    """`reproduce --only roadmap --no-survey` plans one roadmap report that reads no survey."""
     from clusterresearch.batch.buildinfo import build_keys
     from clusterresearch.batch.jobs import NO_SURVEY, plan_jobs
     from clusterresearch.batch.runner import ReproduceOptions
     from clusterresearch.scope import scopes
 
-    jobs = plan_jobs(scopes(shipped_survey), ReproduceOptions(out=tmp_path))
-    assert [j.scope for j in jobs if j.notebook == "roadmap"] == [NO_SURVEY]
+    jobs = plan_jobs(scopes(shipped_survey), ReproduceOptions(out=tmp_path, only="roadmap", no_survey=True))
+    assert [j.scope for j in jobs] == [NO_SURVEY]
     keys = build_keys(jobs, shipped_survey, {})
     assert len(keys) == len(jobs) and keys[f"public/{jobs[-1].stem}"]["inputs"]["scope answers"] == ""

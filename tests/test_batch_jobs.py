@@ -13,6 +13,7 @@ from clusterresearch.batch.jobs import check_notebooks, notebook_parameters, pla
 from clusterresearch.batch.runner import ReproduceOptions
 from clusterresearch.errors import InputError
 from clusterresearch.loading import load_survey
+from clusterresearch.loading.source import SurveySource
 from clusterresearch.scope import Scope, parse, scopes
 
 DATA = Path(__file__).parent / "data" / "batch"   # the batch study folder and stub notebooks
@@ -36,11 +37,17 @@ def groups(tmp_path_factory) -> list[Scope]:
     return found_scopes(tmp_path_factory.mktemp("survey"), RESPONDENTS)
 
 
+SOURCE_NAMES = {"study": "study_dir", "data": "data_path", "encoding": "encoding", "registry": "registry",
+                "data_format": "data_format", "responses": "responses"}
+
+
 def options(**kw) -> ReproduceOptions:
+    """ReproduceOptions; the survey's options (study=, data=, ...) go into its SurveySource."""
     base = dict(study=Path("/s"), data=Path("/d/responses.csv"), network=Path("/d/net"), out=Path("/o"), min_group=3,
                 notebooks={"competencies": Path("/nb/c.ipynb"), "roadmap": Path("/nb/r.ipynb")})
     base.update(kw)
-    return ReproduceOptions(**base)
+    source = SurveySource(**{SOURCE_NAMES[k]: base.pop(k) for k in list(base) if k in SOURCE_NAMES})
+    return ReproduceOptions(source=source, **base)
 
 
 def test_scopes_all_countries_clusters(groups):
@@ -83,20 +90,20 @@ def test_public_confidential_split_by_min_group(groups):
 
 def test_parameters_match_the_notebooks_contract(groups):
     jobs = {j.stem: j for j in plan_jobs(groups, options(encoding="latin-1", registry=Path("/s/names.csv")))}
+    survey = {"study_dir": "/s", "data_path": "/d/responses.csv", "data_format": "auto", "responses": "complete",
+              "encoding": "latin-1", "registry": "/s/names.csv"}  # SurveySource's six, for both notebooks
     assert jobs["competencies_country_PL"].parameters == {
-        "study_dir": "/s", "data_path": "/d/responses.csv", "group_column": "country", "group": "PL",
-        "encoding": "latin-1", "registry": "/s/names.csv",
+        **survey, "group_column": "country", "group": "PL",
         "output_dir": "/o/public/competencies_country_PL_files", "min_cell": 3,
     }
     everyone = jobs["competencies_all"].parameters
     assert (everyone["group_column"], everyone["group"]) == (None, None)
     assert jobs["roadmap_cluster_PL01"].parameters == {  # the roadmap takes the survey scope as the report does
-        "study_dir": "/s", "data_path": "/d/responses.csv", "group_column": "cluster", "group": "PL01",
-        "encoding": "latin-1", "registry": "/s/names.csv", "network_dir": "/d/net",
+        **survey, "group_column": "cluster", "group": "PL01", "network_dir": "/d/net",
         "output_dir": "/o/confidential/roadmap_cluster_PL01_files", "min_cell": 0,
     }
-    defaults = plan_jobs(groups, options(study=None, data=None, only="competencies"))[0].parameters
-    assert (defaults["study_dir"], defaults["data_path"], defaults["registry"]) == (None, None, None)
+    for job in plan_jobs(groups, options(study=None, data=None)):  # the default study, named to both notebooks
+        assert (job.parameters["study_dir"], job.parameters["data_path"]) == (str(config.RAW_DIR), None)
     rel = plan_jobs(groups, options(out=Path("rel"), only="roadmap", platform_delay=2.0))[0]
     assert Path(rel.output_html).is_absolute() and Path(rel.parameters["output_dir"]).is_absolute()
     assert rel.parameters["platform_delay"] == 2.0 and "relay_retention" not in rel.parameters
@@ -187,9 +194,11 @@ def test_scopes_through_the_survey_loader(tmp_path, shipped_survey):
 def test_notebook_parameters_and_check(tmp_path, groups):
     assert notebook_parameters(DATA / "roadmap_stub.ipynb") == {
         "study_dir", "data_path", "group_column", "group", "country", "cluster", "encoding", "registry",
-        "network_dir", "output_dir", "relay_retention", "platform_retention", "platform_delay", "min_cell"}
+        "network_dir", "output_dir", "relay_retention", "platform_retention", "platform_delay", "min_cell",
+        "data_format", "responses"}
     assert notebook_parameters(DATA / "competencies_stub.ipynb") == {
-        "study_dir", "data_path", "group_column", "group", "output_dir", "min_cell", "encoding", "registry"}
+        "study_dir", "data_path", "group_column", "group", "output_dir", "min_cell", "encoding", "registry",
+        "data_format", "responses"}
     jobs = plan_jobs(groups, options(notebooks={"competencies": DATA / "competencies_stub.ipynb",
                                                 "roadmap": DATA / "roadmap_stub.ipynb"}))
     check_notebooks(jobs)  # both stubs accept everything passed

@@ -19,6 +19,7 @@ import pytest
 from clusterresearch import preload
 from clusterresearch.batch import kernels, worker
 from clusterresearch.batch.jobs import Job
+from clusterresearch.loading.source import SurveySource
 
 DATA = Path(__file__).parent / "data" / "batch"
 STATE = DATA / "state.ipynb"
@@ -145,7 +146,7 @@ def test_each_report_takes_what_the_template_preloaded(tmp_path):
     from clusterresearch.roadmap.report import RoadmapReport
     from clusterresearch.scope import scopes
 
-    options = _validate(ReproduceOptions(out=tmp_path / "site", study=config.RAW_DIR))
+    options = _validate(ReproduceOptions(out=tmp_path / "site", source=SurveySource(study_dir=config.RAW_DIR)))
     planned = jobs_module.plan_jobs(scopes(load_survey(None, study=config.RAW_DIR)), options)
     for notebook, build in (("competencies", SurveyReport.from_parameters), ("roadmap", RoadmapReport.from_parameters)):
         job = next(j for j in planned if j.notebook == notebook and j.group == "PL")

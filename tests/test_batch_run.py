@@ -20,6 +20,7 @@ from clusterresearch.batch.runner import ReproduceOptions, _check_kernel, reprod
 from clusterresearch.errors import InputError
 from clusterresearch.loading import load_survey
 from clusterresearch.scope import scopes
+from clusterresearch.loading.source import SurveySource
 
 DATA = Path(__file__).parent / "data" / "batch"   # the batch study folder and stub notebooks
 RESPONSES = DATA / "responses.csv"
@@ -114,12 +115,12 @@ def test_dask_local_cluster(tmp_path):
     distributed = pytest.importorskip("distributed")
     with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False,
                                   dashboard_address=None) as cluster:
-        code = reproduce(ReproduceOptions(study=DATA, network=NETWORK, out=tmp_path, min_group=2,
+        code = reproduce(ReproduceOptions(source=SurveySource(study_dir=DATA), network=NETWORK, out=tmp_path, min_group=2,
                                           groups=(("cluster", "K1"),), only="roadmap", notebooks=STUBS, executor="dask",
                                           scheduler=cluster.scheduler_address, progress=False))
         # workers that cannot run the jobs (here: no such kernelspec) are bad input, found before any job
         with pytest.raises(InputError, match="a worker cannot run the jobs"):
-            reproduce(ReproduceOptions(study=DATA, network=NETWORK, out=tmp_path / "no", groups=(("cluster", "K1"),),
+            reproduce(ReproduceOptions(source=SurveySource(study_dir=DATA), network=NETWORK, out=tmp_path / "no", groups=(("cluster", "K1"),),
                                        notebooks=STUBS, executor="dask", scheduler=cluster.scheduler_address,
                                        kernel_name="no-such-kernel-clusterresearch", progress=False))
         assert not (tmp_path / "no").exists()
@@ -192,7 +193,7 @@ def test_missing_kernelspec_explains_the_fix():
 def _job(out, cluster="K3"):
     """The competencies job of one cluster of the batch study (notebook from config, as the CLI would)."""
     found = scopes(load_survey(RESPONSES, study=DATA))
-    return plan_jobs(found, ReproduceOptions(study=DATA, data=RESPONSES, network=NETWORK, out=out, only="competencies",
+    return plan_jobs(found, ReproduceOptions(source=SurveySource(study_dir=DATA, data_path=RESPONSES), network=NETWORK, out=out, only="competencies",
                                              groups=(("cluster", cluster),), min_group=2))[0]
 
 

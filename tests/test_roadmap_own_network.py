@@ -14,6 +14,7 @@ import pytest
 from clusterresearch.cli import main
 from clusterresearch.roadmap.build import RoadmapSettings, build_roadmap
 from clusterresearch.roadmap.narrative import findings
+from clusterresearch.loading.source import SurveySource
 
 OWN = Path(__file__).parent / "data" / "roadmap" / "own_network"
 STUDY = Path(__file__).parent / "data" / "studies" / "agree7_dk"  # another questionnaire: firms, 1-7 scale
@@ -111,7 +112,7 @@ def test_reproduce_gives_the_numbers_of_the_roadmap_command(own_run, tmp_path):
     notebook = json.loads((site / "public" / "roadmap_sector_metal.ipynb").read_text(encoding="utf-8"))
     assert foreign_words(page) == [] and foreign_words(json.dumps(notebook)) == []
     roadmap = build_roadmap(RoadmapSettings(network=OWN, platform_retention=0.95, platform_delay=1, relay_retention=0.85,
-                                            study=STUDY, groups=(("sector", "metal"),)))
+                                            source=SurveySource(study_dir=STUDY), groups=(("sector", "metal"),)))
     md = (own_run / "summary.md").read_text(encoding="utf-8")
     for line in findings(roadmap):
         assert f"- {line}" in md  # the command wrote these sentences ...

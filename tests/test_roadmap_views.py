@@ -7,6 +7,7 @@ import pytest
 
 from clusterresearch.roadmap import views
 from clusterresearch.roadmap.build import RoadmapSettings, build_roadmap
+from clusterresearch.loading.source import SurveySource
 
 OWN = Path(__file__).parent / "data" / "roadmap" / "own_network"
 STUDY = Path(__file__).parent / "data" / "studies" / "agree7_dk"
@@ -16,7 +17,7 @@ VIEWS = ["parameters", "summary", "sensitivity", "stage1", "roles", "services", 
 
 @pytest.fixture(scope="module")
 def roadmap():
-    return build_roadmap(RoadmapSettings(network=OWN, study=STUDY, groups=(("country", "AT"),)))
+    return build_roadmap(RoadmapSettings(network=OWN, source=SurveySource(study_dir=STUDY), groups=(("country", "AT"),)))
 
 
 @pytest.mark.parametrize("name", VIEWS)

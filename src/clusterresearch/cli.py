@@ -14,6 +14,7 @@ from pathlib import Path
 from . import config
 from .errors import InputError
 from .loading.platforms import FORMATS, RESPONSES, describe_export
+from .loading.source import SurveySource
 from .outputs import RawDataWriteError
 
 
@@ -52,14 +53,12 @@ def _init(args: argparse.Namespace) -> int:
 
 def _check(args: argparse.Namespace) -> int:
     from .draft import refuse_draft
-    from .loading import load_survey
     from .metrics.statements import check_statements, load_statements
 
     if args.study is not None:
         refuse_draft(args.study)  # a drafted study with its checklist unanswered: one line naming what is left
 
-    survey = load_survey(args.data, study=args.study, registry=args.registry, encoding=args.encoding,
-                         format=args.format, responses=args.responses)
+    survey = _source(args).load()
     statements = args.statements or survey.study.statements
     n = survey.answers["respondent_id"].nunique()
     print(f"{survey.study.title}: {n} {survey.study.respondents}, {len(survey.items)} scaled items, "
@@ -86,6 +85,34 @@ def _groups(args: argparse.Namespace) -> tuple[tuple[str, str], ...]:
     return tuple(groups)
 
 
+def _source(args: argparse.Namespace) -> SurveySource:
+    """The survey the options name, made once and passed whole (loading.source)."""
+    return SurveySource(study_dir=args.study, data_path=args.data, data_format=args.format,
+                        responses=args.responses, encoding=args.encoding, registry=args.registry)
+
+
+def _notebooks(args: argparse.Namespace) -> dict[str, Path]:
+    """--notebook NAME=PATH (repeatable): a researcher's own copy of a notebook."""
+    from .batch.jobs import NOTEBOOKS
+
+    given: dict[str, Path] = {}
+    for text in args.notebook:
+        name, sep, path = text.partition("=")
+        if not sep or name not in NOTEBOOKS or not path:
+            raise InputError("--notebook", text, f"must be NAME=PATH with NAME one of {', '.join(NOTEBOOKS)}")
+        given[name] = Path(path).expanduser().absolute()
+    return given
+
+
+def _copy_notebooks(args: argparse.Namespace) -> int:
+    from .batch.jobs import copy_notebooks
+
+    for path in copy_notebooks(args.dir):
+        print(path)
+    print(f"run your copies with: clusterresearch reproduce --notebook competencies=PATH --notebook roadmap=PATH")
+    return 0
+
+
 def _roadmap(args: argparse.Namespace) -> int:
     from .roadmap.build import RoadmapSettings
     from .roadmap.pipeline import run_roadmap
@@ -95,12 +122,7 @@ def _roadmap(args: argparse.Namespace) -> int:
         platform_retention=args.platform_retention,
         platform_delay=args.platform_delay,
         relay_retention=args.relay_retention,
-        study=args.study,
-        data=args.data,
-        registry=args.registry,
-        encoding=args.encoding,
-        data_format=args.format,
-        responses=args.responses,
+        source=_source(args),
         groups=_groups(args),
     )
     written = run_roadmap(settings, out=args.out)
@@ -113,12 +135,9 @@ def _reproduce(args: argparse.Namespace) -> int:
     from .batch.runner import ReproduceOptions, reproduce
 
     options = ReproduceOptions(
-        study=args.study,
-        data=args.data,
-        encoding=args.encoding,
-        data_format=args.format,
-        responses=args.responses,
-        registry=args.registry,
+        source=_source(args),
+        no_survey=args.no_survey,
+        notebooks=_notebooks(args) or None,
         groups=_groups(args),
         network=args.network,
         out=args.out,
@@ -235,6 +254,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--jobs", type=int, default=None, help="worker processes (default: number of cores)")
     p.add_argument("--only", choices=("competencies", "roadmap"), default=None,
                    help="build one notebook's reports only (default: both)")
+    p.add_argument("--notebook", action="append", default=[], metavar="NAME=PATH",
+                   help="run your own copy of a notebook (competencies or roadmap; see `clusterresearch "
+                        "notebooks`) with the same parameters (default: the packaged notebooks)")
+    p.add_argument("--no-survey", action="store_true",
+                   help="build one roadmap report without a survey (no stage IV readiness) instead of a "
+                        "roadmap per scope of the survey; needs --only roadmap (default: off)")
     _group_options(p, "only that group and the groups within it, e.g. country=PL; repeat to narrow (default: all)")
     _roadmap_options(p)
     p.add_argument("--min-group", type=int, default=config.MIN_GROUP,
@@ -251,6 +276,12 @@ def build_parser() -> argparse.ArgumentParser:
                         "scope's answers, study files, code and library versions) are unchanged since the last "
                         "run into --out is reused (default: off)")
     p.set_defaults(func=_reproduce)
+
+    p = sub.add_parser("notebooks", help="copy the packaged notebooks into a folder, to edit and run with "
+                                         "reproduce --notebook")
+    p.add_argument("dir", type=Path, help="the folder to copy them into (created; existing notebooks are "
+                                          "never overwritten)")
+    p.set_defaults(func=_copy_notebooks)
     return parser
 
 

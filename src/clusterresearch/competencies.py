@@ -18,7 +18,8 @@ from IPython.display import HTML, Markdown, display
 
 from .disclosure import Disclosure
 from .figures import gap_figure, likert_figure, overview_figure, show_figure
-from .loading import Survey, load_survey
+from .loading import Survey
+from .loading.source import SurveySource
 from .loading.survey import Grid
 from .metrics import area_gap, area_stats, item_stats, self_vs_assessor
 from .metrics.compare import MAX_GROUPS, compare_pairs
@@ -45,8 +46,9 @@ class SurveyReport:
                         output_dir=None, min_cell=0, encoding=None, registry=None, data_format="auto",
                         responses="complete"):
         """Build the report from the notebook's parameters (None: the shipped study, all data)."""
-        survey = load_survey(data_path, study=study_dir, encoding=encoding, registry=registry,
-                             format=data_format or "auto", responses=responses or "complete")
+        survey = SurveySource.from_parameters(dict(
+            study_dir=study_dir, data_path=data_path, data_format=data_format, responses=responses,
+            encoding=encoding, registry=registry)).load()
         scope = find(scopes(survey), group_column, group, survey.source)
         disclosure = Disclosure(int(min_cell or 0))
         out = Path(output_dir) if output_dir else disclosure.figures_dir("competencies", scope.column, scope.group,

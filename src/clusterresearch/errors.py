@@ -12,7 +12,9 @@ class InputError(Exception):
     """
 
     def __init__(self, file: str | Path, where: str, message: str):
-        self.file = str(file)
+        from .config import shown
+
+        self.file = shown(file)  # a packaged file by its path in the repository, never site-packages
         self.where = where
         self.message = message
         super().__init__(str(self))

@@ -17,13 +17,14 @@ import ast
 import hashlib
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
 from .. import config
 from ..disclosure import CONFIDENTIAL, PUBLIC, Disclosure
 from ..errors import InputError, where
+from ..loading.source import SurveySource
 from ..scope import Scope
 
 NOTEBOOKS: tuple[str, ...] = ("competencies", "roadmap")
@@ -125,11 +126,25 @@ def _stems(notebook: str, groups: Sequence[Scope]) -> list[str]:
 
 
 def notebook_paths(options: Any) -> dict[str, Path]:
-    """The notebooks to run: ``options.notebooks`` if given, else the project's two."""
-    given = getattr(options, "notebooks", None)
-    if given:
-        return {name: Path(path) for name, path in given.items()}
-    return {"competencies": config.COMPETENCIES_NOTEBOOK, "roadmap": config.ROADMAP_NOTEBOOK}
+    """The notebooks to run: the project's two, each replaced by ``options.notebooks[name]``
+    when given (--notebook NAME=PATH: a researcher's edited copy, run with the same parameters)."""
+    paths = {"competencies": config.COMPETENCIES_NOTEBOOK, "roadmap": config.ROADMAP_NOTEBOOK}
+    paths.update({name: Path(path) for name, path in (getattr(options, "notebooks", None) or {}).items()})
+    return paths
+
+
+def copy_notebooks(folder: str | Path) -> list[Path]:
+    """`clusterresearch notebooks DIR`: the packaged notebooks copied into ``folder`` (created),
+    a researcher's start for `reproduce --notebook NAME=PATH`. A notebook already there is
+    never overwritten (InputError, nothing copied)."""
+    from ..outputs import write_bytes
+
+    folder = Path(folder)
+    sources = notebook_paths(None)
+    for name, source in sources.items():
+        if (folder / source.name).exists():
+            raise InputError(folder / source.name, "file", f"exists; {name} notebook not copied over it")
+    return [write_bytes(folder / source.name, source.read_bytes()) for source in sources.values()]
 
 
 def select_scopes(found: Sequence[Scope], wanted: Sequence[tuple[str, str]], data: Any) -> list[Scope]:
@@ -155,23 +170,22 @@ def select_scopes(found: Sequence[Scope], wanted: Sequence[tuple[str, str]], dat
 
 
 def survey_given(options: Any) -> bool:
-    """Did the user name a survey (--study or --data)? Only then does a roadmap report take
-    stage IV readiness from one; the competency reports read the shipped study by default."""
-    return getattr(options, "study", None) is not None or getattr(options, "data", None) is not None
+    """Do the roadmap reports read a survey? Always (the shipped study by default), unless
+    --no-survey asks for the one roadmap report without stage IV readiness."""
+    return not getattr(options, "no_survey", False)
 
 
 def _parameters(notebook: str, scope: Scope | None, options: Any, output_dir: Path, min_cell: int) -> dict[str, Any]:
-    """The notebook's parameters; ``scope`` None: a roadmap report without a survey."""
-    study = getattr(options, "study", None) if scope is not None else None
-    data = getattr(options, "data", None) if scope is not None else None
-    registry = getattr(options, "registry", None) if scope is not None else None
+    """The notebook's parameters: the survey source whole (the same names for both notebooks,
+    see loading.source), the scope, and the roadmap's options; ``scope`` None: a roadmap
+    report without a survey."""
+    source = options.source if scope is not None else SurveySource()
+    if scope is not None and not source.given:  # the default study, named: the same reports as --study data/raw
+        source = replace(source, study_dir=config.RAW_DIR)
     params: dict[str, Any] = {
-        "study_dir": str(Path(study).absolute()) if study is not None else None,
-        "data_path": str(Path(data).absolute()) if data is not None else None,
+        **source.parameters(),
         "group_column": scope.column if scope is not None else None,
         "group": scope.group if scope is not None and scope.column is not None else None,
-        "encoding": getattr(options, "encoding", None) if scope is not None else None,
-        "registry": str(Path(registry).absolute()) if registry is not None else None,
     }
     if notebook == "roadmap":
         network = getattr(options, "network", None)
@@ -179,11 +193,6 @@ def _parameters(notebook: str, scope: Scope | None, options: Any, output_dir: Pa
         for name in ("relay_retention", "platform_retention", "platform_delay"):
             value = getattr(options, name, None)
             if value is not None:
-                params[name] = value
-    if notebook != "roadmap":
-        for name, default in (("data_format", "auto"), ("responses", "complete")):
-            value = getattr(options, name, default)
-            if value != default:  # passed only when set, so older notebooks keep working
                 params[name] = value
     params["output_dir"] = str(output_dir)
     params["min_cell"] = int(min_cell)
@@ -194,26 +203,29 @@ def plan_jobs(found: Sequence[Scope], options: Any) -> list[Job]:
     """One job per notebook x scope, filtered by --only / --group.
 
     Order: notebook (competencies, roadmap), then the scopes as `scope.scopes` gives them
-    (all data, then each grouping column's groups). A roadmap report reads a survey only when
-    one is named (--study or --data, `survey_given`); otherwise there is one roadmap report
-    without readiness (scope ``no_survey``, public: it shows no respondent), the same as
-    `clusterresearch roadmap` without a survey. Raises :class:`InputError` for a --group the
-    data does not contain. Reads no file: paths are made absolute, not resolved.
+    (all data, then each grouping column's groups). Both notebooks read the same survey
+    (``options.source``) for each scope; with --no-survey (`survey_given` False) there is one
+    roadmap report without readiness instead (scope ``no_survey``, public: it shows no
+    respondent), the same as `clusterresearch roadmap` without a survey. Raises
+    :class:`InputError` for a --group the data does not contain. Reads no file: paths are
+    made absolute, not resolved.
     """
     out = Path(options.out).absolute()
     policy = Disclosure(int(options.min_group))
     paths = notebook_paths(options)
     names = [options.only] if getattr(options, "only", None) else list(NOTEBOOKS)
     wanted = tuple(getattr(options, "groups", ()) or ())
-    if names == ["roadmap"] and not survey_given(options):
+    if not survey_given(options):
+        if names != ["roadmap"]:
+            raise InputError("--no-survey", "option", "builds the roadmap report without a survey only; "
+                             "add --only roadmap")
         if wanted:
             raise InputError("--group", " ".join(f"{c}={g}" for c, g in wanted),
                              "names a survey group but no survey was given; add --study or --data, the survey "
                              "whose respondents give stage IV readiness")
         groups: list[Scope] = []
     else:
-        groups = select_scopes(found, wanted,
-                               getattr(options, "data", None) or getattr(options, "study", None) or "--group")
+        groups = select_scopes(found, wanted, options.source.names)
 
     jobs: list[Job] = []
     for notebook in names:

@@ -22,7 +22,7 @@ from typing import Callable, Mapping, Sequence
 from .. import config
 from ..errors import InputError
 from ..outputs import guard_not_raw
-from ..loading import load_survey
+from ..loading.source import SurveySource
 from ..scope import scopes
 from . import buildinfo, kernels
 from .kernels import SharedTemplate, preload_calls
@@ -36,20 +36,16 @@ EXECUTORS = ("local", "dask")
 
 @dataclass(frozen=True)
 class ReproduceOptions:
-    """Everything `clusterresearch reproduce` accepts (the CLI fills the first 18 fields and
+    """Everything `clusterresearch reproduce` accepts (the CLI fills the first 15 fields and
     the three roadmap parameters)."""
 
-    study: Path | None = None          # study folder; None = data/raw
-    data: Path | None = None           # responses file overriding the study's
+    source: SurveySource = SurveySource()  # the survey every report reads (None study: data/raw)
+    no_survey: bool = False            # --no-survey: one roadmap report without readiness
     network: Path | None = config.ROADMAP_EXAMPLE_DIR
     out: Path = config.REPORTS_DIR
     jobs: int | None = None            # worker processes; None = number of usable cores
     only: str | None = None            # "competencies" | "roadmap"
     groups: tuple[tuple[str, str], ...] = ()   # --group COLUMN=GROUP filters
-    encoding: str | None = None
-    registry: Path | None = None
-    data_format: str = "auto"          # --format: layout of the responses file
-    responses: str = "complete"        # --responses: complete | all
     min_group: int = config.MIN_GROUP  # groups with fewer respondents are confidential
     with_code: bool = False
     executor: str = "local"            # "local" | "dask"
@@ -100,9 +96,7 @@ def _validate(options: ReproduceOptions) -> ReproduceOptions:
         raise InputError(out, "--out", "exists and is not a folder")
     return replace(
         options,
-        study=Path(options.study).expanduser().resolve() if options.study is not None else None,
-        data=Path(options.data).expanduser().resolve() if options.data is not None else None,
-        registry=Path(options.registry).expanduser().resolve() if options.registry is not None else None,
+        source=options.source.resolved(),
         network=Path(options.network).expanduser().resolve() if options.network is not None else None,
         out=out,
         jobs=options.jobs or default_jobs(),
@@ -401,11 +395,10 @@ def _shared_socket(shared: SharedTemplate | None, python: str | None) -> str | N
 
 
 def _reproduce(opts: ReproduceOptions, shared: SharedTemplate | None, started: float) -> int:
-    if opts.only == "roadmap" and not survey_given(opts):  # a roadmap without --study/--data reads no survey
+    if not survey_given(opts):  # --no-survey: a roadmap report that reads no survey
         survey, found = None, []
     else:
-        survey = load_survey(opts.data, study=opts.study, registry=opts.registry, encoding=opts.encoding,
-                             format=opts.data_format, responses=opts.responses)
+        survey = opts.source.load()
         found = scopes(survey)
         if opts.only is None and not survey.study.shipped and _is_worked_example(opts.network):
             # the worked example illustrates the shipped study; it says nothing about this one

@@ -23,6 +23,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Iterator, Sequence
 
+from .. import config
 from ..disclosure import CONFIDENTIAL, PUBLIC
 from ..errors import InputError
 from ..outputs import guard_not_raw, write_text
@@ -130,8 +131,8 @@ def write_site(out: Path, jobs: Sequence[Job], results: Sequence[JobResult], *, 
     rows = records(jobs, results)
     meta = {
         "study": site.title,
-        "data": str(data),
-        "network": str(network) if network is not None else None,
+        "data": config.shown(data),  # a packaged file by its place in the repository, never site-packages
+        "network": config.shown(network) if network is not None else None,
         "min_group": min_group,
         "with_code": with_code,
         "notice": site.notice,

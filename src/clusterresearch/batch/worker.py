@@ -280,7 +280,7 @@ def run_job(job: Job, settings: RunSettings) -> JobResult:
         try:
             _stable_ids(nb)
             moved = relink(nb, Path(job.output_dir).name)  # its figures open from beside it too
-            local = portable_paths(nb, (Path(job.output_notebook).parent, config.PROJ_ROOT))
+            local = portable_paths(nb, (Path(job.output_notebook).parent, *config.PORTABLE_ROOTS))
             if (moved or local) and kept:
                 _write_notebook(nb, job.output_notebook)
             body, _ = exporter(settings.with_code).from_notebook_node(

@@ -9,6 +9,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .readers import TEXT
+
 
 def _number_text(value) -> str:
     """A number typed where a code was expected: 7.0 -> '7' (spreadsheets store ids as floats)."""
@@ -22,7 +24,7 @@ def as_text(column: pd.Series, strip: bool = True) -> pd.Series:
     if column.dtype == "str":
         text = column
     else:
-        text = column.map(lambda v: v if isinstance(v, str) or pd.isna(v) else _number_text(v)).astype("str")
+        text = column.map(lambda v: v if isinstance(v, str) or pd.isna(v) else _number_text(v)).astype(TEXT)
     if strip:
         text = text.str.strip()
         text = text.where(text != "", np.nan)

@@ -17,6 +17,10 @@ import pandas as pd
 from ..errors import InputError, where
 
 DELIMITERS = (",", ";", "\t")
+# The dtype of text cells. pandas 3's "str" keeps an empty cell NaN through astype; pandas 2's
+# astype("str") writes it as the text 'nan' (which then reads as an item id, a group, ...), so
+# under pandas 2 text stays in object columns: str values and NaN, the same cells.
+TEXT = "str" if int(pd.__version__.split(".")[0]) >= 3 else object
 
 
 class NoRows(Exception):
@@ -98,7 +102,7 @@ def read_csv(path: Path, encoding: str | None, roles):
         raise InputError(path, where(row=1), f"cannot be read as CSV: {exc}") from None
     check_header(path, header)
     role = roles(header)
-    as_text = {i: "str" for i, name in enumerate(header) if name in role.codes or name in role.texts or name == ""}
+    as_text = {i: TEXT for i, name in enumerate(header) if name in role.codes or name in role.texts or name == ""}
     try:
         frame = pd.read_csv(
             io.BytesIO(utf8), sep=sep, header=None, skiprows=1, names=list(range(len(header))),

@@ -13,6 +13,7 @@ import os
 
 from .. import config
 from ..errors import InputError
+from ..loading.source import SurveySource
 from ..preload import preloadable
 from .analysis import SERVICES_PATH, Model, Roadmap, load_services, model, with_readiness
 from .network import load_network
@@ -26,9 +27,9 @@ class RoadmapSettings:
 
     ``network``: a network folder (default: the worked example). ``platform_retention``
     (0.98), ``platform_delay`` (0.5 days), ``relay_retention`` (as in links.csv).
-    ``study`` (a study folder) and/or ``data`` (a responses file): the survey whose
-    respondents give stage IV readiness - none by default: readiness comes from a survey only
-    when one is given; ``registry``/``encoding``/``data_format``/``responses`` as for every survey. ``groups``: ``(column,
+    ``source`` (loading.source.SurveySource, the same object every report of `reproduce` reads):
+    the survey whose respondents give stage IV readiness - none by default: readiness comes
+    from a survey only when one is given (a study folder or a data file). ``groups``: ``(column,
     group)`` pairs narrowing it to one scope (--group, --country, --cluster; they need a
     survey). ``min_cell``: a public report withholds readiness of an area with fewer
     respondents (0: show everything).
@@ -38,18 +39,13 @@ class RoadmapSettings:
     platform_retention: float | None = None
     platform_delay: float | None = None
     relay_retention: float | None = None
-    study: str | Path | None = None
-    data: str | Path | None = None
-    registry: str | Path | None = None
-    encoding: str | None = None
-    data_format: str = "auto"
-    responses: str = "complete"
+    source: SurveySource = SurveySource()
     groups: tuple = ()
     min_cell: int = 0
 
     @property
     def survey_given(self) -> bool:
-        return self.study is not None or self.data is not None
+        return self.source.given
 
 
 def _network_files(arguments: dict) -> list:
@@ -92,7 +88,8 @@ def build_roadmap(settings: RoadmapSettings) -> Roadmap:
                          platform_delay=settings.platform_delay, relay_retention=settings.relay_retention)
     survey = None
     if settings.survey_given:
-        survey = survey_area_stats(settings.study, settings.data, tuple(settings.groups), settings.registry,
-                                   settings.encoding, settings.data_format, settings.responses)
+        s = settings.source
+        survey = survey_area_stats(s.study_dir, s.data_path, tuple(settings.groups), s.registry, s.encoding,
+                                   s.data_format, s.responses)
         check_declared_areas(base.network.description, list(survey.titles), survey.study)
     return with_readiness(base, survey, int(settings.min_cell or 0))

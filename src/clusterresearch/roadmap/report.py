@@ -18,6 +18,7 @@ from IPython.display import HTML
 
 from ..disclosure import Disclosure
 from ..figures.save import FileList, render, show_rendered
+from ..loading.source import SurveySource
 from ..report import frames, tables
 from . import figures as roadmap_figures
 from . import views
@@ -43,17 +44,20 @@ class RoadmapReport:
     @classmethod
     def from_parameters(cls, country=None, cluster=None, network_dir=None, data_path=None, output_dir=None,
                         relay_retention=None, platform_retention=None, platform_delay=None, min_cell=0,
-                        study_dir=None, group_column=None, group=None, encoding=None, registry=None):
+                        study_dir=None, group_column=None, group=None, encoding=None, registry=None,
+                        data_format="auto", responses="complete"):
         """Build the report from the notebook's parameters (None: the documented default).
         ``group_column``/``group`` name the survey scope; ``country``/``cluster`` are short
-        for group_column "country"/"cluster"."""
+        for group_column "country"/"cluster"; the survey's six are loading.source.SurveySource's."""
         groups = [(group_column, group)] if group_column else []
         groups += [("country", country)] if country else []
         groups += [("cluster", cluster)] if cluster else []
         settings = RoadmapSettings(network=network_dir or None, platform_retention=platform_retention,
                                    platform_delay=platform_delay, relay_retention=relay_retention,
-                                   study=study_dir or None, data=data_path or None, registry=registry or None,
-                                   encoding=encoding or None, groups=tuple(groups), min_cell=int(min_cell or 0))
+                                   source=SurveySource.from_parameters(dict(
+                                       study_dir=study_dir, data_path=data_path, data_format=data_format,
+                                       responses=responses, encoding=encoding, registry=registry)),
+                                   groups=tuple(groups), min_cell=int(min_cell or 0))
         roadmap = build_roadmap(settings)
         disclosure = Disclosure(int(min_cell or 0))
         survey = roadmap.survey
