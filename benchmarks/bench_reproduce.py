@@ -189,7 +189,7 @@ def main() -> int:
     # --study data/raw names the survey: both notebooks for every scope (30 reports), the site
     # the issue measured (without it the roadmap runs once, without a survey)
     options = ReproduceOptions(source=SurveySource(study_dir=config.RAW_DIR), out=site, jobs=jobs, progress=False, force=True)
-    runs = len(plan_jobs(scopes(load_survey(options.data, study=options.study)), options))
+    runs = len(plan_jobs(scopes(options.source.load()), options))
     print(f"cores {default_jobs()}, --jobs {jobs}, {runs} reports on the shipped study; load average {load()}")
     results: list[tuple[str, str, str, str]] = []
     try:

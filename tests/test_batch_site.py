@@ -16,6 +16,7 @@ from clusterresearch.batch.page import SiteInfo
 from clusterresearch.batch.site import MARKER, navigate, records, replacing_site, write_site
 from clusterresearch.batch.worker import JobResult, one_line
 from clusterresearch.errors import InputError
+from clusterresearch.loading.source import SurveySource
 
 
 def _plan(tmp_path: Path):
@@ -23,7 +24,7 @@ def _plan(tmp_path: Path):
     groups = [Scope(n=3), Scope("country", "<i>X", 3, "Country"),
               Scope("cluster", "<b>&", 1, "Cluster", "secret name", within),
               Scope("cluster", "K2", 2, "Cluster", "Kluster <two>", within)]
-    opts = ReproduceOptions(data=tmp_path / "d.csv", network=tmp_path, out=tmp_path / "out", min_group=2,
+    opts = ReproduceOptions(source=SurveySource(data_path=tmp_path / "d.csv"), network=tmp_path, out=tmp_path / "out", min_group=2,
                             notebooks={"competencies": tmp_path / "<nb>.ipynb", "roadmap": tmp_path / "r.ipynb"})
     jobs = navigate(plan_jobs(groups, opts))
     results = [
