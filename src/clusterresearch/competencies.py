@@ -20,6 +20,7 @@ from . import config
 from .disclosure import Disclosure
 from .figures import gap_figure, likert_figure, overview_figure, show_figure
 from .loading import Survey, load_survey
+from .loading.groups import group_order
 from .metrics import area_gap, area_stats, item_stats, self_vs_assessor
 from .metrics.compare import MAX_GROUPS, compare_pairs
 from .metrics.consistency import area_consistency
@@ -100,8 +101,13 @@ class SurveyReport:
         people = respondents(self.answers)
         parts = []
         for spec in self.study.groups:
-            counts = people[spec.column].astype("str").value_counts().sort_index()
-            parts.append(pd.DataFrame({"grouping": spec.label, "group": counts.index, self.noun: counts.to_numpy()}))
+            counts = people[spec.column].dropna().astype("str").value_counts()
+            order = group_order(self.study, spec.column, list(counts.index))
+            groups, numbers = order, [int(counts[g]) for g in order]
+            unset = int(people[spec.column].isna().sum())
+            if unset:  # respondents without a value in this column: in all data, in no group of it
+                groups, numbers = groups + ["(no value)"], numbers + [unset]
+            parts.append(pd.DataFrame({"grouping": spec.label, "group": groups, self.noun: numbers}))
         if not parts:
             return frames.notice([f"The study has no grouping column: {self.n_respondents} {self.noun} in all."])
         return tables.html_table(pd.concat(parts, ignore_index=True))

@@ -208,9 +208,14 @@ def _read_responses(path: Path, study: Study, keys: tuple[str, ...], roles, enco
 
 # --------------------------------------------------------------------------- wide
 
-def _ids(table: RawTable, keys: tuple[str, ...]) -> dict[str, pd.Series]:
+def _ids(table: RawTable, keys: tuple[str, ...], study: Study) -> dict[str, pd.Series]:
+    """The id (never empty) and grouping columns as text; an empty grouping cell, or one of
+    its ``missing`` codes, is no value (NaN): the respondent is in no group of that column."""
     ids = {name: as_text(table.frame[name]) for name in keys}
-    require_filled(table.file, table.rows, ids)
+    require_filled(table.file, table.rows, {keys[0]: ids[keys[0]]})
+    for spec in study.groups:
+        if spec.missing and spec.column in ids:
+            ids[spec.column] = ids[spec.column].mask(ids[spec.column].isin(spec.missing))
     return ids
 
 
@@ -220,7 +225,7 @@ def _read_wide(table: RawTable, study: Study, keys, by_column):
     known = ", ".join(keys)
     refuse_columns(table.file, table.header, set(keys) | set(by_column),
                    f"not an item column of the instrument, nor {known}")
-    ids = _ids(table, keys)
+    ids = _ids(table, keys, study)
     require_unique(table.file, table.rows, [ids[keys[0]]], keys[0], keys[0] + " {0!r}")
     asked = [c for c in inst["column"] if c in set(table.header)]
     scaled = [c for c in asked if inst["type"].iloc[by_column[c]] != "text"]
@@ -255,7 +260,7 @@ def _read_long(table: RawTable, study: Study, keys, by_column):
     require_columns(file, table.header, long_columns, "a long responses file of this study")
     refuse_columns(file, table.header, set(long_columns),
                    f"a long file has only {', '.join(long_columns)}")
-    ids = _ids(table, keys)
+    ids = _ids(table, keys, study)
     item_id = as_text(table.frame["item_id"])
     require_filled(file, rows, {"item_id": item_id})
     index = pd.Index(inst["item_id"]).get_indexer(item_id)

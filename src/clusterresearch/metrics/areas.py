@@ -18,7 +18,7 @@ import pandas as pd
 from scipy import stats as sps
 
 from .items import item_geometry, per_answer, wilson_interval
-from .tally import count_stats, factor, present_keys, respondent_columns, tallies
+from .tally import count_stats, factor, no_value, present_keys, respondent_columns, tallies, with_value
 
 
 def keyed_positions(answers: pd.DataFrame, items: pd.DataFrame | None = None) -> tuple[np.ndarray, dict[str, str]]:
@@ -116,6 +116,8 @@ def area_stats_by(answers: pd.DataFrame, items: pd.DataFrame | None, bys: Sequen
     """``[area_stats(answers, items, by) for by in bys]``, with what does not depend on the
     grouping (the self-assessed answers, their keyed positions, each respondent's area
     index, the competent side) worked out once: prepare's scopes share it."""
+    if no_value(answers, bys):  # empty group cells: each grouping counts its own respondents
+        return [area_stats_by(with_value(answers, by), items, [by])[0] for by in bys]
     likert = answers[answers["type"] == "likert"]
     value, ranges = keyed_positions(likert, items)
     first, _, _, index, _ = _respondent_index(likert, value)

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 from statsmodels.stats.proportion import proportion_confint
 
-from .tally import count_stats, factor, tallies
+from .tally import count_stats, factor, no_value, tallies, with_value
 
 AGREE5_GEOMETRY = {"scale": "agree5", "k": 5, "disagree_max": 2, "agree_min": 4, "reverse": False}
 
@@ -78,6 +78,8 @@ def item_stats_by(answers: pd.DataFrame, items: pd.DataFrame | None, bys: Sequen
                   ) -> list[pd.DataFrame]:
     """``[item_stats(answers, items, by) for by in bys]``, counting the answers once for all
     the groupings (`tally.tallies`): prepare's scopes share one pass."""
+    if no_value(answers, bys):  # empty group cells: each grouping counts its own respondents
+        return [item_stats_by(with_value(answers, by), items, [by])[0] for by in bys]
     geometry = item_geometry(answers, items)
     width = int(geometry["k"].max()) if len(geometry) else 5
     counted = tallies(answers, [list(by) for by in bys], "item_id", answers["value"].to_numpy(dtype=np.float64), width)

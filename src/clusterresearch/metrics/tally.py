@@ -16,6 +16,22 @@ import pandas as pd
 ITEM_COLUMNS = ("item_id", "area", "type", "value", "missing")
 
 
+def with_value(answers: pd.DataFrame, by) -> pd.DataFrame:
+    """The answers of respondents with a value in every column of ``by``: one with an empty
+    group cell is in no group of that column (and in all data and their other groupings)."""
+    by = list(by)
+    if not by:
+        return answers
+    given = answers[by].notna().all(axis=1).to_numpy()
+    return answers if given.all() else answers[given].reset_index(drop=True)
+
+
+def no_value(answers: pd.DataFrame, bys) -> bool:
+    """Has any respondent no value in a column of the groupings ``bys``?"""
+    columns = list(dict.fromkeys(name for by in bys for name in by))
+    return bool(columns) and bool(answers[columns].isna().any().any())
+
+
 def respondent_columns(answers: pd.DataFrame) -> list[str]:
     """respondent_id and the grouping columns of a tidy answers frame."""
     return [c for c in answers.columns if c not in ITEM_COLUMNS]

@@ -42,6 +42,9 @@ def grouping(respondents: pd.DataFrame, by: list[str], coded_columns: dict | Non
     labels = []
     for name in by:
         codes, uniques = (coded_columns or {}).get(name) or coded(respondents[name], sort=True)
+        if len(codes) and codes.min() < 0:  # no value (an empty group cell): a group of its own, labelled NA
+            codes = np.where(codes < 0, len(uniques), codes)
+            uniques = pd.Index(list(uniques) + [None], dtype="str")
         combined = combined * max(len(uniques), 1) + codes
         labels.append(uniques)
     present, codes = np.unique(combined, return_inverse=True)
@@ -97,7 +100,16 @@ def stats_by(grid, items: pd.DataFrame | None, bys: list[list[str]]):
                                       list(by)))
         area_tables.append(areas.table(group, list(by), mine))
         missing_tables.append(_missing_table(group, list(by), ids, lost, grid.labels, missing))
-    return item_tables, area_tables, missing_tables
+    return [[_valued(t, by) for t, by in zip(tables, bys)] for tables in (item_tables, area_tables, missing_tables)]
+
+
+def _valued(table: pd.DataFrame, by) -> pd.DataFrame:
+    """The rows of real groups: respondents with no value in a grouping column are in all
+    data and their other groupings, in no group of that column."""
+    by = list(by)
+    if not by or not table[by].isna().any().any():
+        return table
+    return table[table[by].notna().all(axis=1)].reset_index(drop=True)
 
 
 BLOCK = 8192  # respondents per pass: the temporaries stay a few MB and are reused, not page-faulted anew

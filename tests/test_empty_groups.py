@@ -1,0 +1,94 @@
+"""Empty grouping cells are data (issue 19): a respondent without a cluster (or a country, or
+with one of the column's ``missing`` codes) counts in all data and their other groupings, in
+no group of that column; `check` reports how many, the "Who answered" table shows them."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from clusterresearch import cli, scope
+from clusterresearch.competencies import SurveyReport
+from clusterresearch.loading import load_survey
+from clusterresearch.loading.survey import read_grid
+from clusterresearch.metrics.areas import area_stats_by
+from clusterresearch.metrics.items import item_stats_by
+from clusterresearch.metrics.wide import stats_by
+
+DATA = Path(__file__).parent / "data" / "survey"
+CELLS = DATA / "empty_group_cells"
+
+
+def _summary(out: Path) -> pd.DataFrame:
+    return pd.read_csv(out / "item_summary.csv", keep_default_na=False)
+
+
+def test_a_respondent_without_a_cluster_counts_in_all_data_and_the_country(tmp_path, capsys):
+    out = tmp_path / "out"
+    assert cli.main(["prepare", "--study", str(DATA), "--data", str(CELLS / "cluster.csv"), "--out", str(out)]) == 0
+    table = _summary(out)
+    item = table[table["item_id"] == "comm_internal_system"].set_index(["scope", "group"])["n"]
+    assert item[("all", "all")] == 2 and item[("country", "DE")] == 2  # R2 (no cluster) is in both
+    assert item[("cluster", "DE-BER")] == 1                            # and in no cluster
+    assert set(table["scope"] + "=" + table["group"]) == {"all=all", "country=DE", "cluster=DE-BER"}
+
+
+def test_a_respondent_without_a_country_counts_in_the_cluster(tmp_path):
+    survey = load_survey(CELLS / "country.csv", study=DATA)
+    found = {s.key: s for s in scope.scopes(survey)}
+    assert found["all"].n == 2 and found["country=DE"].n == 1 and found["cluster=DE-BER"].n == 2
+    assert found["cluster=DE-BER"].parents == ()  # not all its respondents are in DE
+    assert scope.no_value(survey) == {"country": 1, "cluster": 0}
+
+
+def test_check_reports_the_count_not_an_error(capsys):
+    assert cli.main(["check", "--study", str(DATA), "--data", str(CELLS / "cluster.csv")]) == 0
+    said = capsys.readouterr().out
+    assert "1 manager without a cluster (cluster: empty cell or a missing code)" in said
+
+
+def test_the_tidy_and_the_wide_roads_agree_with_empty_cells():
+    survey = load_survey(CELLS / "cluster.csv", study=DATA)
+    grid = read_grid(CELLS / "cluster.csv", study=DATA)
+    bys = [[], ["country"], ["cluster"]]
+    items, areas, _ = stats_by(grid, survey.items, bys)
+    for ours, theirs in zip(item_stats_by(survey.answers, survey.items, bys), items):
+        pd.testing.assert_frame_equal(ours, theirs)
+    for ours, theirs in zip(area_stats_by(survey.answers, survey.items, bys), areas):
+        pd.testing.assert_frame_equal(ours, theirs)
+
+
+@pytest.fixture
+def coded_study(tmp_path) -> Path:
+    """The fixture study with ``missing = ["DK", "-99"]`` on its cluster column."""
+    folder = tmp_path / "study"
+    shutil.copytree(DATA, folder, ignore=shutil.ignore_patterns("bad", "empty_group_cells"))
+    text = (folder / "study.toml").read_text()
+    (folder / "study.toml").write_text(text.replace('label = "Cluster"', 'label = "Cluster"\nmissing = ["DK", "-99"]'))
+    (folder / "responses_de_fr.csv").write_text(
+        "respondent_id,country,cluster,comm_internal_system,neg_conflicts\n"
+        "R1,DE,DE-BER,4,3\nR2,DE,DK,5,2\nR3,FR,-99,2,2\nR4,FR,FR-PAR,1,\n")
+    return folder
+
+
+def test_missing_codes_of_a_grouping_mean_no_value(coded_study, capsys):
+    survey = load_survey(study=coded_study)
+    keys = [s.key for s in scope.scopes(survey)]
+    assert keys == ["all", "country=DE", "country=FR", "cluster=DE-BER", "cluster=FR-PAR"]
+    assert scope.no_value(survey)["cluster"] == 2
+    report = SurveyReport.from_parameters(coded_study)
+    html = report.scope_table()._repr_html_()
+    assert "(no value)" in html and "DK" not in html
+
+
+def test_an_ordered_grouping_orders_numbers_as_numbers(coded_study):
+    text = (coded_study / "study.toml").read_text()
+    (coded_study / "study.toml").write_text(text.replace('label = "Cluster"', 'label = "Wave"\nordered = true'))
+    (coded_study / "responses_de_fr.csv").write_text(
+        "respondent_id,country,cluster,comm_internal_system,neg_conflicts\n"
+        "R1,DE,10,4,3\nR2,DE,9,5,2\nR3,FR,2010,2,2\nR4,FR,DK,1,\n")
+    survey = load_survey(study=coded_study)
+    assert [s.group for s in scope.scopes(survey) if s.column == "cluster"] == ["9", "10", "2010"]
