@@ -32,6 +32,7 @@ EXPECTED = {
     "toml_group_ordered_not_bool": ("study.toml", "[[groups]] 1, key 'ordered'"),
     "toml_weight_not_text": ("study.toml", "key 'weight'"),
     "toml_weight_is_group": ("study.toml", "key 'weight'"),
+    "toml_kinds_unknown": ("study.toml", "[kinds], key 'likret': unknown key: did you mean 'likert'?"),
     "group_column_absent": ("responses.csv", "row 1, column 'unit'"),
     "scale_unknown": ("instrument.csv", "row 3, column 'scale'"),
     "scale_one_answer": ("scales.csv", "row 2, column 'scale'"),

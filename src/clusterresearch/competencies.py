@@ -28,10 +28,11 @@ from .metrics.items import missing_counts
 from .metrics.statements import check_statements, load_statements
 from .report import frames, narrative, tables
 from .scope import Scope, find, respondents, scopes, select
+from .sections import ReportSections
 
 
 @dataclass
-class SurveyReport:
+class SurveyReport(ReportSections):
     """Every area's figure and tables, and the across-area views, for one scope of a survey."""
 
     survey: Survey
@@ -144,13 +145,19 @@ class SurveyReport:
         rows = self.item_table[self.item_table["area"] == area]
         reverse = dict(zip(self.study.instrument["item_id"], self.study.instrument["reverse"]))
         fig = likert_figure(rows, self.study.scales, title=self.figure_title(area), texts=self.texts,
-                            reverse=reverse, missing=self.missing_by_item, n_respondents=self.n_respondents,
+                            reverse=reverse, missing=self.missing_by_item, n_respondents=self.answered(area),
                             noun=self.noun, min_cell=self.disclosure.min_cell)
         return self._show(fig, f"figure{self.areas.index(area) + 1}_{area}", self._alt(area, rows))
 
+    def answered(self, area: str) -> int:
+        """Respondents of this scope who answered at least one item of the area on its scale
+        (a figure's subtitle counts them, not everybody in the scope)."""
+        mine = self.answers[(self.answers["area"] == area).to_numpy() & self.answers["value"].notna().to_numpy()]
+        return int(mine["respondent_id"].nunique())
+
     def _alt(self, area: str, rows: pd.DataFrame) -> str:
         """Alt text from the data: what the figure shows, n, the most and least agreement."""
-        text = f"{self.figure_title(area)}. Diverging bars of {len(rows)} items, {self.n_respondents} {self.noun}."
+        text = f"{self.figure_title(area)}. Diverging bars of {len(rows)} items, {self.answered(area)} {self.noun}."
         shown = rows[(rows["n"] > 0) & (rows["n"] >= max(self.disclosure.min_cell, 1))]
         if len(shown):
             share = shown["n_agree"] / shown["n"]
@@ -164,7 +171,7 @@ class SurveyReport:
         """Every item of the area: the count of each answer and missing code, n, centre, sides."""
         rows = self.item_table[self.item_table["area"] == area]
         reverse = dict(zip(self.study.instrument["item_id"], self.study.instrument["reverse"]))
-        frame = frames.item_frame(rows, self.texts, reverse, self.missing_by_item, self.study.scales)
+        frame = frames.item_frame(rows, self.texts, reverse, self.missing_by_item, self.study.scales, self.study.kinds)
         n_col = "answered"
         value_cols = [c for c in frame.columns if c not in ("statement", "kind", "scale", n_col)]
         return tables.html_table(self.disclosure.mask(frame, n_col=n_col, value_cols=value_cols))

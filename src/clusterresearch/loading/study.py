@@ -26,8 +26,10 @@ STUDY_FILE = "study.toml"
 GROUP_KINDS = ("country", "category")
 KNOWN_KEYS = ("title", "citation", "respondents", "respondent", "responses", "notice", "caution",
               "groups", "compare", "id_column", "statements", "readiness", "consistency_note",
-              "weight", "strata", "psu", "fpc")
+              "weight", "strata", "psu", "fpc", "kinds")
 GROUP_KEYS = ("column", "label", "kind", "names", "missing", "ordered")
+# How a report words each item type; a study sets its own in a [kinds] table of study.toml.
+KIND_WORDS = {"likert": "rated", "desired": "desired level", "assessor": "assessor's rating", "text": "essay"}
 
 
 @dataclass(frozen=True)
@@ -79,6 +81,7 @@ class Study:
     statements: Path | None = None
     extra: dict = field(default_factory=dict)
     design: Design | None = None
+    kinds: dict = field(default_factory=lambda: dict(KIND_WORDS))
 
     @property
     def weighted(self) -> bool:
@@ -207,6 +210,18 @@ def _design(path: Path, data: dict, taken: set[str]) -> Design | None:
     return Design(**found) if found else None
 
 
+def _kinds(path: Path, data: dict) -> dict:
+    """The words of the item types ([kinds] likert = "self-assessed"), defaults for the rest."""
+    given = data.get("kinds", {})
+    if not isinstance(given, dict):
+        raise InputError(path, "kinds", 'write a [kinds] table, e.g. likert = "self-assessed"')
+    check_keys(path, "[kinds], ", given, tuple(KIND_WORDS))
+    for key, value in given.items():
+        if not isinstance(value, str) or not value.strip():
+            raise InputError(path, f"[kinds], key {key!r}", "must be a non-empty text")
+    return {**KIND_WORDS, **{k: v.strip() for k, v in given.items()}}
+
+
 def load_areas(path: Path, instrument: pd.DataFrame) -> pd.DataFrame:
     """areas.csv (area, title, description) in report order; without it, instrument order."""
     used = list(pd.unique(instrument["area"]))
@@ -278,4 +293,5 @@ def load_study(folder: str | Path | None = None) -> Study:
         caution=_text(path, data, "caution"), compare=compare,
         id_column=id_column, statements=statements,
         extra={k: data[k] for k in ("consistency_note", "readiness") if k in data}, design=design,
+        kinds=_kinds(path, data),
     )

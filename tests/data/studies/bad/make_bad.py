@@ -49,6 +49,7 @@ CASES = {
     "toml_group_ordered_not_bool": {"study.toml": BASE["study.toml"].replace('label = "Unit"', 'label = "Unit"\nordered = "yes"')},
     "toml_weight_not_text": {"study.toml": BASE["study.toml"].replace('compare = "unit"', 'compare = "unit"\nweight = 2')},
     "toml_weight_is_group": {"study.toml": BASE["study.toml"].replace('compare = "unit"', 'compare = "unit"\nweight = "unit"')},
+    "toml_kinds_unknown": {"study.toml": BASE["study.toml"] + '\n[kinds]\nlikret = "self-rated"\n'},
     "group_column_absent": {"responses.csv": BASE["responses.csv"].replace("unit,", "team,", 1)},
     "scale_unknown": {"instrument.csv": BASE["instrument.csv"].replace("Second.,yes3", "Second.,yes9")},
     "scale_one_answer": {"scales.csv": "scale,code,label,side\nyes3,1,Yes,agree\nyes3,9,Not applicable,missing\n"},

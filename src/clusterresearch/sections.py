@@ -1,0 +1,139 @@
+"""Which sections a survey report has: those the study's own instrument can fill.
+
+A section appears only when the study has what it shows: desired levels (items of type
+``desired``), an assessor's ratings paired with the rated items (``assessor`` with
+``compares_to``), essays (``text`` items), a comparison column (``compare``), an
+ordered grouping (``ordered = true``: the trend, in the report of all data). Item kinds are
+worded from the study (study.toml ``[kinds]``; `loading.study.KIND_WORDS` by default), so a
+report of another study carries no word of the shipped instrument.
+
+`ReportSections` is mixed into `competencies.SurveyReport`: each ``*_section`` method
+displays its heading and parts, or nothing.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+from IPython.display import Markdown, display
+
+from .figures._common import whole_percent
+from .figures.trend import trend_alt, trend_figure
+from .loading.groups import group_order
+from .metrics import area_stats
+from .metrics.tally import with_value
+from .report import frames, tables
+
+
+class ReportSections:
+    """Section conditions and section cells of a `SurveyReport` (needs survey, study, scope,
+    answers, disclosure, noun, titles and the report's parts)."""
+
+    # ----- what the instrument has -------------------------------------------------------------
+    @property
+    def item_types(self) -> set[str]:
+        """The types of the scaled items the responses file asked (in any scope)."""
+        kinds = self.survey.answers["type"]
+        return {str(t) for t in (kinds.cat.categories if hasattr(kinds, "cat") else kinds.unique())}
+
+    @property
+    def has_desired(self) -> bool:
+        return "desired" in self.item_types
+
+    @property
+    def has_assessor(self) -> bool:
+        inst = self.study.instrument
+        paired = inst[(inst["type"] == "assessor") & inst["compares_to"].notna() & (inst["compares_to"] != "")] \
+            if "compares_to" in inst else inst.iloc[:0]
+        return "assessor" in self.item_types and len(paired) > 0
+
+    @property
+    def has_essays(self) -> bool:
+        """The instrument asks essays (text items), answered or not."""
+        return len(self.survey.essays) > 0 or bool((self.study.instrument["type"] == "text").any())
+
+    @property
+    def ordered_groupings(self) -> list:
+        return [g for g in self.study.groups if g.ordered]
+
+    def kind(self, item_type: str) -> str:
+        """The study's word for an item type ("self-assessed" in the shipped study)."""
+        return self.study.kinds.get(item_type, item_type)
+
+    # ----- words ---------------------------------------------------------------------------
+    def across_note(self):
+        return Markdown(f"The mean area index (each respondent's mean position over the area's "
+                        f"{self.kind('likert')} items, reverse-keyed items reversed) with its 95 % t-interval.")
+
+    def consistency_note(self):
+        return Markdown(f"Cronbach's alpha of each area's {self.kind('likert')} items (reverse-keyed items "
+                        "reversed), flagged where the data cannot support it.")
+
+    # ----- sections ------------------------------------------------------------------------
+    def _section(self, heading: str, *parts) -> None:
+        display(Markdown(heading))
+        for part in parts:
+            if part is not None:
+                display(part)
+
+    def desired_section(self) -> None:
+        """Desired against existing level, when the instrument asks a desired level."""
+        if self.has_desired:
+            self._section("### Desired against existing level", self.gap(), self.gap_table())
+
+    def assessor_section(self) -> None:
+        """Self-assessment against the assessor's rating, when the instrument has both."""
+        if self.has_assessor:
+            self._section("### Self-assessment against the assessor's rating", self.self_assessment_table())
+
+    def comparison_section(self) -> None:
+        """Group comparisons, when the study names a comparison column."""
+        if self.study.compare is not None:
+            self._section("### Comparing groups", Markdown(
+                "Permutation tests on the area index between the groups of the study's comparison column, "
+                "with Cliff's delta and Holm's adjustment over the table's tests. Description, not inference."),
+                self.comparison_table())
+
+    def essay_section(self) -> None:
+        """Essay answers, when the instrument has text items."""
+        if self.has_essays:
+            self._section("## Essay answers", Markdown(
+                "Free text is shown escaped, exactly as written. Public reports withhold the answers of "
+                "respondents in groups below the disclosure threshold."), self.essays())
+
+    def trend_section(self) -> None:
+        """Per ordered grouping, in the report of all data: the agree share of each area by
+        group in order, with its 95 % interval band and n (figure and the same numbers as a table)."""
+        if self.scope.column is not None:
+            return
+        for spec in self.ordered_groupings:
+            table = self.trend_table(spec.column)
+            if table.empty:
+                continue
+            fig = trend_figure(table, grouping=spec.label, titles=self.titles)
+            self._section(f"### Trend by {spec.label.lower()}",
+                          self._show(fig, f"trend_{spec.column}", trend_alt(table, spec.label)),
+                          tables.html_table(self.disclosure.mask(self.trend_frame(table, spec.label), n_col=self.noun)))
+
+    def trend_table(self, column: str) -> pd.DataFrame:
+        """area, group, share, low, high, n per area x group of ``column``, groups in order."""
+        stats = area_stats(with_value(self.answers, [column]), self.survey.items, by=[column])
+        order = group_order(self.study, column, list(pd.unique(stats[column].astype("str"))))
+        table = pd.DataFrame({"area": stats["area"].astype("str"), "group": stats[column].astype("str"),
+                              "share": stats["share_agree"], "low": stats["ci_low"], "high": stats["ci_high"],
+                              "n": stats["n"], "n_respondents": stats["n_respondents"]})
+        rank = {g: i for i, g in enumerate(order)}
+        areas = {a: i for i, a in enumerate(self.study.areas["area"])}
+        table = table.assign(_a=table["area"].map(areas), _g=table["group"].map(rank))
+        return table.sort_values(["_a", "_g"], kind="stable").drop(columns=["_a", "_g"]).reset_index(drop=True)
+
+    def trend_frame(self, table: pd.DataFrame, label: str) -> pd.DataFrame:
+        """The trend's numbers as a reader reads them (percent, interval, n)."""
+        return pd.DataFrame({
+            "area": [self.titles.get(a, a) for a in table["area"]],
+            label: table["group"].to_numpy(),
+            "agree": [f"{whole_percent(s)} %" if pd.notna(s) else "" for s in table["share"]],
+            "95 % interval": [f"{whole_percent(lo)}-{whole_percent(hi)} %" if pd.notna(lo) else ""
+                              for lo, hi in zip(table["low"], table["high"])],
+            "answers": table["n"].astype(int).to_numpy(),
+            self.noun: table["n_respondents"].astype(int).to_numpy(),
+        })
