@@ -22,6 +22,32 @@ def tidy(rows) -> pd.DataFrame:
     return frame
 
 
+def grid_of(answers: pd.DataFrame, areas=None):
+    """The survey `Grid` of tidy answers built by hand (respondents sorted by id, items and
+    areas in first-seen order unless ``areas`` gives the report order): the one survey model
+    the metrics count on."""
+    from types import SimpleNamespace
+
+    from clusterresearch.loading.survey import Grid
+
+    people = [c for c in answers.columns if c not in ("item_id", "area", "type", "value", "missing")]
+    respondents = answers[people].drop_duplicates("respondent_id").astype("str")
+    respondents = respondents.sort_values("respondent_id", kind="stable").reset_index(drop=True)
+    items = answers[["item_id", "area", "type"]].drop_duplicates("item_id").astype("str").reset_index(drop=True)
+    r = pd.Index(respondents["respondent_id"]).get_indexer(answers["respondent_id"].astype("str"))
+    i = pd.Index(items["item_id"]).get_indexer(answers["item_id"].astype("str"))
+    values = np.full((len(respondents), len(items)), np.nan)
+    values[r, i] = answers["value"].to_numpy(dtype=float)
+    labels = tuple(sorted(answers["missing"].dropna().astype("str").unique())) if "missing" in answers else ()
+    missing = np.full(values.shape, -1, dtype=np.int32)
+    if labels:
+        given = answers["missing"].notna().to_numpy()
+        missing[r[given], i[given]] = pd.Index(labels).get_indexer(answers["missing"][given].astype("str"))
+    order = list(dict.fromkeys(items["area"])) if areas is None else list(areas)
+    study = SimpleNamespace(area_order=lambda asked=None: [a for a in order if asked is None or a in set(asked)])
+    return Grid(respondents, items, values, missing, labels, pd.DataFrame(), study, None)
+
+
 def wilson(k: int, n: int, z: float = 1.959963984540054) -> tuple[float, float]:
     """Wilson's score interval from its formula, to check the library call against."""
     p = k / n
@@ -48,4 +74,4 @@ def paper_text() -> str:
     return " ".join(SURVEY_PAPER.read_text(encoding="utf-8").split())
 
 
-__all__ = ["tidy", "wilson", "paper_text", "Path"]
+__all__ = ["tidy", "grid_of", "wilson", "paper_text", "Path"]

@@ -17,6 +17,8 @@ from clusterresearch.metrics.compare import (
     permutation_test,
 )
 
+from conftest import grid_of
+
 PL7 = [3.2, 4.0, 2.5, 3.8, 4.4, 3.0, 2.9]
 LT5 = [2.0, 3.1, 2.2, 2.8, 3.5]
 
@@ -126,7 +128,7 @@ def test_permutation_test_on_area_index():
         "r1": ("PL", "PL01", [1, 1]), "r2": ("PL", "PL02", [1, 3]),
         "r3": ("LT", "LT01", [3, np.nan]), "r4": ("LT", "LT02", [5, 5]),
     })
-    result = permutation_test(answers, "communication", "country", ("PL", "LT"))
+    result = permutation_test(grid_of(answers), "communication", "country", ("PL", "LT"))
     assert (result.n_a, result.n_b) == (2, 2)
     assert (result.mean_a, result.mean_b) == (1.5, 4.0)
     assert result.p_value == pytest.approx(1 / 3)
@@ -138,13 +140,13 @@ def test_compare_groups_table_and_small_groups():
         "r1": ("PL", "PL01", [1, 1]), "r2": ("PL", "PL02", [1, 3]),
         "r3": ("LT", "LT01", [3, 3]), "r4": ("LT", "LT02", [5, 5]),
     })
-    table = compare_groups(answers, "country", ("PL", "LT"))
+    table = compare_groups(grid_of(answers), "country", ("PL", "LT"))
     assert len(table) == 1 and table.loc[0, "area"] == "communication"
     assert table.loc[0, "method"] == "exact"
     for col in ("n_a", "n_b", "mean_a", "mean_b", "difference", "p_value", "cliffs_delta", "magnitude"):
         assert col in table.columns
 
-    by_cluster = compare_groups(answers, "cluster", ("PL01", "LT02"))
+    by_cluster = compare_groups(grid_of(answers), "cluster", ("PL01", "LT02"))
     assert math.isnan(by_cluster.loc[0, "p_value"])
     assert by_cluster.loc[0, "reason"] and by_cluster.loc[0, "method"] == "none"
     assert by_cluster.loc[0, "cliffs_delta"] == -1.0   # still described, one answer each
@@ -156,7 +158,7 @@ def test_group_column_outside_the_respondent_keys():
         "r3": ("LT", "LT01", [3, 3]), "r4": ("LT", "LT02", [5, 5]),
     })
     answers["size"] = answers["respondent_id"].map({"r1": "small", "r2": "big", "r3": "small", "r4": "big"})
-    result = permutation_test(answers, "communication", "size", ("small", "big"))
+    result = permutation_test(grid_of(answers), "communication", "size", ("small", "big"))
     assert (result.mean_a, result.mean_b) == (2.0, 3.5)
 
 
@@ -166,7 +168,7 @@ def test_every_pair_with_holm_adjustment():
         "r4": ("LT", "LT01", [3, 3]), "r5": ("LT", "LT02", [4, 3]), "r6": ("LT", "LT03", [3, 4]),
         "r7": ("DE", "DE01", [5, 5]), "r8": ("DE", "DE02", [5, 4]), "r9": ("DE", "DE03", [4, 5]),
     })
-    table = compare_pairs(answers, "country")
+    table = compare_pairs(grid_of(answers), "country")
     assert list(zip(table["group_a"], table["group_b"])) == [("DE", "LT"), ("DE", "PL"), ("LT", "PL")]
     assert table.attrs["tests"] == 3
     raw = sorted(table["p_value"])

@@ -6,7 +6,24 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from clusterresearch.metrics.consistency import alpha_from_matrix, area_consistency, cronbach_alpha
+from clusterresearch.metrics import consistency
+from clusterresearch.metrics.consistency import alpha_from_matrix
+
+from conftest import grid_of
+
+
+def as_grid(answers: pd.DataFrame):
+    """The survey grid of the tidy rows (a categorical area column gives the report order)."""
+    order = list(answers["area"].cat.categories) if isinstance(answers["area"].dtype, pd.CategoricalDtype) else None
+    return grid_of(answers.astype({"area": "str"}), order)
+
+
+def cronbach_alpha(answers, area, items=None):
+    return consistency.cronbach_alpha(as_grid(answers), area, items)
+
+
+def area_consistency(answers, items=None):
+    return consistency.area_consistency(as_grid(answers), items)
 
 
 def answers_from(matrix: dict[str, list], area="communication", item_type="likert", start=0):

@@ -13,10 +13,7 @@ import pytest
 from clusterresearch import cli, scope
 from clusterresearch.competencies import SurveyReport
 from clusterresearch.loading import load_survey
-from clusterresearch.loading.survey import read_grid
-from clusterresearch.metrics.areas import area_stats_by
-from clusterresearch.metrics.items import item_stats_by
-from clusterresearch.metrics.wide import stats_by
+from clusterresearch.metrics import area_stats, item_stats
 
 DATA = Path(__file__).parent / "data" / "survey"
 CELLS = DATA / "empty_group_cells"
@@ -50,15 +47,14 @@ def test_check_reports_the_count_not_an_error(capsys):
     assert "1 manager without a cluster (cluster: empty cell or a missing code)" in said
 
 
-def test_the_tidy_and_the_wide_roads_agree_with_empty_cells():
-    survey = load_survey(CELLS / "cluster.csv", study=DATA)
-    grid = read_grid(CELLS / "cluster.csv", study=DATA)
-    bys = [[], ["country"], ["cluster"]]
-    items, areas, _ = stats_by(grid, survey.items, bys)
-    for ours, theirs in zip(item_stats_by(survey.answers, survey.items, bys), items):
-        pd.testing.assert_frame_equal(ours, theirs)
-    for ours, theirs in zip(area_stats_by(survey.answers, survey.items, bys), areas):
-        pd.testing.assert_frame_equal(ours, theirs)
+def test_a_grouping_counts_exactly_the_respondents_with_a_value():
+    """Grouped by cluster, the grid gives what the grid of the respondents with a cluster gives."""
+    grid = load_survey(CELLS / "cluster.csv", study=DATA).grid
+    given = grid.subset(grid.respondents["cluster"].notna().to_numpy())
+    assert len(given.respondents) == len(grid.respondents) - 1
+    for metric in (item_stats, area_stats):
+        pd.testing.assert_frame_equal(metric(grid, by=["cluster"]), metric(given, by=["cluster"]))
+        assert metric(grid)["n"].sum() > metric(given)["n"].sum()  # all data keeps them
 
 
 @pytest.fixture

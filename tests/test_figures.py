@@ -10,6 +10,10 @@ from clusterresearch.loading.scales import AGREE5, Scale
 from clusterresearch.metrics.items import item_stats
 from clusterresearch.outputs import RawDataWriteError
 
+from clusterresearch.disclosure import Disclosure
+
+from conftest import grid_of
+
 AREA = "project_funding"
 
 
@@ -24,11 +28,11 @@ def answers_from(items: dict[str, list], area=AREA):
     return pd.DataFrame(rows)
 
 
-def draw(answers, area=AREA, texts=None, scales=None, items=None, **kwargs):
+def draw(answers, area=AREA, texts=None, scales=None, items=None, min_cell=0, **kwargs):
     """The area's figure as the report draws it: from item_stats of the area's answers."""
-    stats = item_stats(answers[answers["area"] == area], items)
+    stats = item_stats(grid_of(answers[answers["area"] == area]), items)
     return likert_figure(stats, scales or {"agree5": AGREE5}, title=f"Figure 4: {area}", texts=texts,
-                         n_respondents=answers["respondent_id"].nunique(), noun="managers", **kwargs)
+                         n_respondents=answers["respondent_id"].nunique(), noun="managers", disclosure=Disclosure(min_cell), **kwargs)
 
 
 def segments(fig):

@@ -6,7 +6,7 @@ import pytest
 
 from clusterresearch.metrics import area_gap, area_stats, respondent_area_index, self_vs_assessor
 
-from conftest import tidy
+from conftest import grid_of, tidy
 
 
 def frame():
@@ -22,7 +22,7 @@ def frame():
             (rid, country, rid + "c", "i1_assessed", "x", "assessor", ass),
             (rid, country, rid + "c", "j1", "y", "likert", 1 if rid == "r3" else np.nan),
         ]
-    return tidy(rows)
+    return grid_of(tidy(rows))
 
 
 INSTRUMENT = pd.DataFrame({

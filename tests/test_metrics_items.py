@@ -5,12 +5,12 @@ import pytest
 
 from clusterresearch.metrics import item_stats, wilson_interval
 
-from conftest import tidy, wilson
+from conftest import grid_of, tidy, wilson
 
 
 def frame():
     # item a: 1, 4, 5, missing; item b: one answer; item c: all equal; item d: all missing
-    return tidy([
+    return grid_of(tidy([
         ("r1", "PL", "c1", "a", "x", "likert", 1), ("r1", "PL", "c1", "b", "x", "likert", 3),
         ("r1", "PL", "c1", "c", "y", "likert", 4), ("r1", "PL", "c1", "d", "y", "likert", np.nan),
         ("r2", "PL", "c2", "a", "x", "likert", 4), ("r2", "PL", "c2", "b", "x", "likert", np.nan),
@@ -19,7 +19,7 @@ def frame():
         ("r3", "LT", "c3", "c", "y", "likert", 4), ("r3", "LT", "c3", "d", "y", "likert", np.nan),
         ("r4", "LT", "c4", "a", "x", "likert", np.nan), ("r4", "LT", "c4", "b", "x", "likert", np.nan),
         ("r4", "LT", "c4", "c", "y", "likert", 4), ("r4", "LT", "c4", "d", "y", "likert", np.nan),
-    ])
+    ]))
 
 
 def test_item_stats_by_hand():
@@ -63,3 +63,31 @@ def test_wilson_interval_matches_formula_and_handles_zero_n():
     low, high = wilson_interval([10, 0], [12, 0])
     assert (low[0], high[0]) == pytest.approx(wilson(10, 12))
     assert np.isnan(low[1]) and np.isnan(high[1])
+
+
+def test_wilson_interval_is_statsmodels_bit_for_bit():
+    """The interval is written with statsmodels' own expressions (to spare its import):
+    every count of every n up to 60, and large n, give exactly statsmodels' numbers."""
+    from statsmodels.stats.proportion import proportion_confint
+
+    n = np.concatenate([np.repeat(np.arange(1, 61), np.arange(1, 61) + 1), [100_000, 64_600, 7]])
+    k = np.concatenate([np.concatenate([np.arange(m + 1) for m in range(1, 61)]), [51_234, 0, 7]])
+    low, high = wilson_interval(k, n)
+    want_low, want_high = proportion_confint(k, n, alpha=0.05, method="wilson")
+    np.testing.assert_array_equal(low, np.clip(want_low, 0, 1))
+    np.testing.assert_array_equal(high, np.clip(want_high, 0, 1))
+
+
+def test_t_interval_is_scipy_stats_bit_for_bit():
+    import pandas as pd
+    from scipy import stats
+
+    from clusterresearch.metrics.areas import t_interval
+
+    n = pd.Series([0, 1, 2, 3, 12, 7, 64_600], dtype="int64")
+    mean, sd = pd.Series(np.linspace(1, 5, 7)), pd.Series(np.linspace(0.1, 2, 7))
+    low, high = t_interval(mean, sd, n)
+    half = stats.t.ppf(0.975, (n - 1).where(n > 1)) * sd / np.sqrt(n)
+    np.testing.assert_array_equal(low.to_numpy(), (mean - half).to_numpy())
+    np.testing.assert_array_equal(high.to_numpy(), (mean + half).to_numpy())
+    assert low.isna().tolist() == [True, True, False, False, False, False, False]

@@ -18,14 +18,14 @@ from clusterresearch.metrics.areas import area_stats
 from clusterresearch.metrics.items import item_stats
 from clusterresearch.outputs import sha256_file
 from clusterresearch.prepare import run_prepare, summaries
-from clusterresearch.scope import scopes, select
+from clusterresearch.scope import scopes
 
 DATA = Path(__file__).parent / "data" / "survey"   # a study folder: study.toml, instrument.csv
 REGISTRY = DATA / "clusters_de_fr.csv"
 TINY = DATA / "tiny.csv"
 DE_FR = DATA / "responses_de_fr.csv"
 FILES = ["area_summary.csv", "essays_tidy.csv", "item_summary.csv", "manifest.json", "missing_summary.csv",
-         "responses_tidy.parquet"]
+         "responses_wide.parquet"]
 Z = 1.959963984540054  # the 97.5 % point of the standard normal
 
 
@@ -71,6 +71,34 @@ def assert_same_answers(parquet: Path, answers: pd.DataFrame) -> None:
     pd.testing.assert_frame_equal(plain(back), plain(answers))
     for name in ("respondent_id", "item_id"):
         assert isinstance(back[name].dtype, pd.CategoricalDtype) or back.empty
+
+
+def assert_same_wide(parquet: Path, grid) -> None:
+    """The wide Parquet file holds the grid: a row per respondent (id and groups as text), a
+    column of positions per item (null = no answer), the missing codes' labels where given,
+    and each item's scale in the schema's metadata."""
+    import pyarrow.parquet as pq
+
+    table = pq.read_table(parquet)
+    about = json.loads(table.schema.metadata[b"clusterresearch"])
+    back = table.to_pandas()
+    people = list(grid.respondents.columns)
+    pd.testing.assert_frame_equal(back[people].astype("str"), grid.respondents.astype("str"))
+    ids = list(grid.items["item_id"])
+    assert [item["item_id"] for item in about["items"]] == ids and about["respondent_columns"] == people
+    np.testing.assert_array_equal(back[ids].to_numpy(dtype=float).reshape(grid.values.shape), grid.values)
+    for j, item in enumerate(ids):
+        labels = np.asarray(grid.labels + ("",), dtype=object)[grid.missing[:, j]]
+        if f"{item}:missing" in back:
+            assert back[f"{item}:missing"].astype(object).fillna("").tolist() == list(labels)
+        else:
+            assert not (grid.missing[:, j] >= 0).any()
+    scales = grid.scales().set_index("item_id")
+    for item in about["items"]:
+        assert (item["k"], item["scale"], item["reverse"]) == (scales.loc[item["item_id"], "k"],
+                                                               scales.loc[item["item_id"], "scale"],
+                                                               bool(scales.loc[item["item_id"], "reverse"]))
+        assert len(item["labels"]) == item["k"]
 
 
 # ------------------------------------------------------------------------ numbers by hand
@@ -190,10 +218,11 @@ def test_the_study_names_its_own_responses_file(tmp_path):
 
 
 def test_tidy_files_read_back_to_the_survey(tmp_path):
-    out = prepared(tmp_path, DE_FR, "--long-csv")
-    assert sorted(p.name for p in out.iterdir()) == sorted(FILES + ["responses_tidy.csv"])
+    out = prepared(tmp_path, DE_FR, "--long", "--long-csv")
+    assert sorted(p.name for p in out.iterdir()) == sorted(FILES + ["responses_tidy.parquet", "responses_tidy.csv"])
     survey = load(DE_FR)
     assert_same_answers(out / "responses_tidy.parquet", survey.answers)
+    assert_same_wide(out / "responses_wide.parquet", survey.grid)
     tidy = pd.read_csv(out / "responses_tidy.csv", dtype="str", keep_default_na=False, na_values=[""])
     expected = plain(survey.answers)
     pd.testing.assert_frame_equal(plain(tidy).drop(columns="value"), expected.drop(columns="value"))
@@ -203,10 +232,10 @@ def test_tidy_files_read_back_to_the_survey(tmp_path):
 
 
 def test_same_input_gives_byte_identical_outputs(tmp_path):
-    first = prepared(tmp_path / "a", DE_FR, "--registry", str(REGISTRY), "--long-csv")
-    second = prepared(tmp_path / "b", DE_FR, "--registry", str(REGISTRY), "--long-csv")
+    first = prepared(tmp_path / "a", DE_FR, "--registry", str(REGISTRY), "--long", "--long-csv")
+    second = prepared(tmp_path / "b", DE_FR, "--registry", str(REGISTRY), "--long", "--long-csv")
     names = sorted(p.name for p in first.iterdir())
-    assert names == sorted(FILES + ["responses_tidy.csv"])
+    assert names == sorted(FILES + ["responses_tidy.parquet", "responses_tidy.csv"])
     assert {n: (first / n).read_bytes() for n in names} == {n: (second / n).read_bytes() for n in names}
 
 
@@ -235,14 +264,14 @@ def test_shipped_survey_with_defaults(tmp_path, capsys):
     assert manifest["inputs"]["study/clusters.csv"]["file"] == "data/raw/clusters.csv"
     assert manifest["counts"]["respondents"] == 12
     survey = load_survey()
-    assert_same_answers(out / "responses_tidy.parquet", survey.answers)
+    assert_same_wide(out / "responses_wide.parquet", survey.grid)
 
 
 # ------------------------------------------------------------------------ summaries = metrics per scope
 
 def assert_summaries_match_each_scope(grid):
-    """prepare's item and area summaries (from the wide answers), row for row, equal the
-    metric functions run on each scope's own tidy answers (`scope.select`), the way the
+    """prepare's item and area summaries (all scopes counted at once), row for row, equal
+    the metric functions run on each scope's own grid (`Grid.select`), the way the
     notebooks compute them."""
     items, areas = summaries(grid)[:2]
     survey = grid.to_survey()
@@ -253,7 +282,7 @@ def assert_summaries_match_each_scope(grid):
         for scope in found:
             mine = table[(table["scope"] == (scope.column or "all")) & (table["group"] == scope.group)]
             mine = mine.drop(columns=["scope", "group"]).reset_index(drop=True)
-            expected = stats(select(survey.answers, scope), survey.items)
+            expected = stats(survey.grid.select(scope), survey.items)
             if stats is item_stats:  # every scope lists every asked item, even with no answer
                 assert len(expected) == len(survey.items)
             pd.testing.assert_frame_equal(mine, expected, check_dtype=False, obj=f"{stats.__name__} {scope.key}")
@@ -296,13 +325,13 @@ def test_long_csv_reads_back_on_awkward_text(tmp_path):
     )
     survey = load(path)
     written = run_prepare(study=DATA, data=path, out=tmp_path / "out", long_csv=True)
-    assert [p.name for p in written[:2]] == ["responses_tidy.parquet", "responses_tidy.csv"]
+    assert [p.name for p in written[:2]] == ["responses_wide.parquet", "responses_tidy.csv"]
     back = pd.read_csv(written[1], dtype="str", keep_default_na=False, na_values=[""])
     assert back["cluster"].tolist() == [c for c in survey.answers["cluster"].astype("str")]
     assert set(back["cluster"]) == {'Klaster "Łódź"', "line\nbreak", "'quote'"}
     assert set(back["respondent_id"]) == {"a,b", "é-long-identifier-123", "z"}
     assert back["value"].astype(float).tolist() == pytest.approx(survey.answers["value"].tolist(), nan_ok=True)
-    assert_same_answers(written[0], survey.answers)
+    assert_same_wide(written[0], survey.grid)
 
 
 @pytest.mark.parametrize("body", [
@@ -316,5 +345,5 @@ def test_surveys_without_scaled_or_likert_items(tmp_path, body):
     assert list(read(out, "area_summary.csv").columns[:3]) == ["scope", "group", "area"]
     assert read(out, "area_summary.csv").empty
     survey = load(data)
-    assert_same_answers(out / "responses_tidy.parquet", survey.answers)
+    assert_same_wide(out / "responses_wide.parquet", survey.grid)
     assert len(read(out, "item_summary.csv")) == len(survey.answers["item_id"].unique()) * len(scopes(survey))

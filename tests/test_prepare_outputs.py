@@ -1,4 +1,5 @@
-"""What `clusterresearch prepare` writes: Parquet tidy answers, the long CSV only on request,
+"""What `clusterresearch prepare` writes: the wide answers' Parquet, the long tidy table only
+on request (--long, --long-csv),
 a manifest whose output digests (hashed while writing) match the files."""
 
 from __future__ import annotations
@@ -15,10 +16,10 @@ from clusterresearch.outputs import atomic_file, sha256_file
 
 def test_parquet_manifest_and_long_csv_on_request(tmp_path, capsys):
     out = tmp_path / "processed"
-    assert cli.main(["prepare", "--out", str(out), "--long-csv"]) == 0
+    assert cli.main(["prepare", "--out", str(out), "--long", "--long-csv"]) == 0
     assert "responses_tidy.csv" in capsys.readouterr().out
     manifest = json.loads((out / "manifest.json").read_text())
-    assert "responses_tidy.parquet" in manifest["outputs"] and "responses_tidy.csv" in manifest["outputs"]
+    assert {"responses_wide.parquet", "responses_tidy.parquet", "responses_tidy.csv"} <= set(manifest["outputs"])
     for name, digest in manifest["outputs"].items():
         assert sha256_file(out / name) == digest, name
     survey = load_survey(None)
@@ -27,12 +28,13 @@ def test_parquet_manifest_and_long_csv_on_request(tmp_path, capsys):
     pd.testing.assert_frame_equal(tidy.astype({c: "str" for c in columns}),
                                   survey.answers.astype({c: "str" for c in columns}))
 
-    # without --long-csv: no CSV, and the one of the earlier run is gone (it is not in the manifest)
+    # without --long and --long-csv: no tidy table, and those of the earlier run are gone (not in the manifest)
     assert cli.main(["prepare", "--out", str(out)]) == 0
     printed = [Path(p).name for p in capsys.readouterr().out.split()]
-    assert "responses_tidy.csv" not in printed and not (out / "responses_tidy.csv").exists()
+    for name in ("responses_tidy.csv", "responses_tidy.parquet"):
+        assert name not in printed and not (out / name).exists()
+        assert name not in json.loads((out / "manifest.json").read_text())["outputs"]
     manifest = json.loads((out / "manifest.json").read_text())
-    assert "responses_tidy.csv" not in manifest["outputs"]
     for name, digest in manifest["outputs"].items():
         assert sha256_file(out / name) == digest, name
 

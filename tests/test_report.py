@@ -6,15 +6,20 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from clusterresearch.report import (
-    HtmlFragment,
-    area_paragraph,
-    essay_block,
-    format_percent,
-    html_table,
-    mask_small_cells,
-    share_sentence,
-)
+from clusterresearch import config, report
+from clusterresearch.disclosure import Disclosure
+from clusterresearch.formatting import percent as format_percent
+from clusterresearch.report import HtmlFragment, essay_block, html_table, share_sentence
+
+
+def area_paragraph(*args, **kwargs):
+    """The paragraph of a page that may show everything (Disclosure(0)) unless told."""
+    kwargs.setdefault("disclosure", Disclosure(0))
+    return report.area_paragraph(*args, **kwargs)
+
+
+def mask_small_cells(frame, n_col="n", min_cell=3, value_cols=None, group_n_cols=()):
+    return Disclosure(min_cell).mask(frame, n_col=n_col, value_cols=value_cols, group_n_cols=group_n_cols)
 
 
 def wilson(k, n, z=1.959963984540054):
@@ -55,6 +60,16 @@ def test_percent_rounds_halves_up():
     assert format_percent(1 / 8) == "13 %"
     assert format_percent(0.005) == "1 %"
     assert format_percent(2 / 3) == "67 %"
+
+
+def test_one_formatting_module_for_counts_numbers_and_absent_values():
+    from clusterresearch.formatting import NBSP, count_share, interval, number, percent
+
+    assert percent(0.285) == "29 %" and percent(2 / 3, 1) == "66.7 %" and percent(0.5, nbsp=True) == f"50{NBSP}%"
+    assert percent(float("nan")) == "" and percent(None, 1, missing="n/a") == "n/a"
+    assert count_share(10, 12) == f"10/12{NBSP}(83{NBSP}%)" and count_share(0, 0) == ""
+    assert interval(0.554, 0.955) == f"55–96{NBSP}%" and interval(np.nan, 0.5) == ""
+    assert number(3.14159) == "3.14" and number(2.5, 0) == "2" and number(np.nan, 3, missing="–") == "–"
 
 
 def items(*rows):
@@ -149,10 +164,11 @@ def test_area_paragraph_statements_from_texts_and_small_cells():
                  ("communication", "likert", "c", None, 12, 3, 2.0)).drop(columns="text")
     texts = pd.Series({"a": "We talk", "b": "We write", "c": "We listen"})
     named = {"title": "Communication (Figure 1)", "noun": "manager"}
-    text = area_paragraph(rows, "communication", texts=texts, min_cell=3, **named)
+    text = area_paragraph(rows, "communication", texts=texts, disclosure=Disclosure(3), **named)
     assert "“We talk”: 10 of 12" in text and "“We listen”: 3 of 12" in text
     assert "We write" not in text   # n = 2 < 3 left out
-    small = area_paragraph(rows, "communication", texts=texts, min_cell=13, **named)
+    small = area_paragraph(rows, "communication", texts=texts, disclosure=Disclosure(13), **named)
+    assert report.area_paragraph(rows, "communication", texts=texts, **named) == text  # default: config.MIN_GROUP
     assert small == ("Communication (Figure 1): fewer than 13 managers answered each statement in this scope, "
                      "so no shares are reported (suppressed, n < 13).")
 
@@ -168,12 +184,20 @@ def test_mask_small_cells_by_group_sizes_and_off_switch():
         mask_small_cells(table, n_col=None)
 
 
-def test_essay_block_withheld_for_small_scope():
+def test_essays_withheld_for_small_scope():
     essays = pd.DataFrame({"respondent_id": ["R01"], "country": ["PL"], "cluster": ["PL01"],
                            "item_id": ["q"], "area": ["negotiation"], "text": ["secret"]})
-    out = essay_block(essays, min_cell=3, n_respondents=1)
-    assert "secret" not in out and "suppressed (n &lt; 3)" in out
-    assert "secret" in essay_block(essays, min_cell=0, n_respondents=1)
+    people = essays[["respondent_id", "country", "cluster"]]
+    assert Disclosure(3).essays(essays, people, ("country", "cluster")).empty
+    assert "secret" in essay_block(Disclosure(0).essays(essays, people, ("country", "cluster")))
+    assert Disclosure().min_group == config.MIN_GROUP and Disclosure().marker() == f"suppressed (n < {config.MIN_GROUP})"
+
+
+def test_the_one_rule_of_what_is_hidden():
+    policy = Disclosure(3)
+    assert list(policy.hidden([0, 2, 3, 12, np.nan, None])) == [True, True, False, False, True, True]
+    assert [policy.shows(n) for n in (2, 3)] == [False, True] and policy.visibility(2) == "confidential"
+    assert not Disclosure(0).hidden([0, 1, np.nan]).any() and Disclosure(0).shows(0)
 
 
 def test_count_columns_are_headed_by_code_and_label_never_a_bare_number():

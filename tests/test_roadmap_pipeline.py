@@ -10,7 +10,7 @@ import pytest
 
 from clusterresearch import config
 from clusterresearch.cli import main
-from clusterresearch.roadmap.analysis import analyse, load_services
+from clusterresearch.roadmap.analysis import load_services, model, with_readiness
 from clusterresearch.roadmap.measures import SENSITIVITY_GRID
 from clusterresearch.roadmap.network import load_network
 from clusterresearch.roadmap.readiness import SurveyScope
@@ -128,7 +128,7 @@ def test_a_failure_leaves_an_existing_output_folder_untouched(tmp_path):
 
 @pytest.fixture(scope="module")
 def worked():
-    return analyse(load_network(config.ROADMAP_EXAMPLE_DIR), Parameters(), services=load_services())
+    return with_readiness(model(load_network(config.ROADMAP_EXAMPLE_DIR), Parameters(), load_services()), None, 0)
 
 
 def test_worked_example_as_is_against_digital(worked):
@@ -199,7 +199,7 @@ def test_stage4_readiness_attaches_to_the_cdc(worked):
     stats = pd.DataFrame({"area": ["communication", "online_marketing", "project_management", "budgeting"],
                           "n_respondents": 1, "index_mean": [4.0, 2.0, 3.0, 5.0]})
     survey = SurveyScope(stats, "cluster", "PL01", 1, "cluster PL01 of a hand-made survey (n = 1)")
-    r = analyse(worked.network, Parameters(), survey)
+    r = with_readiness(model(worked.network, Parameters()), survey, 0)
     assert r.readiness["readiness"].tolist() == [0.75, 0.25, 0.5, 1.0]
     info = r.stage4_information.set_index("actor_id")
     assert info.at["CDC", "readiness_online_marketing"] == 0.25
@@ -238,7 +238,7 @@ def test_a_cluster_without_cdc_and_with_its_own_it_actor(tmp_path):
     (folder / "actors.csv").write_text("actor_id,name,type\nhub,Data centre,it_actor\na,A,enterprise_small\nb,B,enterprise_small\nc,C,nonprofit\n")
     (folder / "links.csv").write_text("source,target,kind,retention,delay_days\na,hub,data_storage,0.9,1\nhub,b,data_storage,0.9,1\na,c,communication,0.7,2\nc,b,communication,0.7,2\n")
     (folder / "flows.csv").write_text("source,target,kind,volume\na,b,data_storage,2\na,b,communication,3\n")
-    r = analyse(load_network(folder), Parameters())
+    r = with_readiness(model(load_network(folder), Parameters()), None, 0)
     assert r.it_actor == "hub" and not r.it_actor_added
     routes = {s: list(t["route"]) for s, t in r.flows.items()}
     assert routes["as_is"] == [("a", "hub", "b"), ("a", "c", "b")]  # a communication flow may not use data_storage channels

@@ -66,7 +66,7 @@ def test_shipped_survey_scope_matches_the_area_index():
     assert (scope.scope, scope.group) == ("cluster", "LT01")
     table = readiness_table(scope.stats, n_scope=scope.n_respondents)
     survey = load_survey(config.RESPONSES_PATH)
-    index = respondent_area_index(survey.answers, survey.items)
+    index = respondent_area_index(survey.grid, survey.items)
     mine = index[index["cluster"] == "LT01"].set_index("area")["index"]
     for area, value in zip(table["area"], table["readiness"]):
         assert value == pytest.approx((mine[area] - 1) / 4)

@@ -8,10 +8,15 @@ import pandas as pd
 import pytest
 
 from clusterresearch.roadmap.network import LINK_KINDS, Network
-from clusterresearch.roadmap.routes import PLATFORM, TIE_TOLERANCE, Channel, best_route, carried_kinds, route_flows
+from clusterresearch.roadmap.routes import PLATFORM, TIE_TOLERANCE, Channel, carried_kinds, route_flows
 from clusterresearch.roadmap.scenarios import (
     Parameters, admissible, as_is, digital, flow_table, restricted_flows, route_scenario,
 )
+
+
+def best_route(channels, source, target, kind):
+    """The route of one flow, as route_flows gives it."""
+    return route_flows(channels, [(source, target, kind)])[0]
 
 
 def ch(s, t, r, d=1.0, kind="communication"):

@@ -37,7 +37,8 @@ def test_a_study_without_them_has_none_of_those_sections_nor_words(tmp_path):
 def test_a_figure_subtitle_counts_who_answered_the_area(tmp_path):
     report = SurveyReport.from_parameters(SURVEY, output_dir=tmp_path)
     for area in report.areas:
-        mine = report.answers[(report.answers["area"] == area) & report.answers["value"].notna()]
+        answers = report.grid.answers()
+        mine = answers[(answers["area"] == area) & answers["value"].notna()]
         assert report.answered(area) == mine["respondent_id"].nunique() <= report.n_respondents
     assert min(report.answered(a) for a in report.areas) < report.n_respondents  # the fixture has gaps
 
@@ -64,7 +65,8 @@ def test_the_trend_table_gives_each_wave_in_order_with_area_stats_numbers(waves,
     report = SurveyReport.from_parameters(waves, output_dir=tmp_path)
     table = report.trend_table("wave")
     assert list(pd.unique(table["group"])) == ["9", "10", "2010"]
-    stats = area_stats(report.answers[report.answers["wave"].notna()], report.survey.items, by=["wave"])
+    grid = report.grid
+    stats = area_stats(grid.subset(grid.respondents["wave"].notna().to_numpy()), report.survey.items, by=["wave"])
     for _, row in table.iterrows():
         mine = stats[(stats["wave"] == row["group"]) & (stats["area"] == row["area"])].iloc[0]
         assert row["share"] == mine["share_agree"] and row["n"] == mine["n"]

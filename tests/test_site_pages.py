@@ -71,6 +71,20 @@ def test_competency_report_outside_reproduce_keeps_one_person_apart(monkeypatch,
     assert country.output_dir == tmp_path / "figs" / "competencies" / "country_PL"
 
 
+def test_one_rule_for_where_figures_go(monkeypatch, tmp_path):
+    """`Disclosure.figures_dir` for every notebook: by the page's n against the threshold;
+    a page about no respondents (a roadmap without a survey) is public."""
+    from clusterresearch.disclosure import Disclosure
+
+    monkeypatch.setattr(config, "CONFIDENTIAL_FIGURES_DIR", tmp_path / "conf")
+    monkeypatch.setattr(config, "FIGURES_DIR", tmp_path / "figs")
+    policy = Disclosure(3)
+    assert policy.figures_dir("roadmap", None, "all", None) == tmp_path / "figs" / "roadmap" / "all"
+    assert policy.figures_dir("roadmap", "group", "PL01", 1) == tmp_path / "conf" / "roadmap" / "group_PL01"
+    assert policy.figures_dir("roadmap", "group", "PL", 7) == tmp_path / "figs" / "roadmap" / "group_PL"
+    assert Disclosure(0).figures_dir("competencies", None, "all", 12) == tmp_path / "conf" / "competencies" / "all"
+
+
 def _notebook_with(displays, tmp_path):
     nb = nbformat.v4.new_notebook()
     for display in displays:

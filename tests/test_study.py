@@ -16,6 +16,8 @@ from clusterresearch.loading import load_study, load_survey
 from clusterresearch.metrics import area_stats, item_stats
 from clusterresearch.metrics.items import missing_counts
 
+from conftest import grid_of
+
 STUDIES = Path(__file__).parent / "data" / "studies"
 BAD = STUDIES / "bad"
 AGREE7, LABELS4 = STUDIES / "agree7_dk", STUDIES / "labels4_reversed"
@@ -97,8 +99,8 @@ def test_labels_and_codes_map_to_positions_case_and_space_insensitively():
 def test_missing_codes_are_counted_apart_and_never_averaged():
     survey = load_survey(study=AGREE7)
     raw = pd.read_csv(AGREE7 / "responses.csv", dtype=str)
-    stats = item_stats(survey.answers, survey.items).set_index("item_id")
-    missing = missing_counts(survey.answers).set_index("item_id")
+    stats = item_stats(survey.grid, survey.items).set_index("item_id")
+    missing = missing_counts(survey.grid).set_index("item_id")
     for item in ("inn_rnd", "coop_trust"):
         cells = raw[item]
         answered = cells.notna() & (cells != "99")
@@ -115,12 +117,12 @@ def test_reverse_keyed_items_are_reversed_only_in_the_area_index():
     survey = load_survey(study=LABELS4)
     answers = survey.answers
     raw_blame = answers[answers["item_id"] == "clim_blame"]["value"]
-    stats = item_stats(answers, survey.items).set_index("item_id")
+    stats = item_stats(survey.grid, survey.items).set_index("item_id")
     assert stats.loc["clim_blame", "mean"] == pytest.approx(raw_blame.mean())   # as worded
     climate = answers[(answers["area"] == "climate")].copy()
     climate.loc[climate["item_id"] == "clim_blame", "value"] = 5 - climate["value"]
     by_hand = climate.groupby("respondent_id", observed=True)["value"].mean().mean()
-    table = area_stats(answers, survey.items).set_index("area")
+    table = area_stats(survey.grid, survey.items).set_index("area")
     assert table.loc["climate", "index_mean"] == pytest.approx(by_hand)
     assert table.loc["climate", "index_range"] == "1-4"
 
@@ -130,7 +132,7 @@ def test_areas_mixing_scale_lengths_go_on_a_0_100_range():
                             "area": "mix", "type": "likert", "value": [4.0, 7.0, 1.0, 1.0]})
     items = pd.DataFrame({"item_id": ["x", "y"], "scale": ["s4", "s7"], "k": [4, 7], "disagree_max": [2, 3],
                           "agree_min": [3, 5], "reverse": [False, False]})
-    table = area_stats(answers, items).set_index("area")
+    table = area_stats(grid_of(answers), items).set_index("area")
     assert table.loc["mix", "index_range"] == "0-100"
     assert table.loc["mix", "index_mean"] == pytest.approx(50.0)   # a: (100 + 100) / 2, b: 0
 
@@ -144,10 +146,10 @@ def test_prepare_and_check_run_on_other_studies(study, tmp_path, capsys):
     survey = load_survey(study=study)
     assert set(items["scope"]) == {"all", *survey.groups}
     mine = items[items["scope"] == "all"].set_index("item_id")
-    direct = item_stats(survey.answers, survey.items).set_index("item_id")
+    direct = item_stats(survey.grid, survey.items).set_index("item_id")
     assert (mine["n_agree"] == direct.loc[mine.index, "n_agree"]).all()
-    assert (pd.read_parquet(tmp_path / "responses_tidy.parquet")["value"].to_numpy()
-            == survey.answers["value"].to_numpy()).sum() == np.isfinite(survey.answers["value"]).sum()
+    wide = pd.read_parquet(tmp_path / "responses_wide.parquet")[list(survey.grid.items["item_id"])]
+    assert (wide.to_numpy(dtype=float) == survey.grid.values).sum() == np.isfinite(survey.grid.values).sum()
 
 
 def test_group_kind_country_is_checked_and_categories_are_free_text():

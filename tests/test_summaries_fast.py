@@ -1,10 +1,7 @@
-"""The fast paths of the summaries against the straightforward computation, on random data.
-
-`tally.present_keys` counts dense keys into bins instead of sorting them; `tally.tallies`
-counts once for several groupings and sums the finest rows; `area_stats` averages
-respondents' area indices by the tally row of each respondent's first answer instead of
-grouping text labels. Each must give exactly what the plain computation gives: np.unique,
-one `tally` per grouping, and pandas groupby over the labels of `respondent_area_index`.
+"""The grid's counts (`metrics.tally`) against the straightforward computation on the tidy
+export, on random data: pandas groupby over the labels of `respondent_area_index` and of
+the answers. Several groupings counted at once (prepare's scopes) give each grouping's
+tables exactly.
 """
 
 from __future__ import annotations
@@ -14,9 +11,11 @@ import pandas as pd
 import pytest
 
 from clusterresearch.metrics import area_stats, item_stats, respondent_area_index
-from clusterresearch.metrics.areas import area_stats_by
-from clusterresearch.metrics.items import item_stats_by
-from clusterresearch.metrics.tally import factor, present_keys, tallies, tally
+from clusterresearch.metrics.areas import area_tables
+from clusterresearch.metrics.items import grid_geometry, item_tables, missing_counts, missing_tables, width_of
+from clusterresearch.metrics.tally import factor, tally
+
+from conftest import grid_of
 
 ITEMS = pd.DataFrame({
     "item_id": ["a1", "a2", "a3", "b1", "b2", "c1", "d1"],
@@ -60,23 +59,9 @@ def random_answers(seed: int, respondents: int, categorical: bool) -> pd.DataFra
     return frame
 
 
-@pytest.mark.parametrize("seed", range(5))
-def test_present_keys_is_np_unique(seed):
-    rng = np.random.default_rng(seed)
-    cells = int(rng.integers(1, 200))
-    for keys in (rng.integers(0, cells, int(rng.integers(0, 2000))),  # dense: counted
-                 rng.integers(0, cells, 3) * 10**6,                     # sparse: sorted
-                 np.array([3, -1, 3, 0])):                              # a code of -1: sorted
-        want = np.unique(keys, return_index=True, return_inverse=True)
-        got = present_keys(keys, cells)
-        for w, g in zip(want, got):
-            np.testing.assert_array_equal(w.reshape(-1), g)
-
-
 def straightforward_over_respondents(answers, by):
     """What area_stats reported over respondents before: group the labelled index table."""
-    likert = answers[answers["type"] == "likert"]
-    index = respondent_area_index(likert, ITEMS).dropna(subset=["index"])
+    index = respondent_area_index(grid_of(answers, AREAS), ITEMS).dropna(subset=["index"])
     return index.groupby(by + ["area"], sort=False)["index"].agg(
         n_respondents="count", index_mean="mean", index_sd="std").reset_index()
 
@@ -86,7 +71,7 @@ def straightforward_over_respondents(answers, by):
 @pytest.mark.parametrize("seed", [1, 2])
 def test_area_stats_over_respondents_match_grouped_labels(seed, by, categorical):
     answers = random_answers(seed, 60, categorical)
-    table = area_stats(answers, ITEMS, by)
+    table = area_stats(grid_of(answers, AREAS), ITEMS, by)
     want = straightforward_over_respondents(answers, by).astype({c: "str" for c in by + ["area"]})
     merged = table.merge(want, on=by + ["area"], how="left", suffixes=("", "_want"))
     assert len(merged) == len(table)
@@ -100,7 +85,7 @@ def test_area_stats_over_respondents_match_grouped_labels(seed, by, categorical)
 @pytest.mark.parametrize("by", [[], ["cluster"]])
 def test_item_stats_counts_match_groupby(by, categorical):
     answers = random_answers(3, 40, categorical)
-    table = item_stats(answers, ITEMS, by).set_index(by + ["item_id"])
+    table = item_stats(grid_of(answers, AREAS), ITEMS, by).set_index(by + ["item_id"])
     plain = answers.astype({c: "str" for c in ("respondent_id", "country", "cluster", "item_id")})
     grouped = plain.groupby(by + ["item_id"])
     assert table["n"].to_dict() == grouped["value"].count().to_dict()
@@ -109,22 +94,7 @@ def test_item_stats_counts_match_groupby(by, categorical):
 
 
 GROUPINGS = [[], ["country"], ["cluster"], ["cluster", "country"], ["country", "cluster"]]
-
-
-@pytest.mark.parametrize("categorical", [False, True])
-@pytest.mark.parametrize("seed", [4, 5])
-@pytest.mark.parametrize("unlabelled", [False, True])
-def test_tallies_are_one_tally_per_grouping(seed, categorical, unlabelled):
-    answers = random_answers(seed, 50, categorical)
-    if unlabelled:  # a group label missing: its code is -1 (categorical) or NaN (text)
-        answers.loc[answers["respondent_id"] == answers["respondent_id"].iloc[0], "cluster"] = np.nan
-    positions = answers["value"].to_numpy(dtype=np.float64)
-    for key in ("item_id", "area"):
-        for want, got in zip([tally(answers, by + [key], positions, 7) for by in GROUPINGS],
-                             tallies(answers, GROUPINGS, key, positions, 7)):
-            pd.testing.assert_frame_equal(got.keys, want.keys)
-            for name in ("counts", "missing", "row_of", "first"):
-                np.testing.assert_array_equal(getattr(got, name), getattr(want, name))
+AREAS = ["D", "B", "A", "C"]  # the report order
 
 
 @pytest.mark.parametrize("categorical", [False, True])
@@ -133,9 +103,25 @@ def test_stats_by_are_the_stats_of_each_grouping(categorical, one_length):
     items = ITEMS.assign(k=[5, 5, 5, 4, 4, 5, 5]) if one_length else ITEMS
     answers = random_answers(6, 45, categorical)
     answers["value"] = np.minimum(answers["value"], 5.0) if one_length else answers["value"]
-    for many, one in ((item_stats_by, item_stats), (area_stats_by, area_stats)):
-        for got, by in zip(many(answers, items, GROUPINGS), GROUPINGS):
-            pd.testing.assert_frame_equal(got, one(answers, items, by), check_exact=True)
+    grid = grid_of(answers, AREAS)
+    geometry = grid_geometry(grid, items)
+    counted = tally(grid, GROUPINGS, width_of(geometry))
+    for got, by in zip(item_tables(grid, geometry, GROUPINGS, counted), GROUPINGS):
+        pd.testing.assert_frame_equal(got, item_stats(grid, items, by), check_exact=True)
+    for got, by in zip(area_tables(grid, items, GROUPINGS, counted), GROUPINGS):
+        pd.testing.assert_frame_equal(got, area_stats(grid, items, by), check_exact=True)
+    for got, by in zip(missing_tables(grid, GROUPINGS, counted), GROUPINGS):
+        pd.testing.assert_frame_equal(got, missing_counts(grid, by), check_exact=True)
+
+
+@pytest.mark.parametrize("by", [[], ["country"], ["country", "cluster"]])
+def test_missing_counts_match_groupby(by):
+    answers = random_answers(7, 40, categorical=False)
+    table = missing_counts(grid_of(answers, AREAS), by)
+    given = answers[answers["missing"].notna()].astype({c: "str" for c in ("country", "cluster", "item_id")})
+    want = given.groupby(by + ["item_id", "missing"]).size()
+    assert table.set_index(by + ["item_id", "missing"])["count"].to_dict() == want.to_dict()
+    assert table["count"].sum() == len(given)
 
 
 @pytest.mark.parametrize("shuffle", [False, True])

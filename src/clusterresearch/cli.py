@@ -22,7 +22,7 @@ def _prepare(args: argparse.Namespace) -> int:
 
     written = run_prepare(study=args.study, data=args.data, out=args.out, registry=args.registry,
                           encoding=args.encoding, long_csv=args.long_csv, format=args.format,
-                          responses=args.responses)
+                          responses=args.responses, long=args.long)
     for path in written:
         print(path)
     export = json.loads(written[-1].read_text(encoding="utf-8"))["responses_file"]
@@ -73,7 +73,7 @@ def _check(args: argparse.Namespace) -> int:
     if statements is None:
         print("The study has no statements to check (statements in study.toml).")
         return 0
-    table = check_statements(survey.answers, load_statements(statements), survey.instrument, survey.items)
+    table = check_statements(survey.grid, load_statements(statements), survey.instrument, survey.items)
     print(table[["statement_id", "figure", "statistic", "op", "value", "observed", "holds"]].to_string(index=False))
     print(f"{int(table['holds'].sum())} of {len(table)} statements hold.")
     return 0 if bool(table["holds"].all()) else 1
@@ -184,12 +184,15 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"clusterresearch {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    p = sub.add_parser("prepare", help="validate a study's survey and write tidy answers and summaries")
+    p = sub.add_parser("prepare", help="validate a study's survey and write its answers (Parquet) and summaries")
     _study_options(p)
     p.add_argument("--out", type=Path, default=config.PROCESSED_DIR,
                    help=f"output folder (default: {config.PROCESSED_DIR})")
+    p.add_argument("--long", action="store_true",
+                   help="also write the long tidy answers, a row per respondent x item, as responses_tidy.parquet "
+                        "(default: responses_wide.parquet only, a row per respondent)")
     p.add_argument("--long-csv", action="store_true",
-                   help="also write the tidy answers as a long CSV (default: Parquet only)")
+                   help="also write the long tidy answers as CSV (responses_tidy.csv)")
     p.set_defaults(func=_prepare)
 
     p = sub.add_parser("reconstruct", help="regenerate the reconstructed survey answers from the paper's statements")

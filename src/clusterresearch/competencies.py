@@ -13,21 +13,22 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 from IPython.display import HTML, Markdown, display
 
-from . import config
 from .disclosure import Disclosure
 from .figures import gap_figure, likert_figure, overview_figure, show_figure
 from .loading import Survey, load_survey
-from .loading.groups import group_order
+from .loading.survey import Grid
 from .metrics import area_gap, area_stats, item_stats, self_vs_assessor
 from .metrics.compare import MAX_GROUPS, compare_pairs
 from .metrics.consistency import area_consistency
 from .metrics.items import missing_counts
 from .metrics.statements import check_statements, load_statements
 from .report import frames, narrative, tables
-from .scope import Scope, find, respondents, scopes, select
+from .loading.groups import group_order
+from .scope import Scope, find, scopes
 from .sections import ReportSections
 
 
@@ -37,7 +38,7 @@ class SurveyReport(ReportSections):
 
     survey: Survey
     scope: Scope
-    answers: pd.DataFrame
+    grid: Grid
     output_dir: Path
     disclosure: Disclosure = Disclosure(0)
     _saved: list[Path] = field(default_factory=list)
@@ -51,8 +52,9 @@ class SurveyReport(ReportSections):
                              format=data_format or "auto", responses=responses or "complete")
         scope = find(scopes(survey), group_column, group, survey.source)
         disclosure = Disclosure(int(min_cell or 0))
-        out = Path(output_dir) if output_dir else default_output_dir(scope, disclosure)
-        return cls(survey, scope, select(survey.answers, scope), out, disclosure)
+        out = Path(output_dir) if output_dir else disclosure.figures_dir("competencies", scope.column, scope.group,
+                                                                          scope.n)
+        return cls(survey, scope, survey.grid.select(scope), out, disclosure)
 
     # ----- what the study and scope are ------------------------------------------------------
     @property
@@ -94,20 +96,25 @@ class SurveyReport(ReportSections):
         lines.append(self.study.caution)
         return frames.notice(lines)
 
+    @cached_property
+    def people(self) -> pd.DataFrame:
+        """The scope's respondents: respondent_id and the grouping columns, as text."""
+        return self.grid.respondents.astype("str")
+
     def _people(self, n: int) -> str:
         return self.study.respondent if n == 1 else self.noun
 
     def scope_table(self):
         """Respondents per group of each grouping column in this scope."""
-        people = respondents(self.answers)
+        people = self.people
         parts = []
         for spec in self.study.groups:
-            counts = people[spec.column].dropna().astype("str").value_counts()
-            order = group_order(self.study, spec.column, list(counts.index))
-            groups, numbers = order, [int(counts[g]) for g in order]
-            unset = int(people[spec.column].isna().sum())
-            if unset:  # respondents without a value in this column: in all data, in no group of it
-                groups, numbers = groups + ["(no value)"], numbers + [unset]
+            given = self.grid.respondents[spec.column].notna().to_numpy()
+            counts = people[spec.column][given].astype("str").value_counts()
+            groups = group_order(self.study, spec.column, list(counts.index))
+            numbers = [int(counts[g]) for g in groups]
+            if not given.all():  # respondents without a value in this column: in all data, in no group of it
+                groups, numbers = groups + ["(no value)"], numbers + [int((~given).sum())]
             parts.append(pd.DataFrame({"grouping": spec.label, "group": groups, self.noun: numbers}))
         if not parts:
             return frames.notice([f"The study has no grouping column: {self.n_respondents} {self.noun} in all."])
@@ -116,18 +123,17 @@ class SurveyReport(ReportSections):
     # ----- per area ------------------------------------------------------------------------
     @cached_property
     def item_table(self) -> pd.DataFrame:
-        return item_stats(self.answers, self.survey.items)
+        return item_stats(self.grid, self.survey.items)
 
     @cached_property
     def missing_by_item(self) -> dict[str, dict[str, int]]:
-        table = missing_counts(self.answers)
+        table = missing_counts(self.grid)
         return {i: dict(zip(g["missing"], g["count"].astype(int))) for i, g in table.groupby("item_id", sort=False)}
 
     @property
     def areas(self) -> list[str]:
         """The study's areas (areas.csv order) that this survey asks about."""
-        asked = set(self.item_table["area"])
-        return [a for a in self.study.areas["area"] if a in asked]
+        return self.study.area_order(self.item_table["area"])
 
     @property
     def texts(self) -> dict[str, str]:
@@ -146,19 +152,19 @@ class SurveyReport(ReportSections):
         reverse = dict(zip(self.study.instrument["item_id"], self.study.instrument["reverse"]))
         fig = likert_figure(rows, self.study.scales, title=self.figure_title(area), texts=self.texts,
                             reverse=reverse, missing=self.missing_by_item, n_respondents=self.answered(area),
-                            noun=self.noun, min_cell=self.disclosure.min_cell)
+                            noun=self.noun, disclosure=self.disclosure)
         return self._show(fig, f"figure{self.areas.index(area) + 1}_{area}", self._alt(area, rows))
 
     def answered(self, area: str) -> int:
         """Respondents of this scope who answered at least one item of the area on its scale
         (a figure's subtitle counts them, not everybody in the scope)."""
-        mine = self.answers[(self.answers["area"] == area).to_numpy() & self.answers["value"].notna().to_numpy()]
-        return int(mine["respondent_id"].nunique())
+        mine = (self.grid.items["area"] == area).to_numpy()
+        return int((~np.isnan(self.grid.values[:, mine])).any(axis=1).sum())
 
     def _alt(self, area: str, rows: pd.DataFrame) -> str:
         """Alt text from the data: what the figure shows, n, the most and least agreement."""
         text = f"{self.figure_title(area)}. Diverging bars of {len(rows)} items, {self.answered(area)} {self.noun}."
-        shown = rows[(rows["n"] > 0) & (rows["n"] >= max(self.disclosure.min_cell, 1))]
+        shown = rows[(rows["n"] > 0).to_numpy() & ~self.disclosure.hidden(rows["n"].to_numpy())]
         if len(shown):
             share = shown["n_agree"] / shown["n"]
             top, low = shown.loc[share.idxmax()], shown.loc[share.idxmin()]
@@ -185,7 +191,7 @@ class SurveyReport(ReportSections):
             kwargs = {"area_index": index.loc[area, "index_mean"], "n_respondents": int(index.loc[area, "n_respondents"]),
                       "index_range": index.loc[area, "index_range"]}
         text = narrative.area_paragraph(rows, area, title=self.study.area_title(area), texts=self.texts,
-                                        min_cell=self.disclosure.min_cell, noun=self.study.respondent,
+                                        disclosure=self.disclosure, noun=self.study.respondent,
                                         plural=self.noun, **kwargs)
         return frames.paragraph(text)
 
@@ -193,7 +199,7 @@ class SurveyReport(ReportSections):
     def statement_table(self) -> pd.DataFrame | None:
         if self.study.statements is None or self.scope.column is not None:
             return None
-        return check_statements(self.answers, load_statements(self.study.statements), self.study.instrument,
+        return check_statements(self.grid, load_statements(self.study.statements), self.study.instrument,
                                 self.survey.items)
 
     def area_statements(self, area: str):
@@ -227,7 +233,7 @@ class SurveyReport(ReportSections):
     # ----- across areas ----------------------------------------------------------------------
     @cached_property
     def area_table_all(self) -> pd.DataFrame:
-        return area_stats(self.answers, self.survey.items)
+        return area_stats(self.grid, self.survey.items)
 
     def _span(self, ranges) -> tuple[tuple[float, float], str]:
         ranges = sorted(set(ranges))
@@ -239,7 +245,7 @@ class SurveyReport(ReportSections):
     def overview(self):
         """Area means (over respondents' area indices) with their 95 % t-intervals."""
         table = self.area_table_all
-        shown = table[[self.disclosure.shows(n) for n in table["n_respondents"]]]
+        shown = table[~self.disclosure.hidden(table["n_respondents"].to_numpy())]
         columns = {"area": "area", "index_mean": "mean", "index_ci_low": "ci_low",
                    "index_ci_high": "ci_high", "n_respondents": "n"}
         span, unit = self._span(table["index_range"])
@@ -252,14 +258,14 @@ class SurveyReport(ReportSections):
 
     @cached_property
     def gap_by_area(self) -> pd.DataFrame:
-        return area_gap(self.answers, self.survey.items)
+        return area_gap(self.grid, self.survey.items)
 
     def gap(self):
         """Desired against existing level per area, where the instrument asks a desired level."""
         if self.gap_by_area.empty:
             return frames.notice(["The instrument asks no desired level: no gap to show."])
         span, unit = self._span(self.area_table_all["index_range"])
-        shown = self.gap_by_area[[self.disclosure.shows(n) for n in self.gap_by_area["n"]]]
+        shown = self.gap_by_area[~self.disclosure.hidden(self.gap_by_area["n"].to_numpy())]
         return self._show(gap_figure(shown, labels=self.titles, span=span, unit=unit), "overview_desired_gap",
                           f"Desired against existing level in {len(shown)} areas.")
 
@@ -271,7 +277,7 @@ class SurveyReport(ReportSections):
 
     def self_assessment_table(self):
         """Self-assessment against the assessor's rating where the instrument has both."""
-        pairs = self_vs_assessor(self.answers, self.study.instrument)
+        pairs = self_vs_assessor(self.grid, self.study.instrument)
         if pairs.empty:
             return frames.notice(["The instrument has no assessor's rating to compare with."])
         frame = frames.assessor_frame(pairs, self.titles, self.texts, self.noun)
@@ -279,7 +285,7 @@ class SurveyReport(ReportSections):
 
     def consistency_table(self):
         """Cronbach's alpha per area (keyed), flagged where n or the items cannot support it."""
-        frame = frames.consistency_frame(area_consistency(self.answers, self.survey.items), self.titles, self.noun)
+        frame = frames.consistency_frame(area_consistency(self.grid, self.survey.items), self.titles, self.noun)
         note = self.study.extra.get("consistency_note")
         return tables.html_table(self.disclosure.mask(frame, n_col=f"{self.noun} (complete answers)"),
                                  caption=note if isinstance(note, str) else None)
@@ -291,14 +297,14 @@ class SurveyReport(ReportSections):
         if column is None:
             return frames.notice(["The study names no grouping column to compare (compare in study.toml)."])
         label = self.study.group(column).label
-        groups = sorted({str(g) for g in self.answers[column].unique()})
+        groups = sorted(set(self.people[column]))
         if len(groups) < 2:
             return frames.notice([f"This scope holds one {label.lower()} group: no comparison."])
         if len(groups) > MAX_GROUPS:
             return frames.notice([f"{len(groups)} {label.lower()} groups give {len(groups) * (len(groups) - 1) // 2} "
                                   f"pairs; pairwise tests are shown for at most {MAX_GROUPS} groups. Call "
                                   "metrics.compare.compare_pairs with the groups of interest."])
-        table = compare_pairs(self.answers, column, self.survey.items)
+        table = compare_pairs(self.grid, column, self.survey.items)
         frame = frames.comparison_frame(table, self.titles)
         sizes = ("n (first)", "n (second)")
         values = [c for c in frame.columns if c not in ("area", "groups", *sizes)]
@@ -310,7 +316,7 @@ class SurveyReport(ReportSections):
 
     def essays(self):
         """Essay answers this page may show (see Disclosure), always HTML-escaped."""
-        people = respondents(self.answers)
+        people = self.people
         essays = self.survey.essays[self.survey.essays["respondent_id"].isin(set(people["respondent_id"]))]
         shown = self.disclosure.essays(essays, people, self.survey.groups)
         withheld = len(essays) - len(shown)
@@ -326,10 +332,3 @@ class SurveyReport(ReportSections):
         shown = show_figure(fig, self.output_dir / name, alt)
         self._saved.append(shown.path)
         return shown
-
-
-def default_output_dir(scope: Scope, disclosure: Disclosure) -> Path:
-    """Where a notebook run outside `reproduce` saves figures: a scope below the threshold
-    (or any run without one) goes under the confidential folder."""
-    folder = config.FIGURES_DIR if disclosure.min_group and disclosure.shows(scope.n) else config.CONFIDENTIAL_FIGURES_DIR
-    return folder / "competencies" / scope.key.replace("=", "_")

@@ -1,18 +1,19 @@
-"""`clusterresearch prepare`: validate a study's survey, write its tidy answers, summaries
-and a manifest.
+"""`clusterresearch prepare`: validate a study's survey, write its answers, summaries and a
+manifest.
 
 Everything is validated before anything is written, and the files are written inside
 ``outputs.staged_dir`` so a failed run leaves the output folder exactly as it was. The
 summaries are the notebooks' statistics (``item_stats``, ``area_stats``,
 ``missing_counts``) per scope (all data and each group of each grouping column), all scopes
-at once and straight from the wide answers (`metrics.wide`); the tidy answers go to Parquet
-from the same codes, a row group at a time (`tidy_batches`), in a second thread while the
-summaries are made.
+counted at once from the survey's grid (`metrics.tally`). The answers go to Parquet in
+their wide shape (responses_wide.parquet: a row per respondent, a column per item, the
+scales in the schema's metadata), in a second thread while the summaries are made; the long
+tidy table (a row per respondent x item) is written on request (``long``: Parquet, from the
+grid's codes a row group at a time, `tidy_batches`; ``long_csv``: CSV).
 """
 
 from __future__ import annotations
 
-import io
 import json
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -22,10 +23,13 @@ import pandas as pd
 
 from . import config
 from .loading.survey import Grid, read_grid
-from .metrics.wide import stats_by
+from .metrics.areas import area_tables
+from .metrics.items import grid_geometry, item_tables, missing_tables, width_of
+from .metrics.tally import tally
 from .outputs import atomic_file, render_csv, sha256_file, staged_dir, write_text
 from .scope import columns as scope_columns
 
+WIDE = "responses_wide.parquet"
 TIDY = "responses_tidy.parquet"
 TIDY_CSV = "responses_tidy.csv"
 ESSAYS = "essays_tidy.csv"
@@ -38,20 +42,24 @@ MANIFEST = "manifest.json"
 def run_prepare(study: str | Path | None = None, data: str | Path | None = None, out: str | Path | None = None,
                 registry: str | Path | None = None, encoding: str | None = None,
                 instrument: str | Path | None = None, long_csv: bool = False, format: str = "auto",
-                responses: str = "complete") -> list[Path]:
+                responses: str = "complete", long: bool = False) -> list[Path]:
     """Read the study (default: data/raw) and its responses (``data`` overrides the
     study's file; ``format`` and ``responses`` as `platforms.read_export` takes them),
-    validate, and write the prepared files to ``out`` (default data/processed/). The tidy
-    answers go to Parquet; ``long_csv`` adds them as CSV. The manifest records how the
+    validate, and write the prepared files to ``out`` (default data/processed/). The answers
+    go to Parquet in their wide shape (`write_wide_parquet`: a row per respondent, a column
+    per item); on request the long tidy table too, ``long`` as Parquet and ``long_csv`` as
+    CSV (a row per respondent x item). The manifest records how the
     responses were read: layout, rows left out by reason, names of the columns dropped.
     Returns the written paths."""
     out = Path(out) if out is not None else config.PROCESSED_DIR
     grid = read_grid(data, study=study, instrument=instrument, registry=registry, encoding=encoding,
                      format=format, responses=responses)
-    names = [TIDY] + ([TIDY_CSV] if long_csv else []) + [ESSAYS, ITEM_SUMMARY, AREA_SUMMARY, MISSING_SUMMARY]
+    names = ([WIDE] + ([TIDY] if long else []) + ([TIDY_CSV] if long_csv else [])
+             + [ESSAYS, ITEM_SUMMARY, AREA_SUMMARY, MISSING_SUMMARY])
     written: dict[str, str] = {}  # name -> sha256 of the bytes as they were written
     with staged_dir(out) as scratch, ThreadPoolExecutor(1) as pool:  # validated before the first write
-        tidy = pool.submit(_write_parquet, scratch / TIDY, grid)  # Arrow and zstd work without the GIL
+        wide = pool.submit(_write_parquet, scratch / WIDE, grid, write_wide_parquet)  # Arrow and zstd: no GIL
+        tidy = pool.submit(_write_parquet, scratch / TIDY, grid, write_tidy_parquet) if long else None
         items, areas, missing = summaries(grid)
         written[ESSAYS] = _write(scratch / ESSAYS, render_csv(grid.essays))
         written[ITEM_SUMMARY] = _write(scratch / ITEM_SUMMARY, render_csv(items))
@@ -59,10 +67,13 @@ def run_prepare(study: str | Path | None = None, data: str | Path | None = None,
         written[MISSING_SUMMARY] = _write(scratch / MISSING_SUMMARY, render_csv(missing))
         if long_csv:
             written[TIDY_CSV] = _write(scratch / TIDY_CSV, render_csv(grid.answers()))
-        written[TIDY] = tidy.result()
+        written[WIDE] = wide.result()
+        if tidy is not None:
+            written[TIDY] = tidy.result()
         write_text(scratch / MANIFEST, _manifest(grid, {name: written[name] for name in names}))
-    if not long_csv:  # a CSV of an earlier run would no longer match the manifest
-        (out / TIDY_CSV).unlink(missing_ok=True)
+    for name, asked in ((TIDY, long), (TIDY_CSV, long_csv)):  # one of an earlier run would not match the manifest
+        if not asked:
+            (out / name).unlink(missing_ok=True)
     return [out / name for name in names + [MANIFEST]]
 
 
@@ -74,11 +85,16 @@ def _write(path: Path, text: str) -> str:
 
 
 def summaries(grid: Grid) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """item_summary, area_summary and missing_summary: the statistics of every scope
-    (`metrics.wide.stats_by`), stacked with ``scope`` (all or the grouping column) and
-    ``group`` (all or the group) in front."""
+    """item_summary, area_summary and missing_summary: the notebooks' statistics of every
+    scope, counted once for all (`metrics.tally`), stacked with ``scope`` (all or the
+    grouping column) and ``group`` (all or the group) in front."""
     columns = list(scope_columns(grid))
-    tables = stats_by(grid, grid.scales(), [[column] if column else [] for column in columns])
+    bys = [[column] if column else [] for column in columns]
+    scales = grid.scales()
+    geometry = grid_geometry(grid, scales)
+    counted = tally(grid, bys, width_of(geometry))
+    tables = (item_tables(grid, geometry, bys, counted), area_tables(grid, scales, bys, counted),
+              missing_tables(grid, bys, counted))
     return tuple(_stacked(columns, kind) for kind in tables)
 
 
@@ -171,24 +187,68 @@ def write_tidy_parquet(grid: Grid, sink) -> None:
             writer.write_table(batch)
 
 
-def _write_parquet(path: Path, grid: Grid) -> str:
-    """Write the tidy answers' Parquet file; return its sha256. Arrow writes into its own
-    memory (a few MB), which is hashed and written at once: a Python file object would need
-    the GIL, held by the summaries, for every page."""
+def wide_table(grid: Grid):
+    """The answers in their wide shape as an Arrow table: ``respondent_id`` and the grouping
+    columns, then one column per asked scaled item (named by item_id, in instrument order:
+    the position on its scale, 1 = most negative, null = no answer or a missing code), and
+    ``<item_id>:missing`` (the missing code's label) for each item where one was given.
+
+    The schema's metadata ``clusterresearch`` (JSON) says what the columns are: the study,
+    the grouping columns, and per item its area, type, scale, k, sides, keying and the
+    scale's labels of positions 1..k (so the file reads without the study folder)."""
+    import pyarrow as pa
+
+    scales = grid.scales().set_index("item_id")
+    n, k = grid.values.shape
+    arrays, names = [], []
+    for name in grid.respondents.columns:
+        arrays.append(pa.array(grid.respondents[name].astype("str").to_numpy(dtype=object), type=pa.string(),
+                               from_pandas=True))  # an empty group cell (NaN) is null
+        names.append(name)
+    missing = []
+    items = []
+    for j, (item_id, area, kind) in enumerate(grid.items[["item_id", "area", "type"]].itertuples(index=False)):
+        arrays.append(pa.array(grid.values[:, j], from_pandas=True))
+        names.append(item_id)
+        geo = scales.loc[item_id]
+        scale = grid.study.scales.get(geo["scale"])
+        items.append({"item_id": item_id, "area": area, "type": kind, "scale": geo["scale"], "k": int(geo["k"]),
+                      "disagree_max": int(geo["disagree_max"]), "agree_min": int(geo["agree_min"]),
+                      "reverse": bool(geo["reverse"]), "labels": list(scale.labels) if scale else []})
+        codes = grid.missing[:, j]
+        if (codes >= 0).any():
+            missing.append((f"{item_id}:missing", codes))
+    labels = pa.array(list(grid.labels), type=pa.string())
+    for name, codes in missing:
+        arrays.append(pa.DictionaryArray.from_arrays(pa.array(codes, mask=codes < 0), labels))
+        names.append(name)
+    about = {"study": grid.study.title, "shape": "wide: one row per respondent, one column per item",
+             "respondent_columns": list(grid.respondents.columns), "areas": grid.area_order(), "items": items}
+    table = pa.Table.from_arrays(arrays, names=names) if names else pa.table({})
+    return table.replace_schema_metadata({"clusterresearch": json.dumps(about, sort_keys=True)})
+
+
+def write_wide_parquet(grid: Grid, sink) -> None:
+    """The wide answers (`wide_table`) as Parquet to a binary file object (same input, same
+    bytes; statistics for the item columns only)."""
+    import pyarrow.parquet as pq
+
+    table = wide_table(grid)
+    items = [c for c in table.column_names if c in set(grid.items["item_id"])]
+    pq.write_table(table, sink, compression="zstd", write_statistics=items)
+
+
+def _write_parquet(path: Path, grid: Grid, write) -> str:
+    """Write a Parquet file with ``write(grid, sink)``; return its sha256. Arrow writes into
+    its own memory, which is hashed and written at once: a Python file object would need the
+    GIL, held by the summaries, for every page."""
     import pyarrow as pa
 
     buffer = pa.BufferOutputStream()
-    write_tidy_parquet(grid, buffer)
+    write(grid, buffer)
     with atomic_file(path) as sink:
         sink.write(memoryview(buffer.getvalue()))
     return sink.hexdigest()
-
-
-def tidy_parquet(grid: Grid) -> bytes:
-    """:func:`write_tidy_parquet` into bytes."""
-    buffer = io.BytesIO()
-    write_tidy_parquet(grid, buffer)
-    return buffer.getvalue()
 
 
 def _relative(path: Path) -> str:

@@ -58,8 +58,8 @@ def respondents(answers: pd.DataFrame) -> pd.DataFrame:
         first = np.flatnonzero(np.concatenate(([True], codes[1:] != codes[:-1])))
     else:
         first = np.sort(np.unique(codes, return_index=True)[1])
-    people = respondent_columns(answers)
-    return answers[people].iloc[first].astype("str").reset_index(drop=True)
+    people = answers[respondent_columns(answers)].iloc[first].reset_index(drop=True)
+    return people.astype("str").where(people.notna().to_numpy())  # no value stays NaN (pandas 2 says "nan")
 
 
 def columns(survey) -> tuple[str | None, ...]:
@@ -92,8 +92,8 @@ def scopes(survey, names: dict[str, dict[str, str]] | None = None) -> list[Scope
 def no_value(survey_or_answers) -> dict[str, int]:
     """Per grouping column, how many respondents have no value in it (an empty cell or one of
     the column's ``missing`` codes): they count in all data and their other groupings only."""
-    answers = getattr(survey_or_answers, "answers", survey_or_answers)
-    people = respondents(answers)
+    grid = getattr(survey_or_answers, "grid", None)
+    people = grid.respondents if grid is not None else respondents(survey_or_answers)
     columns = [c for c in people.columns if c != "respondent_id"]
     return {c: int(people[c].isna().sum()) for c in columns}
 

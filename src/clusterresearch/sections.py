@@ -16,24 +16,22 @@ from __future__ import annotations
 import pandas as pd
 from IPython.display import Markdown, display
 
-from .figures._common import whole_percent
+from .formatting import interval, percent
 from .figures.trend import trend_alt, trend_figure
 from .loading.groups import group_order
 from .metrics import area_stats
-from .metrics.tally import with_value
 from .report import frames, tables
 
 
 class ReportSections:
     """Section conditions and section cells of a `SurveyReport` (needs survey, study, scope,
-    answers, disclosure, noun, titles and the report's parts)."""
+    grid, disclosure, noun, titles and the report's parts)."""
 
     # ----- what the instrument has -------------------------------------------------------------
     @property
     def item_types(self) -> set[str]:
         """The types of the scaled items the responses file asked (in any scope)."""
-        kinds = self.survey.answers["type"]
-        return {str(t) for t in (kinds.cat.categories if hasattr(kinds, "cat") else kinds.unique())}
+        return {str(t) for t in self.survey.grid.items["type"]}
 
     @property
     def has_desired(self) -> bool:
@@ -116,7 +114,7 @@ class ReportSections:
 
     def trend_table(self, column: str) -> pd.DataFrame:
         """area, group, share, low, high, n per area x group of ``column``, groups in order."""
-        stats = area_stats(with_value(self.answers, [column]), self.survey.items, by=[column])
+        stats = area_stats(self.grid, self.survey.items, by=[column])
         order = group_order(self.study, column, list(pd.unique(stats[column].astype("str"))))
         table = pd.DataFrame({"area": stats["area"].astype("str"), "group": stats[column].astype("str"),
                               "share": stats["share_agree"], "low": stats["ci_low"], "high": stats["ci_high"],
@@ -131,9 +129,8 @@ class ReportSections:
         return pd.DataFrame({
             "area": [self.titles.get(a, a) for a in table["area"]],
             label: table["group"].to_numpy(),
-            "agree": [f"{whole_percent(s)} %" if pd.notna(s) else "" for s in table["share"]],
-            "95 % interval": [f"{whole_percent(lo)}-{whole_percent(hi)} %" if pd.notna(lo) else ""
-                              for lo, hi in zip(table["low"], table["high"])],
+            "agree": [percent(s) for s in table["share"]],
+            "95 % interval": [interval(lo, hi) for lo, hi in zip(table["low"], table["high"])],
             "answers": table["n"].astype(int).to_numpy(),
             self.noun: table["n_respondents"].astype(int).to_numpy(),
         })

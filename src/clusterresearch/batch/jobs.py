@@ -223,10 +223,10 @@ def plan_jobs(found: Sequence[Scope], options: Any) -> list[Job]:
         stems = _stems(notebook, [g or Scope() for g in plan])
         for group, stem in zip(plan, stems):
             if group is None:  # no survey: no respondent to protect
-                visibility, min_cell = PUBLIC, policy.min_cell
+                visibility, min_cell = PUBLIC, policy.min_group
             else:
                 visibility = policy.visibility(group.n)
-                min_cell = 0 if visibility == CONFIDENTIAL else policy.min_cell
+                min_cell = 0 if visibility == CONFIDENTIAL else policy.min_group
             folder = out / visibility
             output_dir = folder / f"{stem}_files"
             jobs.append(Job(
@@ -303,5 +303,5 @@ def check_inputs(jobs: Sequence[Job], survey: Any = None) -> None:
             raise InputError(network, "folder", "roadmap network folder not found (--network)")
         loaded = load_network(network if network is not None else config.ROADMAP_EXAMPLE_DIR)
         if with_survey and survey is not None:
-            check_declared_areas(loaded.description, list(survey.study.areas["area"]), survey.study.title)
+            check_declared_areas(loaded.description, survey.study.area_order(), survey.study.title)
 

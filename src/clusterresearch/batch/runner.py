@@ -342,7 +342,7 @@ def site_info(options: ReproduceOptions, survey) -> SiteInfo:
         try:
             from ..metrics.statements import check_statements, load_statements
 
-            table = check_statements(survey.answers, load_statements(study.statements), survey.instrument,
+            table = check_statements(survey.grid, load_statements(study.statements), survey.instrument,
                                      survey.items)
             holds = int(table["holds"].sum())
             summary = (f"{holds} of the study's {len(table)} published statements hold on these data; the "

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
@@ -17,6 +16,3 @@ def new_figure(width: float, height: float) -> Figure:
     return fig
 
 
-def whole_percent(share: float) -> int:
-    """Round a share (0-1) to a whole percent, halves up (12.5 % -> 13 %), as a reader would."""
-    return int(math.floor(share * 100 + 0.5 + 1e-9))

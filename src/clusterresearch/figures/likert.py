@@ -18,8 +18,10 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 from matplotlib.transforms import offset_copy
 
+from ..disclosure import Disclosure
 from ..loading.scales import Scale
-from ._common import FONT_SIZE, new_figure, whole_percent
+from ..formatting import whole_percent
+from ._common import FONT_SIZE, new_figure
 
 TYPE_ORDER = ("likert", "assessor", "desired")
 TYPE_TAGS = {"likert": "", "assessor": "[assessor rating] ", "desired": "[desired level] "}
@@ -106,13 +108,14 @@ def _empty_figure(message: str, title: str) -> Figure:
 def likert_figure(stats: pd.DataFrame, scales: dict[str, Scale], *, title: str,
                   texts: dict[str, str] | None = None, reverse: dict[str, bool] | None = None,
                   missing: dict[str, dict[str, int]] | None = None, n_respondents: int = 0,
-                  noun: str = "respondents", note: str | None = None, min_cell: int = 0) -> Figure:
+                  noun: str = "respondents", note: str | None = None,
+                  disclosure: Disclosure = Disclosure()) -> Figure:
     """An area's figure from its rows of ``metrics.item_stats`` (scaled items).
 
     Labels are the instrument's statements (``texts``; item_id without). Right of each bar:
     "n=… · agree k/n (xx %)" and the count of each missing code (``missing``: item ->
-    {label: count}). Items answered by fewer than ``min_cell`` respondents are not drawn
-    but marked "suppressed (n < k)". ``note`` is printed under the legend.
+    {label: count}). Items answered by respondents ``disclosure`` withholds are not drawn
+    but marked with its marker. ``note`` is printed under the legend.
     """
     stats = stats[stats["type"].isin(TYPE_ORDER)]
     if stats.empty:
@@ -129,8 +132,8 @@ def likert_figure(stats: pd.DataFrame, scales: dict[str, Scale], *, title: str,
     bars = []  # (y, width, left, colour, gid) of every segment, drawn in one call
     for y, row in stats.iterrows():
         scale = scales[row["scale"]]
-        if 0 < int(row["n"]) < min_cell:
-            marker = f"suppressed (n < {min_cell})"
+        if int(row["n"]) > 0 and not disclosure.shows(row["n"]):
+            marker = disclosure.marker()
             ax.text(0, y, marker, ha="center", va="center", fontsize=FONT_SIZE, style="italic",
                     color="0.35", bbox=dict(facecolor="white", edgecolor="none", pad=2))
             ax.text(1.01, y, marker, transform=ax.get_yaxis_transform(), ha="left", va="center",

@@ -103,6 +103,12 @@ class Study:
         known = ", ".join(self.group_columns) or "none"
         raise InputError(self.dir / STUDY_FILE, "groups", f"{column!r} is not a grouping column (have: {known})")
 
+    def area_order(self, asked=None) -> list[str]:
+        """The study's areas in report order (areas.csv; without it, instrument order), or
+        those of them in ``asked``: the one answer to "in which order do areas come"."""
+        order = [str(a) for a in self.areas["area"]]
+        return order if asked is None else [a for a in order if a in set(map(str, asked))]
+
     def area_title(self, area: str) -> str:
         titles = dict(zip(self.areas["area"], self.areas["title"]))
         return titles.get(area) or area

@@ -9,6 +9,7 @@ survey needs no Python loop per respondent.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -32,24 +33,45 @@ ITEM_COLUMNS = ["item_id", "area", "type", "value", "missing"]
 
 @dataclass(frozen=True)
 class Survey:
-    """The tidy survey of docs/architecture.md.
+    """A study's validated survey: its `Grid` (respondents x asked scaled items, the one
+    model every metric counts on) and what comes with it.
 
-    ``answers``: one row per respondent x asked scaled item: ``respondent_id``, the study's
-    grouping columns, ``item_id, area, type, value, missing`` (``value`` = the answer's
-    position on its scale, 1 = most negative, NaN = no answer or a missing code; ``missing``
-    = the missing code's label, else NaN). Sorted by respondent_id, then instrument order.
+    ``answers`` is the tidy export of the grid (docs/architecture.md): one row per respondent
+    x asked scaled item: ``respondent_id``, the study's grouping columns, ``item_id, area,
+    type, value, missing`` (``value`` = the answer's position on its scale, 1 = most
+    negative, NaN = no answer or a missing code; ``missing`` = the missing code's label,
+    else NaN), sorted by respondent_id, then instrument order; made when first asked for.
     ``essays``: one row per non-empty text answer. ``items``: each scaled item's scale
     geometry (`scales.item_scales`). ``export``: how the responses file was read (layout,
     responses option, names of the columns dropped, rows excluded by reason; see
     `platforms.read_export`).
     """
 
-    answers: pd.DataFrame
-    essays: pd.DataFrame
-    study: Study
-    items: pd.DataFrame
-    source: Path
-    export: dict = field(default_factory=dict)
+    grid: "Grid"
+
+    @cached_property
+    def answers(self) -> pd.DataFrame:
+        return self.grid.answers()
+
+    @cached_property
+    def items(self) -> pd.DataFrame:
+        return self.grid.scales()
+
+    @property
+    def essays(self) -> pd.DataFrame:
+        return self.grid.essays
+
+    @property
+    def study(self) -> Study:
+        return self.grid.study
+
+    @property
+    def source(self) -> Path:
+        return self.grid.source
+
+    @property
+    def export(self) -> dict:
+        return self.grid.export
 
     @property
     def instrument(self) -> pd.DataFrame:
@@ -97,8 +119,7 @@ class Grid:
 
     def area_order(self) -> list[str]:
         """The areas of the asked items in the study's report order (areas.csv)."""
-        asked = set(self.items["area"])
-        return [a for a in self.study.areas["area"] if a in asked]
+        return self.study.area_order(self.items["area"])
 
     def answers(self, empty: bool = False, coded: dict | None = None) -> pd.DataFrame:
         """The tidy answers frame, from categorical codes (no string is repeated); ``empty``:
@@ -115,8 +136,24 @@ class Grid:
         items = item_scales(self.study.instrument, self.study.scales)
         return items[items["item_id"].isin(set(self.items["item_id"]))].reset_index(drop=True)
 
+    def subset(self, rows) -> "Grid":
+        """The grid of some respondents (positions or a mask, in respondent order)."""
+        rows = np.asarray(rows)
+        return replace(self, respondents=self.respondents[rows].reset_index(drop=True) if rows.dtype == bool
+                       else self.respondents.iloc[rows].reset_index(drop=True),
+                       values=self.values[rows], missing=self.missing[rows])
+
+    def select(self, scope) -> "Grid":
+        """The grid of a scope's respondents (`scope.select` says who they are)."""
+        if scope.column is None:
+            return self
+        from ..scope import select
+
+        rows = select(self.respondents.assign(_row=np.arange(len(self.respondents))), scope)["_row"]
+        return self.subset(rows.to_numpy())
+
     def to_survey(self) -> Survey:
-        return Survey(self.answers(), self.essays, self.study, self.scales(), self.source, self.export)
+        return Survey(self)
 
 
 @preloadable  # the study is loaded once per reproduce worker (clusterresearch.preload)

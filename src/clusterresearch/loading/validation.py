@@ -86,22 +86,3 @@ def require_same_within(file, rows: np.ndarray, key: pd.Series, attributes: dict
             raise InputError(file, where(row=int(rows[i]), column=name),
                              f"{what} {key.iloc[i]!r} has {name} {values.iloc[i]!r} here "
                              f"but {first.iloc[i]!r} on row {int(rows[j])}")
-
-
-def require_registered(file, rows: np.ndarray, cluster: pd.Series, country: pd.Series,
-                       registry: pd.DataFrame, registry_file) -> None:
-    """Clusters are in the registry, in the country the registry gives them."""
-    home = pd.Series(registry["country"].to_numpy(), index=registry["cluster_id"].to_numpy())
-    expected = cluster.map(home)
-    missing = expected.isna().to_numpy()
-    wrong = (~missing) & (expected != country).to_numpy()
-    hit = first_bad(np.column_stack([wrong, missing]), rows, ["country", "cluster"])
-    if hit is None:
-        return
-    row, column, i, _ = hit
-    if column == "cluster":
-        raise InputError(file, where(row=row, column="cluster"),
-                         f"cluster {cluster.iloc[i]!r} is not in the registry {registry_file}")
-    raise InputError(file, where(row=row, column="country"),
-                     f"cluster {cluster.iloc[i]!r} is in {expected.iloc[i]!r} in the registry {registry_file}, "
-                     f"not {country.iloc[i]!r}")

@@ -15,91 +15,132 @@ from typing import Sequence
 
 import numpy as np
 import pandas as pd
-from scipy import stats as sps
+from scipy import special
 
-from .items import item_geometry, per_answer, wilson_interval
-from .tally import count_stats, factor, no_value, present_keys, respondent_columns, tallies, with_value
-
-
-def keyed_positions(answers: pd.DataFrame, items: pd.DataFrame | None = None) -> tuple[np.ndarray, dict[str, str]]:
-    """Positions with reverse-keyed items reversed, and each area's range ("1-k" or "0-100").
-
-    Areas whose items share one scale length keep positions 1..k; mixed areas go to POMP.
-    """
-    geometry = item_geometry(answers, items)
-    k = per_answer(answers, geometry, "k").astype(np.float64)
-    reverse = per_answer(answers, geometry, "reverse").astype(bool)
-    value = answers["value"].to_numpy(dtype=np.float64)
-    value = np.where(reverse, k + 1 - value, value)
-    area_codes, areas = factor(answers["area"], sort=False)
-    low = np.full(len(areas), np.inf)
-    high = np.zeros(len(areas))
-    np.minimum.at(low, area_codes, k)
-    np.maximum.at(high, area_codes, k)
-    present = np.isfinite(low)
-    mixed = present & (low != high)
-    ranges = {name: ("0-100" if mixed[i] else f"1-{int(high[i])}") for i, name in enumerate(areas) if present[i]}
-    if mixed.any():
-        pomp = mixed[area_codes]
-        value = np.where(pomp, 100 * (value - 1) / (k - 1), value)
-    return value, ranges
+from .items import grid_geometry, width_of, wilson_interval
+from .tally import BLOCK, Grouping, Tally, repeat_keys, tally, valued
 
 
-def _respondent_index(subset: pd.DataFrame, value: np.ndarray):
-    """The area index of each respondent x area present in ``subset`` (one item type): the
-    respondent's mean keyed position (``value``, from keyed_positions) over their answered
-    items of the area.
+class Keyed:
+    """The items of one type of a `Grid` (self-assessed ``likert`` by default) on their
+    keyed positions: the position, reversed for a reverse-keyed item (k + 1 - p), and on
+    0-100 (POMP) in an area that mixes scale lengths. ``areas`` in the study's order,
+    ``ranges`` each area's "1-k" or "0-100", ``index()`` each respondent's area index."""
 
-    Returns ``first`` (the position in ``subset`` of each pair's first answer; pairs sorted
-    by respondent_id, then area order), the pairs' area codes and the areas, ``index`` (NaN
-    where none answered) and ``count`` answered items.
-    """
-    codes, names = factor(subset["respondent_id"], sort=True)
-    area_codes, areas = factor(subset["area"], sort=False)
-    key = codes.astype(np.int64) * max(len(areas), 1) + area_codes
-    present, first, inverse = present_keys(key, max(len(names), 1) * max(len(areas), 1))
-    ok = ~np.isnan(value)
-    total = np.bincount(inverse, weights=np.where(ok, value, 0.0), minlength=len(present))
-    count = np.bincount(inverse, weights=ok, minlength=len(present)).astype(np.int64)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        index = np.where(count > 0, total / np.where(count > 0, count, 1), np.nan)
-    return first, present % max(len(areas), 1), areas, index, count
+    def __init__(self, grid, items: pd.DataFrame | None = None, item_type: str = "likert"):
+        geometry = grid_geometry(grid, items)
+        kind = grid.items["type"].to_numpy(dtype=object)
+        self.columns = np.flatnonzero(kind == item_type)
+        geo = geometry.iloc[self.columns]
+        self.ids = list(geo.index)
+        self.k = geo["k"].to_numpy(dtype=np.float64)
+        self.reverse = geo["reverse"].to_numpy(dtype=bool)
+        self.agree_min = geo["agree_min"].to_numpy(dtype=np.float64)
+        self.disagree_max = geo["disagree_max"].to_numpy(dtype=np.float64)
+        self.names = grid.items["area"].astype("str").to_numpy(dtype=object)[self.columns]
+        present = set(self.names)
+        self.areas = [a for a in grid.area_order() if a in present]
+        self.area_of = pd.Index(self.areas, dtype=object).get_indexer(self.names)
+        low = {a: min(k for k, n in zip(self.k, self.names) if n == a) for a in self.areas}
+        high = {a: max(k for k, n in zip(self.k, self.names) if n == a) for a in self.areas}
+        self.ranges = {a: ("0-100" if low[a] != high[a] else f"1-{int(high[a])}") for a in self.areas}
+        self.pomp = np.array([low[a] != high[a] for a in self.names], dtype=bool)
+        self.values = grid.values
+
+    def keyed(self, i: int, value):
+        """Keyed positions of item i of this type (a column of answers, or positions 1..k)."""
+        if self.reverse[i]:
+            value = self.k[i] + 1 - value
+        if self.pomp[i]:
+            value = 100 * (value - 1) / (self.k[i] - 1)
+        return value
+
+    def matrix(self, area: str) -> tuple[list[str], np.ndarray]:
+        """The area's items and the respondents' keyed positions on them (NaN = no answer)."""
+        mine = [i for i, a in enumerate(self.names) if a == area]
+        values = [self.keyed(i, self.values[:, self.columns[i]]) for i in mine]
+        matrix = np.column_stack(values) if values else np.zeros((len(self.values), 0))
+        return [self.ids[i] for i in mine], matrix
+
+    def index(self) -> tuple[np.ndarray, np.ndarray]:
+        """index[r, a]: respondent r's mean keyed position over their answered items of area
+        a (NaN: none), summed item by item in instrument order; count[r, a] those items."""
+        n = len(self.values)
+        total = np.zeros((n, len(self.areas)))
+        count = np.zeros((n, len(self.areas)), dtype=np.int64)
+        for start in range(0, n, BLOCK):
+            block = self.values[start:start + BLOCK]
+            mine, seen = total[start:start + BLOCK], count[start:start + BLOCK]
+            for i, a in enumerate(self.area_of):
+                value = block[:, self.columns[i]]
+                ok = ~np.isnan(value)
+                mine[:, a] += np.where(ok, self.keyed(i, value), 0.0)
+                seen[:, a] += ok
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.where(count > 0, total / np.where(count > 0, count, 1), np.nan), count
+
+    def whole(self) -> bool:
+        """Is every keyed position a whole number? Then sums are exact in any order."""
+        return all(np.array_equal(v, np.floor(v)) for v in
+                   (self.keyed(i, np.arange(1, k + 1, dtype=np.float64)) for i, k in enumerate(self.k.astype(int))))
+
+    def weights(self, i: int, positions) -> dict[str, np.ndarray]:
+        """Per answer (or position) of item i: keyed position, its square, and 1 on the
+        competent side (the agree side, or the disagree side of a reverse-keyed item); 0
+        where no answer."""
+        ok = ~np.isnan(positions)
+        value = self.keyed(i, positions)
+        with np.errstate(invalid="ignore"):
+            side = positions <= self.disagree_max[i] if self.reverse[i] else positions >= self.agree_min[i]
+        return {"total": np.where(ok, value, 0.0), "squares": np.where(ok, value ** 2, 0.0),
+                "agree": side.astype(np.float64)}
+
+    def sums(self, group: Grouping, counts: np.ndarray) -> dict[str, np.ndarray]:
+        """Each group x area's sums of the weights. Whole numbers: from the counts per
+        position. Otherwise over the answers in respondent, then item order."""
+        rows = group.size * len(self.areas)
+        sums = {name: np.zeros(rows) for name in ("total", "squares", "agree")}
+        if self.whole():
+            for i, a in enumerate(self.area_of):
+                k = int(self.k[i])
+                weights = self.weights(i, np.arange(1, k + 1, dtype=np.float64))
+                mine = counts[:, self.columns[i], 1:k + 1].astype(np.float64)
+                for name, w in weights.items():
+                    sums[name][a::len(self.areas)] += mine @ w
+            return sums
+        slot = (group.codes[:, None] * len(self.areas) + self.area_of[None, :]).reshape(-1)
+        weights = [self.weights(i, self.values[:, j]) for i, j in enumerate(self.columns)]
+        for name in sums:
+            weight = np.column_stack([w[name] for w in weights]) if weights else np.zeros((len(self.values), 0))
+            sums[name] = np.bincount(slot, weights=weight.reshape(-1), minlength=rows)
+        return sums
 
 
-def respondent_area_index(answers: pd.DataFrame, items: pd.DataFrame | None = None,
-                          item_type: str = "likert") -> pd.DataFrame:
-    """One row per respondent x area: the mean keyed position of the respondent's answered
-    items of ``item_type`` (``index``), ``n_items`` answered; NaN when there are none."""
-    subset = answers[answers["type"] == item_type]
-    people = respondent_columns(answers)
-    first, area_codes, areas, index, count = _respondent_index(subset, keyed_positions(subset, items)[0])
-    table = subset.iloc[first][people].reset_index(drop=True).astype("str")
-    table["area"] = np.asarray(areas, dtype=object)[area_codes]
-    table["index"] = index
-    table["n_items"] = count
-    return table.astype({"area": "str"})
+def respondent_area_index(grid, items: pd.DataFrame | None = None, item_type: str = "likert") -> pd.DataFrame:
+    """One row per respondent x area with items of ``item_type``: the mean keyed position of
+    the respondent's answered items (``index``), ``n_items`` answered; NaN when there are none.
+    Rows by respondent, then the study's area order."""
+    keyed = Keyed(grid, items, item_type)
+    index, count = keyed.index()
+    people = grid.respondents.astype("str")
+    table = people.iloc[np.repeat(np.arange(len(people)), len(keyed.areas))].reset_index(drop=True)
+    table["area"] = pd.array(np.tile(np.asarray(keyed.areas, dtype=object), len(people)), dtype="str")
+    table["index"] = index.reshape(-1)
+    table["n_items"] = count.reshape(-1)
+    return table
 
 
 def t_interval(mean: pd.Series, sd: pd.Series, n: pd.Series, level: float = 0.95):
-    """Student-t interval of a mean from its sd and n, elementwise; NaN below n = 2."""
+    """Student-t interval of a mean from its sd and n, elementwise; NaN below n = 2. The
+    quantile is ``scipy.special.stdtrit``, which ``scipy.stats.t.ppf`` calls (same bits;
+    scipy.stats itself is a second of import)."""
     with np.errstate(invalid="ignore"):
         df = (n - 1).where(n > 1)
-        half = sps.t.ppf(0.5 + level / 2, df) * sd / np.sqrt(n)
+        half = special.stdtrit(df, 0.5 + level / 2) * sd / np.sqrt(n)
     return mean - half, mean + half
 
 
-def _agree_keyed(answers: pd.DataFrame, items: pd.DataFrame | None) -> np.ndarray:
-    """1 where an answer is on the side that means more of the competence (the agree side,
-    or the disagree side of a reverse-keyed item), else 0; NaN answers 0."""
-    geometry = item_geometry(answers, items)
-    value = answers["value"].to_numpy(dtype=np.float64)
-    with np.errstate(invalid="ignore"):
-        agree = value >= per_answer(answers, geometry, "agree_min").astype(np.float64)
-        disagree = value <= per_answer(answers, geometry, "disagree_max").astype(np.float64)
-    return np.where(per_answer(answers, geometry, "reverse").astype(bool), disagree, agree).astype(np.int64)
-
-
-def area_stats(answers: pd.DataFrame, items: pd.DataFrame | None = None, by: Sequence[str] = ()) -> pd.DataFrame:
+def area_stats(grid, items: pd.DataFrame | None = None, by: Sequence[str] = ()) -> pd.DataFrame:
     """One row per group x area, from the self-assessed items only.
 
     Pooled over all answers of the area (keyed positions): ``n`` answers, ``mean``,
@@ -108,48 +149,36 @@ def area_stats(answers: pd.DataFrame, items: pd.DataFrame | None = None, by: Seq
     ``index_mean``, ``index_sd`` and a t-interval ``index_ci_low``/``index_ci_high`` of the
     mean area index (NaN below two respondents); ``index_range`` is "1-k" or "0-100".
     """
-    return area_stats_by(answers, items, [by])[0]
+    width = width_of(grid_geometry(grid, items))
+    return area_tables(grid, items, [list(by)], tally(grid, [list(by)], width))[0]
 
 
-def area_stats_by(answers: pd.DataFrame, items: pd.DataFrame | None, bys: Sequence[Sequence[str]]
-                  ) -> list[pd.DataFrame]:
-    """``[area_stats(answers, items, by) for by in bys]``, with what does not depend on the
-    grouping (the self-assessed answers, their keyed positions, each respondent's area
-    index, the competent side) worked out once: prepare's scopes share it."""
-    if no_value(answers, bys):  # empty group cells: each grouping counts its own respondents
-        return [area_stats_by(with_value(answers, by), items, [by])[0] for by in bys]
-    likert = answers[answers["type"] == "likert"]
-    value, ranges = keyed_positions(likert, items)
-    first, _, _, index, _ = _respondent_index(likert, value)
-    ok = ~np.isnan(value)
-    answered = np.where(ok, 1.0, np.nan)
-    weights = {"total": np.where(ok, value, 0.0), "squares": np.where(ok, value ** 2, 0.0),
-               "agree": _agree_keyed(likert, items).astype(np.float64)}  # as bincount weighs, once
+def area_tables(grid, items: pd.DataFrame | None, bys: list[list[str]], counted: Tally) -> list[pd.DataFrame]:
+    """`area_stats` of each grouping of ``bys`` from their `tally.Tally`; each respondent's
+    area index is worked out once for all of them."""
+    keyed = Keyed(grid, items)
+    index = keyed.index()[0].reshape(-1)  # respondent x area pairs, respondent first
     rated = ~np.isnan(index)
-    counted = tallies(likert, [list(by) for by in bys], "area", answered, 1)
-    finest = None
-    if counted and counted[0].row_map is not None and np.array_equal(weights["total"], np.floor(weights["total"])):
-        # whole numbers (no POMP area): a group's sums are exactly the sums of its finest rows' sums
-        finest = {name: np.bincount(counted[0].answer_rows, weights=w) for name, w in weights.items()}
-    return [area_table(t.keys, t.counts[:, 1], _sums(t, weights, finest), t.rows_of(first[rated]), index[rated],
-                       ranges, list(by)) for by, t in zip(bys, counted)]
-
-
-def _sums(t, weights: dict[str, np.ndarray], finest: dict[str, np.ndarray] | None) -> dict[str, np.ndarray]:
-    """Each row's sum of each weight: from the finest rows' sums when given (whole numbers
-    add up exactly in any order), else over the answers in their order, as bincount adds."""
-    if finest is None:
-        return {name: np.bincount(t.row_of, weights=w, minlength=len(t.keys)) for name, w in weights.items()}
-    return {name: np.bincount(t.row_map, weights=w, minlength=len(t.keys)) for name, w in finest.items()}
+    tables = []
+    for which, by in enumerate(bys):
+        group = counted.groupings[which]
+        counts = counted.per_group(which, counted.counts)
+        keys = repeat_keys(group.keys, "area", keyed.areas, group.size)
+        answered = np.zeros(group.size * len(keyed.areas), dtype=np.int64)
+        for i, a in enumerate(keyed.area_of):
+            answered[a::len(keyed.areas)] += counts[:, keyed.columns[i], 1:].sum(axis=1)
+        pair_rows = (group.codes[:, None] * len(keyed.areas) + np.arange(len(keyed.areas))[None, :]).reshape(-1)
+        tables.append(valued(area_table(keys, answered, keyed.sums(group, counts), pair_rows[rated], index[rated],
+                                        keyed.ranges, list(by)), by))
+    return tables
 
 
 def area_table(keys: pd.DataFrame, n: np.ndarray, sums: dict[str, np.ndarray], pair_rows: np.ndarray,
                index: np.ndarray, ranges: dict[str, str], by: list[str]) -> pd.DataFrame:
     """area_stats of one grouping: ``keys`` (the grouping's columns and area), ``n``
     answered items per row, the rows' ``sums`` of the answers' keyed positions, their
-    squares and the competent side (see area_stats_by), and the rated respondent x area
-    pairs' ``index`` with the row each belongs to (``pair_rows``), in respondent order.
-    Shared by the tidy answers' tally and the wide answers' counts (`metrics.wide`)."""
+    squares and the competent side (`Keyed.sums`), and the rated respondent x area
+    pairs' ``index`` with the row each belongs to (``pair_rows``), in respondent order."""
     table = keys.copy()
     total, squares, agree = sums["total"], sums["squares"], sums["agree"].astype(np.int64)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -174,28 +203,27 @@ def area_table(keys: pd.DataFrame, n: np.ndarray, sums: dict[str, np.ndarray], p
     return table[columns].reset_index(drop=True)
 
 
-def area_gap(answers: pd.DataFrame, items: pd.DataFrame | None = None, by: Sequence[str] = ()) -> pd.DataFrame:
+def area_gap(grid, items: pd.DataFrame | None = None, by: Sequence[str] = ()) -> pd.DataFrame:
     """Desired minus existing level per group x area, over respondents who gave both.
 
     ``existing`` is the mean area index, ``desired`` the mean of the area's ``desired``
     items (positions), ``gap`` the mean of each respondent's difference; ``n`` counts them.
     """
     by = list(by)
-    people = respondent_columns(answers)
-    existing = respondent_area_index(answers, items, "likert").rename(columns={"index": "existing"})
-    desired = respondent_area_index(answers, items, "desired").rename(columns={"index": "desired"})
+    people = list(grid.respondents.columns)
+    existing = respondent_area_index(grid, items, "likert").rename(columns={"index": "existing"})
+    desired = respondent_area_index(grid, items, "desired").rename(columns={"index": "desired"})
     keys = people + ["area"]
     paired = existing[keys + ["existing"]].merge(desired[keys + ["desired"]], on=keys)
     paired = paired.dropna(subset=["existing", "desired"])
     paired["gap"] = paired["desired"] - paired["existing"]
-    order = _order(answers)
     table = paired.groupby(by + ["area"], sort=True).agg(
         n=("gap", "count"), existing=("existing", "mean"), desired=("desired", "mean"), gap=("gap", "mean")
     ).reset_index()
-    return _sorted(table, by, order)
+    return _sorted(table, by, grid.area_order())
 
 
-def self_vs_assessor(answers: pd.DataFrame, instrument: pd.DataFrame, by: Sequence[str] = ()) -> pd.DataFrame:
+def self_vs_assessor(grid, instrument: pd.DataFrame, by: Sequence[str] = ()) -> pd.DataFrame:
     """Self-assessment against the assessor's rating of the same competency.
 
     Pairs come from the instrument: an ``assessor`` item whose ``compares_to`` names a
@@ -203,16 +231,18 @@ def self_vs_assessor(answers: pd.DataFrame, instrument: pd.DataFrame, by: Sequen
     respondents who have both answers (positive: respondents rate themselves higher).
     """
     by = list(by)
-    people = respondent_columns(answers)
+    people = grid.respondents.astype("str")
+    column = {item: j for j, item in enumerate(grid.items["item_id"].astype("str"))}
     pairs = instrument[(instrument["type"] == "assessor") & instrument["compares_to"].fillna("").ne("")]
     columns = by + ["area", "self_item", "assessor_item", "n", "self_mean", "assessor_mean", "difference"]
     rows = []
     for assessor_item, self_item, area in pairs[["item_id", "compares_to", "area"]].itertuples(index=False):
-        own = answers.loc[answers["item_id"] == self_item, people + ["value"]].rename(columns={"value": "self"})
-        rated = answers.loc[answers["item_id"] == assessor_item, ["respondent_id", "value"]].rename(
-            columns={"value": "assessor"})
-        both = own.merge(rated, on="respondent_id").dropna(subset=["self", "assessor"])
-        rows.append(both.assign(self_item=self_item, assessor_item=assessor_item, area=area))
+        if self_item not in column or assessor_item not in column:
+            continue
+        both = people.copy()
+        both["self"], both["assessor"] = grid.values[:, column[self_item]], grid.values[:, column[assessor_item]]
+        rows.append(both.dropna(subset=["self", "assessor"]).assign(self_item=self_item, assessor_item=assessor_item,
+                                                                     area=area))
     if not rows:
         return pd.DataFrame(columns=columns)
     paired = pd.concat(rows, ignore_index=True)
@@ -220,13 +250,7 @@ def self_vs_assessor(answers: pd.DataFrame, instrument: pd.DataFrame, by: Sequen
     table = paired.groupby(by + ["area", "self_item", "assessor_item"], sort=False, observed=True).agg(
         n=("diff", "count"), self_mean=("self", "mean"), assessor_mean=("assessor", "mean"), difference=("diff", "mean")
     ).reset_index()
-    return _sorted(table, by, _order(answers))[columns]
-
-
-def _order(answers: pd.DataFrame) -> list[str]:
-    """Areas in the survey's order (categorical order, else first appearance)."""
-    _, areas = factor(answers["area"], sort=False)
-    return list(areas)
+    return _sorted(table, by, grid.area_order())[columns]
 
 
 def _sorted(table: pd.DataFrame, by: list[str], order: list[str]) -> pd.DataFrame:

@@ -23,8 +23,7 @@ import pandas as pd
 from scipy.stats import mannwhitneyu
 from statsmodels.stats.multitest import multipletests
 
-from .areas import respondent_area_index
-from .tally import factor
+from .areas import Keyed, respondent_area_index
 
 MAX_EXACT = 200_000      # enumerate all label assignments up to this many
 N_RESAMPLES = 10_000     # Monte Carlo resamples beyond it
@@ -175,13 +174,10 @@ def permutation_p(
     return PermutationResult(n_a, n_b, mean_a, mean_b, diff, p, "monte carlo", n_resamples)
 
 
-def _respondent_index(answers: pd.DataFrame, group_col: str, items: pd.DataFrame | None) -> pd.DataFrame:
-    """respondent_id, area, index (keyed mean of the respondent's likert items) and ``group_col``."""
-    index = respondent_area_index(answers, items)
-    if group_col not in index.columns:
-        groups = answers[["respondent_id", group_col]].drop_duplicates("respondent_id").astype("str")
-        index = index.merge(groups, on="respondent_id", how="left")
-    return index.dropna(subset=["index"]).astype({group_col: "str"})
+def _respondent_index(grid, group_col: str, items: pd.DataFrame | None) -> pd.DataFrame:
+    """respondent_id, the grouping columns, area and index (keyed mean of the respondent's
+    likert items), for the respondents with an index."""
+    return respondent_area_index(grid, items).dropna(subset=["index"])
 
 
 def _compare(index: pd.DataFrame, area: str, group_col: str, groups: Sequence, **kwargs) -> GroupComparison:
@@ -201,31 +197,30 @@ def _compare(index: pd.DataFrame, area: str, group_col: str, groups: Sequence, *
     )
 
 
-def _areas(answers: pd.DataFrame) -> list[str]:
-    present = {str(a) for a in answers.loc[answers["type"] == "likert", "area"].unique()}
-    return [a for a in factor(answers["area"], sort=False)[1] if a in present]
+def _areas(grid) -> list[str]:
+    return Keyed(grid).areas
 
 
-def permutation_test(answers: pd.DataFrame, area: str, group_col: str, groups: Sequence,
+def permutation_test(grid, area: str, group_col: str, groups: Sequence,
                      items: pd.DataFrame | None = None, **kwargs) -> GroupComparison:
     """Compare two groups of ``group_col`` on one area's index.
 
     ``difference`` is mean of ``groups[0]`` minus mean of ``groups[1]``; keyword arguments
     (``max_exact``, ``n_resamples``, ``seed``) go to :func:`permutation_p`.
     """
-    return _compare(_respondent_index(answers, group_col, items), area, group_col, groups, **kwargs)
+    return _compare(_respondent_index(grid, group_col, items), area, group_col, groups, **kwargs)
 
 
-def compare_groups(answers: pd.DataFrame, group_col: str, groups: Sequence,
+def compare_groups(grid, group_col: str, groups: Sequence,
                    items: pd.DataFrame | None = None, **kwargs) -> pd.DataFrame:
     """One row per area with likert items (survey order): the two groups' n and mean
     index, difference, p-value, method, Cliff's delta and its magnitude."""
-    index = _respondent_index(answers, group_col, items)
-    rows = [_compare(index, area, group_col, groups, **kwargs).as_dict() for area in _areas(answers)]
+    index = _respondent_index(grid, group_col, items)
+    rows = [_compare(index, area, group_col, groups, **kwargs).as_dict() for area in _areas(grid)]
     return pd.DataFrame(rows, columns=list(GroupComparison.__dataclass_fields__))
 
 
-def compare_pairs(answers: pd.DataFrame, group_col: str, items: pd.DataFrame | None = None,
+def compare_pairs(grid, group_col: str, items: pd.DataFrame | None = None,
                   groups: Sequence | None = None, **kwargs) -> pd.DataFrame:
     """Every pair of ``group_col``'s groups (sorted; or of ``groups``) on every area, with
     ``p_holm``: the p-values adjusted by Holm's method over all the table's tests.
@@ -233,10 +228,10 @@ def compare_pairs(answers: pd.DataFrame, group_col: str, items: pd.DataFrame | N
     Rows whose test could not run (a group below two respondents) keep p NaN and take no
     part in the adjustment.
     """
-    index = _respondent_index(answers, group_col, items)
+    index = _respondent_index(grid, group_col, items)
     names = sorted(set(index[group_col])) if groups is None else [str(g) for g in groups]
     rows = [_compare(index, area, group_col, pair, **kwargs).as_dict()
-            for pair in itertools.combinations(names, 2) for area in _areas(answers)]
+            for pair in itertools.combinations(names, 2) for area in _areas(grid)]
     table = pd.DataFrame(rows, columns=list(GroupComparison.__dataclass_fields__))
     table["p_holm"] = np.nan
     tested = table["p_value"].notna().to_numpy()

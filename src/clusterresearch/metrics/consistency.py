@@ -12,8 +12,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 import pandas as pd
 
-from .areas import keyed_positions
-from .tally import factor
+from .areas import Keyed
 
 
 @dataclass(frozen=True)
@@ -78,41 +77,30 @@ def alpha_from_matrix(matrix: pd.DataFrame) -> AlphaResult:
     return AlphaResult(float(alpha), note=note, **flags)
 
 
-def area_matrix(answers: pd.DataFrame, area: str, items: pd.DataFrame | None = None,
-                item_type: str = "likert") -> pd.DataFrame:
+def area_matrix(grid, area: str, items: pd.DataFrame | None = None, item_type: str = "likert") -> pd.DataFrame:
     """Respondent x item matrix of an area's items of ``item_type`` (NaN = no answer), on
-    keyed positions (reverse-keyed items reversed; see `areas.keyed_positions`).
-
-    Columns keep the order in which items appear in ``answers`` (the instrument's order).
-    """
-    subset = answers[(answers["area"] == area) & (answers["type"] == item_type)]
-    value, _ = keyed_positions(subset, items)
-    r_codes, r_names = factor(subset["respondent_id"], sort=False)
-    i_codes, i_names = factor(subset["item_id"], sort=False)
-    rows, r_at = np.unique(r_codes, return_inverse=True)
-    cols, i_at = np.unique(i_codes, return_inverse=True)
-    matrix = np.full((len(rows), len(cols)), np.nan)
-    matrix[r_at.reshape(-1), i_at.reshape(-1)] = value
-    return pd.DataFrame(matrix, index=pd.Index(np.asarray(r_names, dtype=object)[rows], name="respondent_id"),
-                        columns=pd.Index(np.asarray(i_names, dtype=object)[cols], name="item_id"))
+    keyed positions (reverse-keyed items reversed; see `areas.Keyed`), items in the
+    instrument's order. An area without such items gives an empty matrix."""
+    ids, matrix = Keyed(grid, items, item_type).matrix(area)
+    people = grid.respondents["respondent_id"].astype("str") if ids else pd.Series([], dtype="str")
+    return pd.DataFrame(matrix[:len(people)], index=pd.Index(people.to_numpy(dtype=object), name="respondent_id"),
+                        columns=pd.Index(ids, dtype=object, name="item_id"))
 
 
-def cronbach_alpha(answers: pd.DataFrame, area: str, items: pd.DataFrame | None = None) -> AlphaResult:
+def cronbach_alpha(grid, area: str, items: pd.DataFrame | None = None) -> AlphaResult:
     """Cronbach's alpha of the self-assessed (``likert``) items of one area, keyed."""
-    return alpha_from_matrix(area_matrix(answers, area, items))
+    return alpha_from_matrix(area_matrix(grid, area, items))
 
 
-def area_consistency(answers: pd.DataFrame, items: pd.DataFrame | None = None) -> pd.DataFrame:
-    """One row per area found in ``answers`` (in the survey's order): alpha, k, n and flags.
+def area_consistency(grid, items: pd.DataFrame | None = None) -> pd.DataFrame:
+    """One row per area with self-assessed items (in the study's order): alpha, k, n and flags.
 
     ``zero_variance_items`` and ``unanswered_items`` are joined with "; " so the table
     writes to CSV as plain text.
     """
-    present = {str(a) for a in answers.loc[answers["type"] == "likert", "area"].unique()}
-    order = [a for a in factor(answers["area"], sort=False)[1] if a in present]
     rows = []
-    for area in order:
-        result = cronbach_alpha(answers, area, items)
+    for area in Keyed(grid, items).areas:
+        result = cronbach_alpha(grid, area, items)
         row = {"area": area, **result.as_dict()}
         row["zero_variance_items"] = "; ".join(result.zero_variance_items)
         row["unanswered_items"] = "; ".join(result.unanswered_items)

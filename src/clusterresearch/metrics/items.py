@@ -13,15 +13,22 @@ from typing import Sequence
 
 import numpy as np
 import pandas as pd
-from statsmodels.stats.proportion import proportion_confint
+from scipy import special
 
-from .tally import count_stats, factor, no_value, tallies, with_value
+from ..loading.codes import missing_categories
+from .tally import Tally, count_stats, repeat_keys, tally, valued
 
 AGREE5_GEOMETRY = {"scale": "agree5", "k": 5, "disagree_max": 2, "agree_min": 4, "reverse": False}
 
 
 def wilson_interval(count, nobs, alpha: float = 0.05) -> tuple[np.ndarray, np.ndarray]:
-    """Wilson score interval for count/nobs, elementwise; NaN where nobs is 0."""
+    """Wilson score interval for count/nobs, elementwise; NaN where nobs is 0.
+
+    The expressions of statsmodels' ``proportion_confint(method="wilson")`` (0.14-0.15),
+    with its critical value ``norm.isf(alpha / 2)`` as ``-ndtri(alpha / 2)`` (what
+    scipy.stats computes it with): the same bits (tests/test_metrics_items.py checks it
+    against statsmodels), without importing scipy.stats and statsmodels, which take 1-2 s
+    of every `prepare` and report kernel that needs none of their other parts."""
     count = np.asarray(count, dtype=float)
     nobs = np.asarray(nobs, dtype=float)
     low = np.full(np.broadcast(count, nobs).shape, np.nan)
@@ -30,19 +37,20 @@ def wilson_interval(count, nobs, alpha: float = 0.05) -> tuple[np.ndarray, np.nd
     if ok.any():
         c = np.broadcast_to(count, low.shape)[ok]
         n = np.broadcast_to(nobs, low.shape)[ok]
-        lo, hi = proportion_confint(c, n, alpha=alpha, method="wilson")
-        low[ok], high[ok] = np.clip(lo, 0.0, 1.0), np.clip(hi, 0.0, 1.0)
+        q = c / n
+        crit = -special.ndtri(alpha / 2.0)
+        crit2 = crit**2
+        denom = 1 + crit2 / n
+        center = (q + crit2 / (2 * n)) / denom
+        dist = crit * np.sqrt(q * (1.0 - q) / n + crit2 / (4.0 * n**2))
+        dist /= denom
+        low[ok], high[ok] = np.clip(center - dist, 0.0, 1.0), np.clip(center + dist, 0.0, 1.0)
     return low, high
 
 
-def item_geometry(answers: pd.DataFrame, items: pd.DataFrame | None) -> pd.DataFrame:
-    """Each item's scale, k, sides and keying, indexed by item_id; items missing from
-    ``items`` (or all, without it) are on the built-in agree5 scale."""
-    return geometry_of(factor(answers["item_id"], sort=False)[1], items)
-
-
 def geometry_of(ids: pd.Index, items: pd.DataFrame | None) -> pd.DataFrame:
-    """`item_geometry` of the items ``ids`` (in that order)."""
+    """Each item's scale, k, sides and keying for the items ``ids`` (in that order), indexed
+    by item_id; items missing from ``items`` (or all, without it) are on the built-in agree5 scale."""
     default = pd.DataFrame([AGREE5_GEOMETRY] * len(ids), index=ids, columns=list(AGREE5_GEOMETRY))
     if items is None:
         return default
@@ -51,19 +59,23 @@ def geometry_of(ids: pd.Index, items: pd.DataFrame | None) -> pd.DataFrame:
                                                        "agree_min": "int64", "reverse": bool})
 
 
-def per_answer(answers: pd.DataFrame, geometry: pd.DataFrame, field: str) -> np.ndarray:
-    """``geometry[field]`` of each answer's item, looked up once per item (not per row)."""
-    codes, ids = factor(answers["item_id"], sort=False)
-    return geometry[field].reindex(ids).to_numpy()[codes]
+def grid_geometry(grid, items: pd.DataFrame | None) -> pd.DataFrame:
+    """`geometry_of` the grid's items, in the grid's order."""
+    return geometry_of(pd.Index(grid.items["item_id"].astype("str"), dtype=object), items)
+
+
+def width_of(geometry: pd.DataFrame) -> int:
+    """The longest scale: the number of position columns (n_1..n_K) of the item tables."""
+    return int(geometry["k"].max()) if len(geometry) else 5
 
 
 def level_columns(width: int) -> list[str]:
     return [f"n_{p}" for p in range(1, width + 1)]
 
 
-def item_stats(answers: pd.DataFrame, items: pd.DataFrame | None = None, by: Sequence[str] = ()) -> pd.DataFrame:
-    """One row per group x item: n, missing codes, count at each position, mean, sd,
-    median, and the agree, disagree and top shares with Wilson intervals.
+def item_stats(grid, items: pd.DataFrame | None = None, by: Sequence[str] = ()) -> pd.DataFrame:
+    """One row per group x item of a survey's `Grid`: n, missing codes, count at each
+    position, mean, sd, median, and the agree, disagree and top shares with Wilson intervals.
 
     ``n`` counts answers on the scale (missing codes and blanks excluded); ``n_missing``
     counts missing codes ("Don't know"). ``n_1..n_K`` count positions (K = the longest
@@ -71,33 +83,32 @@ def item_stats(answers: pd.DataFrame, items: pd.DataFrame | None = None, by: Seq
     / n, ``share_disagree`` likewise, ``share_top`` = answers at position k / n. ``sd`` has
     ddof=1. ``items`` gives each item's scale (`scales.item_scales`); default agree5.
     """
-    return item_stats_by(answers, items, [by])[0]
+    geometry = grid_geometry(grid, items)
+    return item_tables(grid, geometry, [list(by)], tally(grid, [list(by)], width_of(geometry)))[0]
 
 
-def item_stats_by(answers: pd.DataFrame, items: pd.DataFrame | None, bys: Sequence[Sequence[str]]
-                  ) -> list[pd.DataFrame]:
-    """``[item_stats(answers, items, by) for by in bys]``, counting the answers once for all
-    the groupings (`tally.tallies`): prepare's scopes share one pass."""
-    if no_value(answers, bys):  # empty group cells: each grouping counts its own respondents
-        return [item_stats_by(with_value(answers, by), items, [by])[0] for by in bys]
-    geometry = item_geometry(answers, items)
-    width = int(geometry["k"].max()) if len(geometry) else 5
-    counted = tallies(answers, [list(by) for by in bys], "item_id", answers["value"].to_numpy(dtype=np.float64), width)
-    return [item_table(t.keys, t.counts, t.missing, *_labels(answers, t.first), geometry, width, list(by))
-            for by, t in zip(bys, counted)]
-
-
-def _labels(answers: pd.DataFrame, first: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The area and type of each tally row, from its first answer."""
-    return tuple(answers[name].iloc[first].astype("str").to_numpy(dtype=object) for name in ("area", "type"))
+def item_tables(grid, geometry: pd.DataFrame, bys: list[list[str]], counted: Tally) -> list[pd.DataFrame]:
+    """`item_stats` of each grouping of ``bys`` from their `tally.Tally`."""
+    ids = geometry.index
+    width = counted.counts.shape[2] - 1
+    area = grid.items["area"].to_numpy(dtype=object)
+    kind = grid.items["type"].to_numpy(dtype=object)
+    tables = []
+    for which, by in enumerate(bys):
+        group = counted.groupings[which]
+        mine = counted.per_group(which, counted.counts).reshape(group.size * len(ids), width + 1)
+        lost = counted.per_group(which, counted.missing).sum(axis=2).reshape(-1)
+        keys = repeat_keys(group.keys, "item_id", ids, group.size)
+        tables.append(valued(item_table(keys, mine, lost, np.tile(area, group.size), np.tile(kind, group.size),
+                                        geometry, width, list(by)), by))
+    return tables
 
 
 def item_table(keys: pd.DataFrame, counts: np.ndarray, missing: np.ndarray, area: np.ndarray, kind: np.ndarray,
                geometry: pd.DataFrame, width: int, by: list[str]) -> pd.DataFrame:
     """item_stats of one grouping from its counts: ``keys`` (the grouping's columns and
     item_id) and ``counts[row, p]`` (column 0 = no answer), ``missing`` codes, the
-    ``area`` and ``kind`` (type) of each row. Shared by the tidy answers' tally and the wide
-    answers' counts (`metrics.wide`)."""
+    ``area`` and ``kind`` (type) of each row."""
     table = keys.copy()
     table["area"], table["type"] = area, kind
     geo = geometry.loc[table["item_id"]]
@@ -127,11 +138,28 @@ def item_table(keys: pd.DataFrame, counts: np.ndarray, missing: np.ndarray, area
     return table[columns].reset_index(drop=True)
 
 
-def missing_counts(answers: pd.DataFrame, by: Sequence[str] = ()) -> pd.DataFrame:
+def missing_counts(grid, by: Sequence[str] = ()) -> pd.DataFrame:
     """One row per group x item x missing code given: ``missing`` (its label) and ``count``."""
-    by = list(by)
-    given = answers[answers["missing"].notna()] if "missing" in answers else answers.iloc[:0]
-    if given.empty:
-        return pd.DataFrame(columns=by + ["item_id", "missing", "count"])
-    counts = given.groupby(by + ["item_id", "missing"], observed=True, sort=True).size()
-    return counts.rename("count").reset_index().astype({"item_id": "str", "missing": "str"})
+    return missing_tables(grid, [list(by)], tally(grid, [list(by)], None))[0]
+
+
+def missing_tables(grid, bys: list[list[str]], counted: Tally) -> list[pd.DataFrame]:
+    """`missing_counts` of each grouping of ``bys``: codes in the order of the tidy frame's
+    categories (the labels given anywhere, sorted)."""
+    ids = np.asarray(grid.items["item_id"].astype("str"), dtype=object)
+    used = counted.missing.sum(axis=(0, 1)) > 0
+    tables = []
+    for which, by in enumerate(bys):
+        by = list(by)
+        if not used.any():
+            tables.append(pd.DataFrame(columns=by + ["item_id", "missing", "count"]))
+            continue
+        order = missing_categories(grid.labels, used)
+        lost = counted.per_group(which, counted.missing)[:, :, pd.Index(grid.labels).get_indexer(list(order))]
+        g, j, m = np.nonzero(lost)
+        table = counted.groupings[which].keys.iloc[g].reset_index(drop=True)
+        table["item_id"] = ids[j]
+        table["missing"] = np.asarray(order, dtype=object)[m]
+        table["count"] = lost[g, j, m]
+        tables.append(valued(table, by))
+    return tables

@@ -56,16 +56,16 @@ def _rank(table: pd.DataFrame, column: str) -> pd.Series:
     return table.set_index("area")[column].rank(method="min", ascending=True)
 
 
-def statement_values(answers: pd.DataFrame, statements: pd.DataFrame, instrument: pd.DataFrame,
+def statement_values(grid, statements: pd.DataFrame, instrument: pd.DataFrame,
                      scales: pd.DataFrame | None = None) -> pd.DataFrame:
     """Observed value, n and count behind each statement (NaN where the data cannot say).
 
     ``scales`` is each item's scale geometry (`Survey.items`); default agree5.
     """
-    items = item_stats(answers, scales).set_index("item_id")
-    areas = area_stats(answers, scales)
-    gaps = area_gap(answers, scales).set_index("area")
-    pairs = self_vs_assessor(answers, instrument).set_index("self_item")
+    items = item_stats(grid, scales).set_index("item_id")
+    areas = area_stats(grid, scales)
+    gaps = area_gap(grid, scales).set_index("area")
+    pairs = self_vs_assessor(grid, instrument).set_index("self_item")
     ranks = {"area_mean_rank": _rank(areas, "mean"), "area_spread_rank": _rank(areas, "spread")}
     area_n = areas.set_index("area")["n_respondents"]
 
@@ -89,16 +89,16 @@ def statement_values(answers: pd.DataFrame, statements: pd.DataFrame, instrument
     return pd.DataFrame({"observed": observed, "n": n, "count": count}, index=statements.index)
 
 
-def check_statements(answers: pd.DataFrame, statements: pd.DataFrame, instrument: pd.DataFrame,
+def check_statements(grid, statements: pd.DataFrame, instrument: pd.DataFrame,
                      scales: pd.DataFrame | None = None) -> pd.DataFrame:
     """The statements with their observed value, n, count and whether each holds;
     ``attrs["areas"]`` is the number of areas ranks run over."""
-    values = statement_values(answers, statements, instrument, scales)
+    values = statement_values(grid, statements, instrument, scales)
     table = pd.concat([statements, values], axis=1)
     rounded = table["observed"].round(DECIMALS)
     table["holds"] = [
         bool(pd.notna(obs) and OPS[op](obs, target))
         for obs, op, target in zip(rounded, table["op"], table["value"].round(DECIMALS))
     ]
-    table.attrs["areas"] = len({str(a) for a in answers.loc[answers["type"] == "likert", "area"].unique()})
+    table.attrs["areas"] = len(set(grid.items.loc[grid.items["type"] == "likert", "area"]))
     return table

@@ -1,14 +1,12 @@
 """Report building blocks: sentences written from the numbers, and HTML-safe tables."""
 
-from .narrative import area_paragraph, format_percent, share_sentence
-from .tables import HtmlFragment, essay_block, html_table, mask_small_cells
+from .narrative import area_paragraph, share_sentence
+from .tables import HtmlFragment, essay_block, html_table
 
 __all__ = [
     "HtmlFragment",
     "area_paragraph",
     "essay_block",
-    "format_percent",
     "html_table",
-    "mask_small_cells",
     "share_sentence",
 ]

@@ -12,9 +12,8 @@ import html
 import pandas as pd
 from IPython.display import HTML
 
-from .narrative import format_percent
+from ..formatting import NBSP, count_share, interval, number, percent  # noqa: F401 (the frames' formats)
 
-NBSP = "\u00a0"
 STAT_WORDS = {
     "share_agree": "the share agreeing", "share_disagree": "the share disagreeing",
     "share_top": "the share at the top answer", "mean": "the mean answer",
@@ -22,31 +21,6 @@ STAT_WORDS = {
     "area_gap": "the desired-minus-existing gap", "self_minus_assessor": "self-assessment minus the assessor's rating",
 }
 OP_WORDS = {"==": "is", ">=": "is at least", "<=": "is at most", ">": "is more than", "<": "is less than"}
-
-
-def percent(share: float) -> str:
-    return "" if share is None or pd.isna(share) else format_percent(share).replace(" ", NBSP)
-
-
-def count_share(k, n) -> str:
-    """'10/12 (83 %)' with no line break inside; an empty string where there are no answers."""
-    if not n or pd.isna(n):
-        return ""
-    return f"{int(k)}/{int(n)}{NBSP}({percent(k / n)})"
-
-
-def interval(low, high) -> str:
-    if low is None or pd.isna(low) or pd.isna(high):
-        return ""
-    return f"{format_percent(low).removesuffix(' %')}–{percent(high)}"
-
-
-def number(value, digits: int = 2) -> str:
-    return "" if value is None or pd.isna(value) else f"{value:.{digits}f}"
-
-
-def yes_no(value) -> str:
-    return "yes" if bool(value) else "no"
 
 
 def notice(lines, kind: str = "notice") -> HTML:
@@ -65,7 +39,7 @@ def paragraph(text: str) -> HTML:
 
 def rule_sentence(statistic: str, op: str, value: float) -> str:
     """'share_agree > 0.5' as 'the share agreeing is more than 50 %'."""
-    shown = percent(value) if statistic.startswith("share_") else f"{value:g}"
+    shown = percent(value, nbsp=True) if statistic.startswith("share_") else f"{value:g}"
     return f"{STAT_WORDS.get(statistic, statistic)} {OP_WORDS.get(op, op)} {shown}"
 
 

@@ -7,21 +7,14 @@ interval.
 
 from __future__ import annotations
 
-import math
 from typing import Iterable, Mapping
 
 import pandas as pd
 from statsmodels.stats.proportion import proportion_confint
 
+from ..disclosure import Disclosure
+from ..formatting import whole_percent
 
-
-def format_percent(share: float) -> str:
-    """A share 0-1 as a whole percent, halves rounded up: 0.125 -> "13 %"."""
-    return f"{math.floor(share * 100 + 0.5 + 1e-9)} %"
-
-
-def _whole(share: float) -> int:
-    return math.floor(share * 100 + 0.5 + 1e-9)
 
 
 def share_phrase(k: int, n: int, noun: str = "respondent", plural: str | None = None) -> str:
@@ -35,7 +28,7 @@ def share_phrase(k: int, n: int, noun: str = "respondent", plural: str | None = 
     if n == 1:
         return f"{k} of 1 {noun} (one person's answer; no interval)"
     low, high = proportion_confint(k, n, alpha=0.05, method="wilson")
-    return f"{k} of {n} {plural} ({_whole(k / n)} %, 95 % CI {_whole(low)}-{_whole(high)} %)"
+    return f"{k} of {n} {plural} ({whole_percent(k / n)} %, 95 % CI {whole_percent(low)}-{whole_percent(high)} %)"
 
 
 def share_sentence(k: int, n: int, phrase: str, noun: str = "respondent", plural: str | None = None) -> str:
@@ -76,7 +69,7 @@ def area_paragraph(
     *,
     title: str | None = None,
     texts: Mapping[str, str] | pd.Series | None = None,
-    min_cell: int = 0,
+    disclosure: Disclosure = Disclosure(),
     area_index: float | None = None,
     n_respondents: int | None = None,
     index_range: str = "1-5",
@@ -91,8 +84,8 @@ def area_paragraph(
     ``n_respondents`` and ``index_range`` from ``area_stats``) when given, else the mean of
     all answers. ``title`` names the area in the text (default: its id); ``noun``/``plural``
     name the respondents. Statements come from a ``text`` column, else ``texts`` (item_id ->
-    statement), else the item_id. Items answered by fewer than ``min_cell`` respondents are
-    left out, and the paragraph says so when that leaves nothing.
+    statement), else the item_id. Items ``disclosure`` withholds are left out, and the
+    paragraph says so when that leaves nothing.
     """
     plural = plural or f"{noun}s"
     rows = _rows(item_table_rows)
@@ -106,15 +99,14 @@ def area_paragraph(
     rows = rows[rows["n"] > 0].copy()
     if rows.empty:
         return f"{where}: no {noun} answered the statements of this area."
-    if min_cell > 0:
-        rows = rows[rows["n"] >= min_cell]
-        if rows.empty:
-            return (
-                f"{where}: fewer than {min_cell} {plural} answered each statement in this scope, "
-                f"so no shares are reported (suppressed, n < {min_cell})."
-            )
-        if n_respondents is not None and n_respondents < min_cell:
-            area_index = None
+    rows = rows[~disclosure.hidden(rows["n"].to_numpy())]
+    if rows.empty:
+        return (
+            f"{where}: fewer than {disclosure.min_group} {plural} answered each statement in this scope, "
+            f"so no shares are reported (suppressed, n < {disclosure.min_group})."
+        )
+    if n_respondents is not None and not disclosure.shows(n_respondents):
+        area_index = None
     if "text" in rows:
         labels = list(rows["text"])
     else:

@@ -1,5 +1,5 @@
 """The whole roadmap analysis of one network as one value: scenarios, summary, sensitivity,
-readiness and the five stage tables. ``analyse`` is pure given its inputs (a loaded network,
+readiness and the five stage tables. ``model`` and ``with_readiness`` are pure given their inputs (a loaded network,
 the parameters, a survey scope or None); reading inputs is :mod:`.build`, writing results
 :mod:`.pipeline` and :mod:`.report`.
 """
@@ -170,15 +170,3 @@ def with_readiness(base: Model, survey: SurveyScope | None = None, min_cell: int
     shared = {f.name: getattr(base, f.name) for f in fields(Model)}
     return Roadmap(**shared, stage4_information=stage4, readiness=readiness, stage5=stage5, survey=survey,
                    readiness_used=used, readiness_label=label, min_cell=min_cell)
-
-
-def analyse(
-    network: Network,
-    parameters: Parameters = Parameters(),
-    survey: SurveyScope | None = None,
-    services: pd.DataFrame | None = None,
-    min_cell: int = 0,
-) -> Roadmap:
-    """Route every flow once per scenario and build the summary, the sensitivity table, the
-    readiness (when a survey scope is given) and the five stage tables."""
-    return with_readiness(model(network, parameters, services), survey, min_cell)

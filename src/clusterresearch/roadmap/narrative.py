@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+from ..formatting import number, percent
 from .measures import SENSITIVITY_GRID
 from .readiness import ONE_RESPONDENT_NOTE
 
@@ -20,11 +21,11 @@ NO_SURVEY_NOTICE = (
 
 
 def _pct(x: float) -> str:
-    return "n/a" if x is None or math.isnan(x) else f"{100 * x:.1f} %"
+    return percent(x, 1, missing="n/a")
 
 
 def _num(x: float, digits: int = 3) -> str:
-    return "n/a" if x is None or math.isnan(x) else f"{x:.{digits}f}"
+    return number(x, digits, missing="n/a")
 
 
 def network_words(roadmap) -> list[str]:

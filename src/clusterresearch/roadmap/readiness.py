@@ -131,7 +131,7 @@ def survey_area_stats(study=None, data=None, groups: Sequence[tuple[str, str]] =
     """
     from ..loading import load_survey
     from ..metrics.areas import area_stats
-    from ..scope import find, scopes, select
+    from ..scope import find, scopes
 
     survey = load_survey(data, study=study, registry=registry, encoding=encoding, format=data_format,
                          responses=responses)
@@ -142,7 +142,7 @@ def survey_area_stats(study=None, data=None, groups: Sequence[tuple[str, str]] =
         if not chosen.within(other_column, other_group):
             raise InputError(survey.source, f"column {other_column!r}",
                              f"{chosen.title} is not within {other_column}={other_group}")
-    stats = area_stats(select(survey.answers, chosen), survey.items)
+    stats = area_stats(survey.grid.select(chosen), survey.items)
     study_ = survey.study
     return SurveyScope(
         stats=stats, scope=chosen.column or "all", group=chosen.group, n_respondents=int(chosen.n),

@@ -16,7 +16,6 @@ from pathlib import Path
 import pandas as pd
 from IPython.display import HTML
 
-from .. import config
 from ..disclosure import Disclosure
 from ..figures.save import FileList, render, show_rendered
 from ..report import frames, tables
@@ -38,6 +37,7 @@ class RoadmapReport:
 
     roadmap: Roadmap
     output_dir: Path
+    disclosure: Disclosure = Disclosure()
     _saved: list = field(default_factory=list)
 
     @classmethod
@@ -55,15 +55,16 @@ class RoadmapReport:
                                    study=study_dir or None, data=data_path or None, registry=registry or None,
                                    encoding=encoding or None, groups=tuple(groups), min_cell=int(min_cell or 0))
         roadmap = build_roadmap(settings)
-        small = bool(group_column or country or cluster)  # a group's readiness may be a few people's answers
-        out = Path(output_dir) if output_dir else config.figures_dir("roadmap", "group" if small else "all",
-                                                                       "_".join(str(g) for _, g in groups) or "all",
-                                                                       confidential=small)
-        return cls(roadmap, out)
+        disclosure = Disclosure(int(min_cell or 0))
+        survey = roadmap.survey
+        out = Path(output_dir) if output_dir else disclosure.figures_dir(
+            "roadmap", "group" if groups else None, "_".join(str(g) for _, g in groups) or "all",
+            None if survey is None else survey.n_respondents)
+        return cls(roadmap, out, disclosure)
 
     @property
     def min_cell(self) -> int:
-        return self.roadmap.min_cell
+        return self.disclosure.min_group
 
     # ----- framing ---------------------------------------------------------------------------
     def banner(self):
@@ -166,7 +167,7 @@ class RoadmapReport:
                                     "group_column and group, or cluster or country) to add the management's "
                                     "readiness per declared area.")
         frame = views.readiness(self.roadmap)
-        masked = Disclosure(self.min_cell).mask(frame, n_col="respondents",
+        masked = self.disclosure.mask(frame, n_col="respondents",
                                                 value_cols=["mean index", "readiness (0-1)", "for stage V"])
         return _show(masked)
 

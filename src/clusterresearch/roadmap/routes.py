@@ -254,11 +254,6 @@ class _BestRoutes:
         return Route(self.source, target, kind, tuple(nodes), channels)
 
 
-def best_route(channels: Sequence[Channel], source: str, target: str, kind: str) -> Route:
-    """The best route of one flow of ``kind`` from ``source`` to ``target`` (see module doc)."""
-    return _BestRoutes(usable_graph(channels, kind), source).route(target, kind)
-
-
 def route_flows(
     channels: Sequence[Channel],
     flows: Iterable[tuple[str, str, str]],

@@ -9,6 +9,7 @@ import math
 
 import pandas as pd
 
+from ..formatting import number
 from .measures import SUMMARY_COLUMNS
 from .routes import format_route
 from .scenarios import SCENARIO_TITLES, SCENARIOS
@@ -53,7 +54,7 @@ def _arrives(retention: float, delay: float) -> str:
 
 
 def _num(x, digits: int = 3) -> str:
-    return "–" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x:.{digits}f}"
+    return number(x, digits, missing="–")
 
 
 def parameters(roadmap) -> pd.DataFrame:
