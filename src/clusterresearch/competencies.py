@@ -94,6 +94,7 @@ class SurveyReport(ReportSections):
         if not self.disclosure.shows(self.n_respondents):
             lines.append(f"Confidential: fewer than {self.disclosure.min_group} {self.noun} in this scope.")
         lines.append(self.study.caution)
+        lines.append(self.design_note())  # a weighted study says so, and by which column
         return frames.notice(lines)
 
     @cached_property

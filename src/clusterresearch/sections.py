@@ -58,6 +58,21 @@ class ReportSections:
         return self.study.kinds.get(item_type, item_type)
 
     # ----- words ---------------------------------------------------------------------------
+    def design_note(self) -> str:
+        """What a weighted study's figures are ("" for an unweighted study)."""
+        design = self.study.design
+        if design is None:
+            return ""
+        how = [f"weighted by {design.weight}" if design.weight else "unweighted (no weight column)"]
+        how += [f"strata {design.strata}"] if design.strata else []
+        how += [f"PSUs {design.psu}"] if design.psu else []
+        how += [f"finite population correction {design.fpc}"] if design.fpc else []
+        return ("Figures are " + how[0] + (" with the sample design (" + ", ".join(how[1:]) + ")" if how[1:] else "")
+                + ": shares, means and area indices are weighted, intervals and standard errors design-based "
+                "(Taylor linearisation, logit intervals; a group is a domain of the whole design). n counts "
+                "answers unweighted; n_effective is Kish's effective sample size. Small groups are hidden by "
+                "their unweighted counts.")
+
     def across_note(self):
         return Markdown(f"The mean area index (each respondent's mean position over the area's "
                         f"{self.kind('likert')} items, reverse-keyed items reversed) with its 95 % t-interval.")

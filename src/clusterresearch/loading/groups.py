@@ -100,3 +100,33 @@ def group_order(study, column: str, groups: list[str]) -> list[str]:
     listed = list(load_names(spec.names)["id"])
     rank = {g: i for i, g in enumerate(listed)}
     return sorted(groups, key=lambda g: (rank.get(g, len(listed)), g))
+
+
+def read_design(file, respondents: pd.DataFrame, study) -> pd.DataFrame:
+    """The sample design columns (study.toml ``weight``, ``strata``, ``psu``, ``fpc``) as
+    ``weight`` (positive numbers; 1 without the key), ``strata`` / ``psu`` (text, never empty)
+    and ``fpc`` (positive numbers), one row per respondent in ``respondents``' order."""
+    design, rows = study.design, respondents["_row"].to_numpy()
+    out = pd.DataFrame(index=range(len(respondents)))
+    for role, positive in (("weight", True), ("fpc", True), ("strata", False), ("psu", False)):
+        column = getattr(design, role)
+        if column is None:
+            continue
+        text = respondents[column].reset_index(drop=True)
+        empty = text.isna().to_numpy()
+        if empty.any():
+            i = int(np.argmax(empty))
+            raise InputError(file, where(row=int(rows[i]), column=column), f"empty {role}: every respondent needs one")
+        if not positive:
+            out[role] = text.astype("str").to_numpy()
+            continue
+        number = pd.to_numeric(text, errors="coerce").to_numpy(dtype=np.float64)
+        bad = ~np.isfinite(number) | (number <= 0)
+        if bad.any():
+            i = int(np.argmax(bad))
+            raise InputError(file, where(row=int(rows[i]), column=column),
+                             f"{text.iloc[i]!r} is not a positive number ({role} of study.toml)")
+        out[role] = number
+    if "weight" not in out:
+        out["weight"] = 1.0
+    return out

@@ -99,8 +99,12 @@ def item_tables(grid, geometry: pd.DataFrame, bys: list[list[str]], counted: Tal
         mine = counted.per_group(which, counted.counts).reshape(group.size * len(ids), width + 1)
         lost = counted.per_group(which, counted.missing).sum(axis=2).reshape(-1)
         keys = repeat_keys(group.keys, "item_id", ids, group.size)
-        tables.append(valued(item_table(keys, mine, lost, np.tile(area, group.size), np.tile(kind, group.size),
-                                        geometry, width, list(by)), by))
+        table = valued(item_table(keys, mine, lost, np.tile(area, group.size), np.tile(kind, group.size),
+                                  geometry, width, list(by)), by)
+        if getattr(grid, "design", None) is not None:  # a weighted study: design-based figures
+            from .design import weigh_items
+            table = weigh_items(grid, table, list(by), geometry)
+        tables.append(table)
     return tables
 
 
