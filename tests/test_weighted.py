@@ -71,3 +71,20 @@ def test_an_unweighted_study_has_no_design_columns(tmp_path):
     assert cli.main(["prepare", "--out", str(out)]) == 0
     header = (out / "item_summary.csv").read_text().splitlines()[0]
     assert "n_effective" not in header and "se_agree" not in header
+
+
+def test_groups_are_compared_by_the_design_based_test(tmp_path):
+    from clusterresearch.metrics.areas import Keyed
+    from clusterresearch.metrics.design import Design, compare_groups, rao_scott
+
+    report = SurveyReport.from_parameters(WEIGHTED, output_dir=tmp_path)
+    table = compare_groups(report.grid, "sector", Keyed(report.grid, report.survey.items)).set_index("area")
+    # beta has one item (q3): the test on the respondents' own rows, each respondent its own answer
+    grid = report.grid
+    frame = grid.design.assign(sector=grid.respondents["sector"].to_numpy(),
+                               agree=(grid.values[:, 2] >= 4).astype(float))
+    expected = rao_scott(frame, "sector", "agree", Design("weight", "strata", "psu"))
+    assert table.loc["beta", "F"] == pytest.approx(expected["F"], rel=1e-12)
+    assert table.loc["beta", "p"] == pytest.approx(expected["p"], rel=1e-12)
+    html = report.comparison_table()._repr_html_()
+    assert "Rao-Scott" in html and "Cliff" not in html

@@ -305,6 +305,8 @@ class SurveyReport(ReportSections):
             return frames.notice([f"{len(groups)} {label.lower()} groups give {len(groups) * (len(groups) - 1) // 2} "
                                   f"pairs; pairwise tests are shown for at most {MAX_GROUPS} groups. Call "
                                   "metrics.compare.compare_pairs with the groups of interest."])
+        if self.study.design is not None:  # a weighted study: the design-based test, never the unweighted one
+            return self.design_comparison(column, label)
         table = compare_pairs(self.grid, column, self.survey.items)
         frame = frames.comparison_frame(table, self.titles)
         sizes = ("n (first)", "n (second)")

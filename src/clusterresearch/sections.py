@@ -13,6 +13,7 @@ displays its heading and parts, or nothing.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 from IPython.display import Markdown, display
 
@@ -122,7 +123,8 @@ class ReportSections:
             table = self.trend_table(spec.column)
             if table.empty:
                 continue
-            fig = trend_figure(table, grouping=spec.label, titles=self.titles)
+            weight = self.study.design.weight if self.study.design is not None else None
+            fig = trend_figure(table, grouping=spec.label, titles=self.titles, weighted_by=weight)
             self._section(f"### Trend by {spec.label.lower()}",
                           self._show(fig, f"trend_{spec.column}", trend_alt(table, spec.label)),
                           tables.html_table(self.disclosure.mask(self.trend_frame(table, spec.label), n_col=self.noun)))
@@ -149,3 +151,27 @@ class ReportSections:
             "answers": table["n"].astype(int).to_numpy(),
             self.noun: table["n_respondents"].astype(int).to_numpy(),
         })
+
+    def design_comparison(self, column: str, label: str):
+        """A weighted study's group comparison: Rao-Scott's design-based test per area
+        (`metrics.design.compare_groups`), each group's weighted share and n beside it."""
+        from .formatting import number
+        from .metrics.areas import Keyed
+        from .metrics.design import compare_groups
+
+        table = compare_groups(self.grid, column, Keyed(self.grid, self.survey.items))
+        hidden = [bool(self.disclosure.hidden(np.asarray(n)).any()) for n in table["respondents"]] if len(table) else []
+        frame = pd.DataFrame({
+            "area": [self.titles.get(a, a) for a in table["area"]],
+            "agree (weighted)": [" · ".join(f"{g} {percent(s)} (n={n})" for g, s, n in zip(gs, ss, ns))
+                                 for gs, ss, ns in zip(table["groups"], table["shares"], table["n"])],
+            "F (Rao-Scott)": [number(f) for f in table["F"]],
+            "df": [f"{number(a, 1)}, {number(b, 1)}" if pd.notna(a) else "" for a, b in zip(table["ndf"], table["ddf"])],
+            "p": [number(p, 3) for p in table["p"]],
+        })
+        frame.loc[hidden, ["agree (weighted)", "F (Rao-Scott)", "df", "p"]] = self.disclosure.marker()
+        caption = (f"{label}: do the groups' shares of answers on the competent side differ? Pearson's X^2 of "
+                   "group x agrees on the weighted answers with Rao & Scott's second-order correction (as R's "
+                   "svychisq), a respondent's answers one cluster unless the design names PSUs. "
+                   f"{self.study.caution}")
+        return tables.html_table(frame, caption=caption.strip())

@@ -371,3 +371,32 @@ def _put(table: pd.DataFrame, found: list[pd.DataFrame], keys: list[str], after:
     out.insert(at, "n_effective", lookup["n_effective"].to_numpy())
     out.insert(at + 1, "se_agree", lookup["se_agree"].to_numpy())
     return out
+
+
+def compare_groups(grid, column: str, keyed) -> pd.DataFrame:
+    """Per area: do the groups of ``column`` differ in their share of answers on the
+    competent side? Rao-Scott's design-based test (`rao_scott`) on group x agrees over the
+    area's answers (PSU: the design's, else the respondent), domain of the whole design;
+    with each group's weighted share, its unweighted answers ``n`` and ``respondents`` (what
+    the disclosure rule counts). Never the unweighted test."""
+    frame, rows = _scope_frame(grid, [column])
+    design = _roles(frame)
+    found = []
+    for a, area in enumerate(keyed.areas):
+        mine = [i for i, x in enumerate(keyed.area_of) if x == a]
+        agree = []
+        for i in mine:
+            p = grid.values[:, keyed.columns[i]]
+            full = np.full(len(frame), np.nan)
+            full[rows] = np.where(np.isnan(p), np.nan, keyed.weights(i, p)["agree"])
+            agree.append(full)
+        long = pd.concat([frame.assign(_respondent=np.arange(len(frame)), _agree=y) for y in agree],
+                         ignore_index=True) if agree else frame.assign(_respondent=0, _agree=np.nan)
+        long_design = design if design.psu else Design(design.weight, design.strata, "_respondent", design.fpc)
+        test = rao_scott(long, column, "_agree", long_design)
+        shares = domain_means(long, "_agree", [column], long_design, share=True)
+        answered = long[long["_agree"].notna() & long[column].notna()]
+        people = answered.groupby(column)["_respondent"].nunique().reindex(shares[column]).fillna(0)
+        found.append({"area": area, "groups": list(shares[column]), "shares": list(shares["mean"]),
+                      "n": [int(v) for v in shares["n"]], "respondents": [int(v) for v in people], **test})
+    return pd.DataFrame(found)
