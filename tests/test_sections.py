@@ -94,3 +94,17 @@ def test_only_the_all_data_report_shows_the_trend(waves, tmp_path, capsys):
     report = SurveyReport.from_parameters(waves, output_dir=tmp_path)
     report.trend_section()
     assert (tmp_path / "trend_wave.svg").exists() or any(tmp_path.glob("trend_wave*"))
+
+
+def test_a_report_header_links_at_most_25_neighbouring_scopes():
+    from clusterresearch.batch.page import NEIGHBOURS, NavLink, SiteInfo, neighbours, report_page
+
+    siblings = tuple(NavLink(f"scope {i}", f"r{i}.html", i == 60) for i in range(103))
+    shown = neighbours(siblings)
+    assert len(shown) == NEIGHBOURS and shown[0].label == "scope 0" and any(s.current for s in shown)
+    assert [s.label for s in neighbours(siblings[:10])] == [s.label for s in siblings[:10]]
+    last = tuple(NavLink(s.label, s.href, i == 102) for i, s in enumerate(siblings))
+    assert neighbours(last)[-1].label == "scope 102" and len(neighbours(last)) == NEIGHBOURS
+    page = report_page("<h1>R</h1>", report="Survey", scope_label="scope 60", site=SiteInfo("T", "", "", ""),
+                       confidential=False, siblings=siblings)
+    assert page.count('href="r') == NEIGHBOURS and "all 103 in the index" in page
