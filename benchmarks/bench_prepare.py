@@ -1,28 +1,26 @@
-"""Measure `clusterresearch prepare` on a large synthetic survey against a bare pandas baseline.
+"""Measure `clusterresearch prepare` on a large synthetic survey against a bare pandas read,
+as whole processes, side by side.
 
 Not a test: it prints timings and memory. It writes a seeded wide CSV with N respondents
-(default 100,000) answering every item of the shipped instrument, then times, best of
---runs, each run in a fresh process (so that its peak RSS, from resource.getrusage, is its
-own; imports are done before the clock starts):
+(default 100,000) answering every item of the shipped instrument, then runs, --runs times
+each and interleaved (baseline, prepare, baseline, prepare ...; best of the runs counts),
+each as a fresh process timed from its start to its exit, imports included:
 
-- baseline: ``pd.read_csv(file)`` + ``groupby("cluster")[scaled items].mean()``;
-- prepare:  ``run_prepare(data=file, out=tmp)`` (read, validate, summarise, write
-  responses_tidy.parquet, the summaries and the manifest);
-- prepare --long-csv: the same plus the ~420 MB responses_tidy.csv (for reference);
-- the Parquet floor: encoding the tidy answers' Arrow tables (made before the clock) as
-  prepare does: what the file the issue asks for costs by itself, however fast the rest;
+- baseline: ``python -c "import pandas; pd.read_csv(file).groupby('cluster')[items].mean()"``;
+- prepare:  ``clusterresearch prepare --study DIR --out OUT`` (read, validate, summarise,
+  write responses_wide.parquet, the summaries and the manifest);
+- prepare --long: the same plus the long tidy table as Parquet (for reference, one run);
 
-and prints the ratios, the peak memory and where prepare's time goes (stages of one run).
+and prints the ratios, each process's peak RSS (os.wait4) and where prepare's time goes
+(stages of one run, in this process).
 
-    python benchmarks/bench_prepare.py [--respondents 100000] [--seed 7] [--runs 3]
+    python benchmarks/bench_prepare.py [--respondents 100000] [--seed 7] [--runs 5]
 """
 
 from __future__ import annotations
 
 import argparse
-import io
-import json
-import resource
+import os
 import shutil
 import subprocess
 import sys
@@ -78,48 +76,45 @@ def write_study(folder: Path, clusters: list[str]) -> None:
                   "name": clusters}).to_csv(folder / "clusters.csv", index=False)
 
 
-def child(mode: str, data: str, out: str, scaled: list[str]) -> None:
-    """One measured run, in this (fresh) process: prints {"seconds", "peak_mb"}."""
-    from clusterresearch.prepare import run_prepare  # imports before the clock
+BASELINE = "import sys, pandas as pd; pd.read_csv(sys.argv[1]).groupby('cluster')[sys.argv[2].split(',')].mean()"
+PREPARE = "import sys; from clusterresearch.cli import main; raise SystemExit(main(sys.argv[1:]))"
 
-    if mode == "parquet-floor":  # the tidy answers' Arrow tables made before the clock
-        import pyarrow as pa
-        import pyarrow.parquet as pq
 
-        from clusterresearch.loading.survey import read_grid
-        from clusterresearch.prepare import tidy_batches
-
-        schema, batches = tidy_batches(read_grid(None, study=Path(data).parent))
-        batches = list(batches)
-    start = time.perf_counter()
+def command(mode: str, data: Path, out: Path, scaled: list[str]) -> list[str]:
     if mode == "baseline":
-        pd.read_csv(data).groupby("cluster")[scaled].mean()
-    elif mode == "parquet-floor":
-        with pq.ParquetWriter(pa.BufferOutputStream(), schema, compression="zstd", write_statistics=["value"]) as w:
-            for batch in batches:
-                w.write_table(batch)
-    else:
-        run_prepare(study=Path(data).parent, out=out, long_csv=(mode == "prepare-long-csv"))
+        return [sys.executable, "-c", BASELINE, str(data), ",".join(scaled)]
+    extra = ["--long"] if mode == "prepare-long" else []
+    return [sys.executable, "-c", PREPARE, "prepare", "--study", str(data.parent), "--out", str(out), *extra]
+
+
+def run(argv: list[str]) -> dict:
+    """One whole process: wall seconds from start to exit, and its own peak RSS."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
     seconds = time.perf_counter() - start
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
-    print(json.dumps({"seconds": seconds, "peak_mb": peak_mb}))
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode:
+        raise SystemExit(f"{argv[:3]}... exited {proc.returncode}: {proc.stderr.read().decode()[-400:]}")
+    proc.stderr.close()
+    return {"seconds": seconds, "peak_mb": usage.ru_maxrss / 1024}  # KiB on Linux
 
 
-def measure(mode: str, data: Path, out: Path, scaled: list[str], runs: int) -> dict:
-    best = None
+def measure(modes: list[str], data: Path, work: Path, scaled: list[str], runs: int) -> dict[str, dict]:
+    """Best of ``runs`` per mode, the modes interleaved so that both see the same machine."""
+    best: dict[str, dict] = {}
     for _ in range(runs):
-        done = subprocess.run([sys.executable, __file__, "--child", mode, str(data), str(out), ",".join(scaled)],
-                              check=True, capture_output=True, text=True)
-        result = json.loads(done.stdout.strip().splitlines()[-1])
-        if best is None or result["seconds"] < best["seconds"]:
-            best = result
+        for mode in modes:
+            result = run(command(mode, data, work / mode, scaled))
+            if mode not in best or result["seconds"] < best[mode]["seconds"]:
+                best[mode] = result
     return best
 
 
 def stages(data: Path, work: Path) -> str:
     from clusterresearch.loading.survey import read_grid
     from clusterresearch.outputs import atomic_file
-    from clusterresearch.prepare import summaries, write_tidy_parquet
+    from clusterresearch.prepare import summaries, write_wide_parquet
 
     times = {}
     start = time.perf_counter()
@@ -130,8 +125,8 @@ def stages(data: Path, work: Path) -> str:
     times["summaries"] = time.perf_counter() - start
     start = time.perf_counter()
     with atomic_file(work / "copy.parquet") as sink:
-        write_tidy_parquet(grid, sink)
-    times["write + hash responses_tidy.parquet"] = time.perf_counter() - start
+        write_wide_parquet(grid, sink)
+    times["write + hash responses_wide.parquet"] = time.perf_counter() - start
     size = (work / "copy.parquet").stat().st_size / 1e6
     return "; ".join(f"{k} {v:.3f} s" for k, v in times.items()) + f" (parquet {size:.1f} MB; prepare runs the last two side by side)"
 
@@ -140,39 +135,39 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--respondents", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--no-long-csv", action="store_true", help="skip the --long-csv run")
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--no-long", action="store_true", help="skip the prepare --long run")
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="bench_prepare."))
     try:
         data = work / "survey.csv"
-        scaled = make_survey(data, args.respondents, args.seed)
+        # made in a child, so this process stays small: a child forked from it would inherit its
+        # peak RSS (ru_maxrss counts the pages a process had before exec)
+        made = subprocess.run([sys.executable, __file__, "--make", str(data), str(args.respondents), str(args.seed)],
+                              check=True, capture_output=True, text=True)
+        scaled = made.stdout.split()
         size = data.stat().st_size / 1e6
         print(f"survey: {args.respondents:,} respondents x {len(scaled)} scaled items "
-              f"({args.respondents * len(scaled):,} answers), {size:.1f} MB")
-        base = measure("baseline", data, work / "out", scaled, args.runs)
-        print(f"baseline read_csv + groupby mean: {base['seconds']:.3f} s, peak RSS {base['peak_mb']:.0f} MB "
-              f"(best of {args.runs}, fresh process each)", flush=True)
-        prep = measure("prepare", data, work / "out", scaled, args.runs)
-        print(f"prepare (Parquet):                {prep['seconds']:.3f} s, peak RSS {prep['peak_mb']:.0f} MB", flush=True)
+              f"({args.respondents * len(scaled):,} answers), {size:.1f} MB; whole processes, "
+              f"best of {args.runs}, interleaved", flush=True)
+        best = measure(["baseline", "prepare"], data, work, scaled, args.runs)
+        base, prep = best["baseline"], best["prepare"]
+        print(f"baseline read_csv + groupby mean: {base['seconds']:.3f} s, peak RSS {base['peak_mb']:.0f} MB")
+        print(f"prepare (responses_wide.parquet): {prep['seconds']:.3f} s, peak RSS {prep['peak_mb']:.0f} MB")
         print(f"ratio prepare / baseline:         {prep['seconds'] / base['seconds']:.2f}x (goal <= 3x); "
               f"memory {prep['peak_mb'] / base['peak_mb']:.2f}x", flush=True)
-        floor = measure("parquet-floor", data, work / "out", scaled, args.runs)
-        print(f"  of which no faster: Parquet encoding of the tidy answers alone (pyarrow, tables made "
-              f"before the clock): {floor['seconds']:.3f} s = {floor['seconds'] / base['seconds']:.2f}x the baseline",
-              flush=True)
-        if not args.no_long_csv:
-            long = measure("prepare-long-csv", data, work / "out-long", scaled, 1)
-            print(f"prepare --long-csv:               {long['seconds']:.3f} s, peak RSS {long['peak_mb']:.0f} MB "
-                  f"(one run); ratio {long['seconds'] / base['seconds']:.2f}x", flush=True)
+        if not args.no_long:
+            long = measure(["prepare-long"], data, work, scaled, 1)["prepare-long"]
+            print(f"prepare --long (+ responses_tidy.parquet): {long['seconds']:.3f} s, peak RSS "
+                  f"{long['peak_mb']:.0f} MB (one run); ratio {long['seconds'] / base['seconds']:.2f}x", flush=True)
         print("prepare stages (one run, in this process): " + stages(data, work))
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":
-    if len(sys.argv) > 1 and sys.argv[1] == "--child":
-        child(sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5].split(","))
+    if len(sys.argv) == 5 and sys.argv[1] == "--make":
+        print(" ".join(make_survey(Path(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]))))
     else:
         main()

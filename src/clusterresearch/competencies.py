@@ -19,6 +19,7 @@ from IPython.display import HTML, Markdown, display
 
 from .disclosure import Disclosure
 from .figures import gap_figure, likert_figure, overview_figure, show_figure
+from .formatting import count_share
 from .loading import Survey, load_survey
 from .loading.survey import Grid
 from .metrics import area_gap, area_stats, item_stats, self_vs_assessor
@@ -170,8 +171,8 @@ class SurveyReport(ReportSections):
             share = shown["n_agree"] / shown["n"]
             top, low = shown.loc[share.idxmax()], shown.loc[share.idxmin()]
             text += (f" Most agreement: {self.texts.get(top['item_id']) or top['item_id']} "
-                     f"({frames.count_share(top['n_agree'], top['n'])}); least: "
-                     f"{self.texts.get(low['item_id']) or low['item_id']} ({frames.count_share(low['n_agree'], low['n'])}).")
+                     f"({count_share(top['n_agree'], top['n'])}); least: "
+                     f"{self.texts.get(low['item_id']) or low['item_id']} ({count_share(low['n_agree'], low['n'])}).")
         return text.replace("\u00a0", " ")
 
     def area_table(self, area: str):

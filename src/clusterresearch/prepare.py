@@ -198,19 +198,19 @@ def wide_table(grid: Grid):
     scale's labels of positions 1..k (so the file reads without the study folder)."""
     import pyarrow as pa
 
-    scales = grid.scales().set_index("item_id")
-    n, k = grid.values.shape
+    scales = {row["item_id"]: row for row in grid.scales().to_dict("records")}
     arrays, names = [], []
     for name in grid.respondents.columns:
-        arrays.append(pa.array(grid.respondents[name].astype("str").to_numpy(dtype=object), type=pa.string(),
+        arrays.append(pa.array(grid.respondents[name].astype("str"), type=pa.string(),
                                from_pandas=True))  # an empty group cell (NaN) is null
         names.append(name)
+    columns = np.ascontiguousarray(grid.values.T)  # one pass, then each item's column is contiguous
     missing = []
     items = []
     for j, (item_id, area, kind) in enumerate(grid.items[["item_id", "area", "type"]].itertuples(index=False)):
-        arrays.append(pa.array(grid.values[:, j], from_pandas=True))
+        arrays.append(pa.array(columns[j], from_pandas=True))
         names.append(item_id)
-        geo = scales.loc[item_id]
+        geo = scales[item_id]
         scale = grid.study.scales.get(geo["scale"])
         items.append({"item_id": item_id, "area": area, "type": kind, "scale": geo["scale"], "k": int(geo["k"]),
                       "disagree_max": int(geo["disagree_max"]), "agree_min": int(geo["agree_min"]),

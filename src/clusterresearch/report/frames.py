@@ -12,7 +12,7 @@ import html
 import pandas as pd
 from IPython.display import HTML
 
-from ..formatting import NBSP, count_share, interval, number, percent  # noqa: F401 (the frames' formats)
+from ..formatting import count_share, interval, number, percent
 
 STAT_WORDS = {
     "share_agree": "the share agreeing", "share_disagree": "the share disagreeing",

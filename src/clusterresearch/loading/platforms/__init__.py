@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import Iterable
 
 from ...errors import InputError, where
-from ..formats import SUFFIXES, RolesFor, all_codes, kind_of, read_sheet
+from ..formats import SUFFIXES, RolesFor, all_codes, kind_of
+from ..sheets import read_sheet
 from . import kobo, limesurvey, qualtrics, surveymonkey, wide
 from .detect import LAYOUTS, detect
 from .export import RESPONSES, Export, finish

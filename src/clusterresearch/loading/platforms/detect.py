@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from ...errors import InputError, where
-from ..formats import Sheet
+from ..sheets import Sheet
 
 LIMESURVEY_COLUMNS = {"id", "submitdate", "lastpage", "startlanguage"}
 _NUMBER = re.compile(r"^-?\d+([.,]\d+)?$")

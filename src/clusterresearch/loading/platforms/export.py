@@ -15,7 +15,8 @@ import numpy as np
 import pandas as pd
 
 from ...errors import InputError, where
-from ..formats import RawTable, Sheet, table_from
+from ..formats import RawTable, table_from
+from ..sheets import Sheet
 
 RESPONSES = ("complete", "all")
 # Names that say a column holds personal data, whatever the platform (matched on the last part

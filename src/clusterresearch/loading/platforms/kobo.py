@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..formats import Sheet
+from ..sheets import Sheet
 from .export import Reading, body_table
 
 # ODK metadata questions that identify a person or a device, Kobo's and Central's own columns,

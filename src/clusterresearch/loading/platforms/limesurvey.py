@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..formats import Sheet
+from ..sheets import Sheet
 from .export import Reading, body_table
 
 PERSONAL = frozenset({"ipaddr", "refurl", "token", "firstname", "lastname", "email", "emailstatus"})

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from ...errors import InputError, where
-from ..formats import Sheet
+from ..sheets import Sheet
 from .export import Reading, body_table, no_reason
 
 PERSONAL = frozenset({

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 
 from ...errors import InputError, where
-from ..formats import Sheet
+from ..sheets import Sheet
 from .export import Reading, body_table, no_reason
 
 METADATA = ("Respondent ID", "Collector ID", "Start Date", "End Date", "IP Address", "Email Address",
