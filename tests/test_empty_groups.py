@@ -88,3 +88,13 @@ def test_an_ordered_grouping_orders_numbers_as_numbers(coded_study):
         "R1,DE,10,4,3\nR2,DE,9,5,2\nR3,FR,2010,2,2\nR4,FR,DK,1,\n")
     survey = load_survey(study=coded_study)
     assert [s.group for s in scope.scopes(survey) if s.column == "cluster"] == ["9", "10", "2010"]
+
+
+def test_the_site_index_says_how_many_have_no_value():
+    from types import SimpleNamespace
+
+    from clusterresearch.batch.runner import site_info
+
+    survey = load_survey(CELLS / "cluster.csv", study=DATA)
+    assert "1 manager without a cluster" in site_info(SimpleNamespace(site=None), survey).notice
+    assert "without" not in site_info(SimpleNamespace(site=None), load_survey(study=DATA)).notice
