@@ -66,6 +66,9 @@ def _check(args: argparse.Namespace) -> int:
     said = describe_export(survey.export)
     if said:
         print(said)
+    from .scope import describe_no_value
+    if describe_no_value(survey):
+        print(describe_no_value(survey))
     if statements is None:
         print("The study has no statements to check (statements in study.toml).")
         return 0

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 from IPython.display import HTML, Markdown, display
 
@@ -28,11 +29,13 @@ from .metrics.consistency import area_consistency
 from .metrics.items import missing_counts
 from .metrics.statements import check_statements, load_statements
 from .report import frames, narrative, tables
+from .loading.groups import group_order
 from .scope import Scope, find, scopes
+from .sections import ReportSections
 
 
 @dataclass
-class SurveyReport:
+class SurveyReport(ReportSections):
     """Every area's figure and tables, and the across-area views, for one scope of a survey."""
 
     survey: Survey
@@ -94,6 +97,7 @@ class SurveyReport:
         if not self.disclosure.shows(self.n_respondents):
             lines.append(f"Confidential: fewer than {self.disclosure.min_group} {self.noun} in this scope.")
         lines.append(self.study.caution)
+        lines.append(self.design_note())  # a weighted study says so, and by which column
         return frames.notice(lines)
 
     @cached_property
@@ -109,8 +113,13 @@ class SurveyReport:
         people = self.people
         parts = []
         for spec in self.study.groups:
-            counts = people[spec.column].astype("str").value_counts().sort_index()
-            parts.append(pd.DataFrame({"grouping": spec.label, "group": counts.index, self.noun: counts.to_numpy()}))
+            given = self.grid.respondents[spec.column].notna().to_numpy()
+            counts = people[spec.column][given].astype("str").value_counts()
+            groups = group_order(self.study, spec.column, list(counts.index))
+            numbers = [int(counts[g]) for g in groups]
+            if not given.all():  # respondents without a value in this column: in all data, in no group of it
+                groups, numbers = groups + ["(no value)"], numbers + [int((~given).sum())]
+            parts.append(pd.DataFrame({"grouping": spec.label, "group": groups, self.noun: numbers}))
         if not parts:
             return frames.notice([f"The study has no grouping column: {self.n_respondents} {self.noun} in all."])
         return tables.html_table(pd.concat(parts, ignore_index=True))
@@ -146,13 +155,19 @@ class SurveyReport:
         rows = self.item_table[self.item_table["area"] == area]
         reverse = dict(zip(self.study.instrument["item_id"], self.study.instrument["reverse"]))
         fig = likert_figure(rows, self.study.scales, title=self.figure_title(area), texts=self.texts,
-                            reverse=reverse, missing=self.missing_by_item, n_respondents=self.n_respondents,
+                            reverse=reverse, missing=self.missing_by_item, n_respondents=self.answered(area),
                             noun=self.noun, disclosure=self.disclosure)
         return self._show(fig, f"figure{self.areas.index(area) + 1}_{area}", self._alt(area, rows))
 
+    def answered(self, area: str) -> int:
+        """Respondents of this scope who answered at least one item of the area on its scale
+        (a figure's subtitle counts them, not everybody in the scope)."""
+        mine = (self.grid.items["area"] == area).to_numpy()
+        return int((~np.isnan(self.grid.values[:, mine])).any(axis=1).sum())
+
     def _alt(self, area: str, rows: pd.DataFrame) -> str:
         """Alt text from the data: what the figure shows, n, the most and least agreement."""
-        text = f"{self.figure_title(area)}. Diverging bars of {len(rows)} items, {self.n_respondents} {self.noun}."
+        text = f"{self.figure_title(area)}. Diverging bars of {len(rows)} items, {self.answered(area)} {self.noun}."
         shown = rows[(rows["n"] > 0).to_numpy() & ~self.disclosure.hidden(rows["n"].to_numpy())]
         if len(shown):
             share = shown["n_agree"] / shown["n"]
@@ -166,7 +181,7 @@ class SurveyReport:
         """Every item of the area: the count of each answer and missing code, n, centre, sides."""
         rows = self.item_table[self.item_table["area"] == area]
         reverse = dict(zip(self.study.instrument["item_id"], self.study.instrument["reverse"]))
-        frame = frames.item_frame(rows, self.texts, reverse, self.missing_by_item, self.study.scales)
+        frame = frames.item_frame(rows, self.texts, reverse, self.missing_by_item, self.study.scales, self.study.kinds)
         n_col = "answered"
         value_cols = [c for c in frame.columns if c not in ("statement", "kind", "scale", n_col)]
         return tables.html_table(self.disclosure.mask(frame, n_col=n_col, value_cols=value_cols))
@@ -293,6 +308,8 @@ class SurveyReport:
             return frames.notice([f"{len(groups)} {label.lower()} groups give {len(groups) * (len(groups) - 1) // 2} "
                                   f"pairs; pairwise tests are shown for at most {MAX_GROUPS} groups. Call "
                                   "metrics.compare.compare_pairs with the groups of interest."])
+        if self.study.design is not None:  # a weighted study: the design-based test, never the unweighted one
+            return self.design_comparison(column, label)
         table = compare_pairs(self.grid, column, self.survey.items)
         frame = frames.comparison_frame(table, self.titles)
         sizes = ("n (first)", "n (second)")

@@ -111,7 +111,7 @@ def _stacked(columns: list[str | None], tables: list[pd.DataFrame]) -> pd.DataFr
 def _typed(table: pd.DataFrame) -> pd.DataFrame:
     """Counts as int64, labels as str."""
     for name in table.columns:
-        if name in ("n", "k") or name.startswith("n_"):
+        if name in ("n", "k") or (name.startswith("n_") and name != "n_effective"):  # Kish's n is not a count
             table[name] = pd.to_numeric(table[name]).fillna(0).astype("int64")
         elif table[name].dtype == object or isinstance(table[name].dtype, pd.CategoricalDtype):
             table[name] = table[name].astype("str")
@@ -201,7 +201,8 @@ def wide_table(grid: Grid):
     scales = {row["item_id"]: row for row in grid.scales().to_dict("records")}
     arrays, names = [], []
     for name in grid.respondents.columns:
-        arrays.append(pa.array(grid.respondents[name].astype("str"), type=pa.string()))
+        arrays.append(pa.array(grid.respondents[name].astype("str"), type=pa.string(),
+                               from_pandas=True))  # an empty group cell (NaN) is null
         names.append(name)
     columns = np.ascontiguousarray(grid.values.T)  # one pass, then each item's column is contiguous
     missing = []

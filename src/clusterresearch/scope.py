@@ -58,8 +58,8 @@ def respondents(answers: pd.DataFrame) -> pd.DataFrame:
         first = np.flatnonzero(np.concatenate(([True], codes[1:] != codes[:-1])))
     else:
         first = np.sort(np.unique(codes, return_index=True)[1])
-    people = respondent_columns(answers)
-    return answers[people].iloc[first].astype("str").reset_index(drop=True)
+    people = answers[respondent_columns(answers)].iloc[first].reset_index(drop=True)
+    return people.astype("str").where(people.notna().to_numpy())  # no value stays NaN (pandas 2 says "nan")
 
 
 def columns(survey) -> tuple[str | None, ...]:
@@ -71,17 +71,31 @@ def scopes(survey, names: dict[str, dict[str, str]] | None = None) -> list[Scope
     """All data, then every group of every grouping column of the survey's study."""
     from .loading import group_names
 
+    from .loading.groups import group_order
+
     people = respondents(survey.answers)
     found = [Scope(None, ALL, len(people), "all data")]
     for column in columns(survey)[1:]:
         spec = survey.study.group(column)
         labels = (names or {}).get(spec.column) or group_names(survey.study, spec.column)
-        for group, members in people.groupby(spec.column, sort=True):
+        members_of = dict(iter(people.groupby(spec.column, sort=False)))  # no value: in no group
+        for group in group_order(survey.study, spec.column, list(members_of)):
+            members = members_of[group]
             parents = tuple((other.column, str(members[other.column].iloc[0])) for other in survey.study.groups
-                            if other.column != spec.column and members[other.column].nunique() == 1)
+                            if other.column != spec.column and members[other.column].notna().all()
+                            and members[other.column].nunique() == 1)
             found.append(Scope(spec.column, str(group), len(members), spec.label, labels.get(str(group), ""),
                                parents))
     return found
+
+
+def no_value(survey_or_answers) -> dict[str, int]:
+    """Per grouping column, how many respondents have no value in it (an empty cell or one of
+    the column's ``missing`` codes): they count in all data and their other groupings only."""
+    grid = getattr(survey_or_answers, "grid", None)
+    people = grid.respondents if grid is not None else respondents(survey_or_answers)
+    columns = [c for c in people.columns if c != "respondent_id"]
+    return {c: int(people[c].isna().sum()) for c in columns}
 
 
 def find(found: list[Scope], column: str | None, group: str | None, source="scope") -> Scope:
@@ -114,3 +128,15 @@ def parse(text: str, source="--group") -> tuple[str | None, str | None]:
     if not sep or not column.strip() or not group.strip():
         raise InputError(source, repr(text), "write COLUMN=GROUP, e.g. country=PL, or all")
     return column.strip(), group.strip()
+
+
+def describe_no_value(survey) -> str:
+    """One line per grouping column with respondents without a value, for ``check`` ("" if none)."""
+    lines = []
+    for column, count in no_value(survey).items():
+        if count:
+            spec = survey.study.group(column)
+            people = survey.study.respondent if count == 1 else survey.study.respondents
+            lines.append(f"{count} {people} without a {spec.label.lower()} ({column}: empty cell or a missing "
+                         "code): counted in all data and their other groupings, in no group of this column.")
+    return "\n".join(lines)

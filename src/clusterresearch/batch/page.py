@@ -276,15 +276,31 @@ def page(*, title: str, body: str, confidential: bool = False, header: str = "",
     ])
 
 
+NEIGHBOURS = 25  # a report's header links at most this many scopes; the index links them all
+
+
+def neighbours(siblings: tuple[NavLink, ...], most: int = NEIGHBOURS) -> tuple[NavLink, ...]:
+    """The scopes a report's header links: all of them up to ``most``, else the first (all
+    data) and the ones around the current report, in the site's order."""
+    if len(siblings) <= most:
+        return siblings
+    current = next((i for i, s in enumerate(siblings) if s.current), 0)
+    start = min(max(current - (most - 1) // 2, 1), len(siblings) - (most - 1))
+    return (siblings[0],) + siblings[start:start + most - 1]
+
+
 def report_page(body: str, *, report: str, scope_label: str, site: SiteInfo, confidential: bool,
                 siblings: tuple[NavLink, ...] = (), notebook_file: str = "") -> str:
     """The page of one report: ``body`` from nbconvert's basic template, framed."""
     index_name = "confidential reports" if confidential else "all reports"
     scopes = ""
     if len(siblings) > 1:
+        shown = neighbours(siblings)
         links = "".join(
             f'<li><a href="{href(s.href)}"{" aria-current=page" if s.current else ""}>{e(s.label)}</a></li>'
-            for s in siblings)
+            for s in shown)
+        if len(shown) < len(siblings):
+            links += f'<li><a href="index.html">all {len(siblings)} in the index</a></li>'
         scopes = f'<nav class="cr-scopes" aria-label="Other scopes"><p>This report for:</p><ul>{links}</ul></nav>'
     header = (f'<header class="cr-header"><p><a href="index.html">&larr; Index of {e(index_name)}</a> · '
               f"{e(site.title)}</p>"

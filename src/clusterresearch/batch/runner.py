@@ -343,7 +343,10 @@ def site_info(options: ReproduceOptions, survey) -> SiteInfo:
                        "report of all respondents shows each beside its area's figure.")
         except Exception:  # noqa: BLE001 - the index says nothing rather than something wrong
             summary = ""
-    return SiteInfo(title=study.title, citation=study.citation, notice=study.notice, statements_summary=summary)
+    from ..scope import describe_no_value
+
+    notice = " ".join(part for part in (study.notice, describe_no_value(survey).replace("\n", " ")) if part)
+    return SiteInfo(title=study.title, citation=study.citation, notice=notice, statements_summary=summary)
 
 
 def _is_worked_example(network: Path | None) -> bool:

@@ -28,7 +28,7 @@ def coded(column: pd.Series, sort: bool) -> tuple[np.ndarray, pd.Index]:
         order = np.argsort(uniques, kind="stable")
         rank = np.empty(len(order), dtype=np.int64)
         rank[order] = np.arange(len(order))
-        codes, uniques = rank[codes], uniques[order]
+        codes, uniques = np.where(codes >= 0, rank[codes], -1), uniques[order]  # -1: no value (an empty group cell)
     return codes, pd.Index(uniques, dtype="str")
 
 

@@ -42,9 +42,11 @@ def load_names(path: str | Path, spec=None) -> pd.DataFrame:
 def check_groups(file, respondents: pd.DataFrame, study) -> None:
     """Country groups hold ISO codes; named groups are in their names file, with the
     other grouping columns it gives."""
-    rows = respondents["_row"].to_numpy()
     for spec in study.groups:
-        values = respondents[spec.column]
+        given = respondents[spec.column].notna().to_numpy()  # an empty cell is no value, not an error
+        people = respondents[given].reset_index(drop=True)
+        rows = people["_row"].to_numpy()
+        values = people[spec.column]
         if spec.kind == "country":
             require_countries(file, rows, values, column=spec.column)
         if spec.names is None:
@@ -56,11 +58,11 @@ def check_groups(file, respondents: pd.DataFrame, study) -> None:
         known = pd.Series(True, index=names["id"].to_numpy())
         absent = values.map(known).isna().to_numpy()
         nested = [g.column for g in study.groups if g.column in names.columns and g.column != spec.column]
-        wrong = [(values.map(pd.Series(names[c].to_numpy(), index=names["id"].to_numpy())) != respondents[c]).to_numpy()
-                 & ~absent for c in nested]
+        wrong = [(values.map(pd.Series(names[c].to_numpy(), index=names["id"].to_numpy())) != people[c]).to_numpy()
+                 & ~absent & people[c].notna().to_numpy() for c in nested]
         hit = first_bad(np.column_stack(wrong + [absent]), rows, nested + [spec.column])
         if hit is None:
-            require_same_within(file, rows, values, {c: respondents[c] for c in nested}, spec.column)
+            require_same_within(file, rows, values, {c: people[c] for c in nested}, spec.column)
             continue
         row, column, i, _ = hit
         value = values.iloc[i]
@@ -70,7 +72,7 @@ def check_groups(file, respondents: pd.DataFrame, study) -> None:
         expected = names.set_index("id").loc[value, column]
         raise InputError(file, where(row=row, column=column),
                          f"{spec.column} {value!r} is in {column} {expected!r} in {spec.names}, "
-                         f"not {respondents[column].iloc[i]!r}")
+                         f"not {people[column].iloc[i]!r}")
 
 
 def group_names(study, column: str) -> dict[str, str]:
@@ -80,3 +82,51 @@ def group_names(study, column: str) -> dict[str, str]:
         return {}
     names = load_names(spec.names)
     return {i: n for i, n in zip(names["id"], names["name"]) if n}
+
+
+def group_order(study, column: str, groups: list[str]) -> list[str]:
+    """The groups of a grouping column in report order: sorted as text; for an ``ordered``
+    grouping (waves, years) by number when every group is a number (2, 10, 1972.5), else in
+    its names file's order (groups not in it after, sorted)."""
+    spec = study.group(column)
+    groups = sorted(str(g) for g in groups)
+    if not spec.ordered:
+        return groups
+    numbers = pd.to_numeric(pd.Series(groups, dtype=object), errors="coerce")
+    if len(groups) and numbers.notna().all():
+        return [g for _, g in sorted(zip(numbers, groups))]
+    if spec.names is None:
+        return groups
+    listed = list(load_names(spec.names)["id"])
+    rank = {g: i for i, g in enumerate(listed)}
+    return sorted(groups, key=lambda g: (rank.get(g, len(listed)), g))
+
+
+def read_design(file, respondents: pd.DataFrame, study) -> pd.DataFrame:
+    """The sample design columns (study.toml ``weight``, ``strata``, ``psu``, ``fpc``) as
+    ``weight`` (positive numbers; 1 without the key), ``strata`` / ``psu`` (text, never empty)
+    and ``fpc`` (positive numbers), one row per respondent in ``respondents``' order."""
+    design, rows = study.design, respondents["_row"].to_numpy()
+    out = pd.DataFrame(index=range(len(respondents)))
+    for role, positive in (("weight", True), ("fpc", True), ("strata", False), ("psu", False)):
+        column = getattr(design, role)
+        if column is None:
+            continue
+        text = respondents[column].reset_index(drop=True)
+        empty = text.isna().to_numpy()
+        if empty.any():
+            i = int(np.argmax(empty))
+            raise InputError(file, where(row=int(rows[i]), column=column), f"empty {role}: every respondent needs one")
+        if not positive:
+            out[role] = text.astype("str").to_numpy()
+            continue
+        number = pd.to_numeric(text, errors="coerce").to_numpy(dtype=np.float64)
+        bad = ~np.isfinite(number) | (number <= 0)
+        if bad.any():
+            i = int(np.argmax(bad))
+            raise InputError(file, where(row=int(rows[i]), column=column),
+                             f"{text.iloc[i]!r} is not a positive number ({role} of study.toml)")
+        out[role] = number
+    if "weight" not in out:
+        out["weight"] = 1.0
+    return out

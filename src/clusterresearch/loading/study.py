@@ -7,6 +7,7 @@ See docs/data_formats.md ("A study folder") for every key and column.
 
 from __future__ import annotations
 
+import difflib
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,8 +24,12 @@ from .validation import require_columns, require_filled, require_unique
 
 STUDY_FILE = "study.toml"
 GROUP_KINDS = ("country", "category")
-KNOWN_KEYS = {"title", "citation", "respondents", "respondent", "responses", "notice", "caution",
-              "groups", "compare", "id_column", "statements", "readiness"}
+KNOWN_KEYS = ("title", "citation", "respondents", "respondent", "responses", "notice", "caution",
+              "groups", "compare", "id_column", "statements", "readiness", "consistency_note",
+              "weight", "strata", "psu", "fpc", "kinds")
+GROUP_KEYS = ("column", "label", "kind", "names", "missing", "ordered")
+# How a report words each item type; a study sets its own in a [kinds] table of study.toml.
+KIND_WORDS = {"likert": "rated", "desired": "desired level", "assessor": "assessor's rating", "text": "essay"}
 
 
 @dataclass(frozen=True)
@@ -35,6 +40,23 @@ class GroupSpec:
     label: str
     kind: str
     names: Path | None = None   # optional file: group id (first column), name, other group columns
+    missing: tuple[str, ...] = ()   # cell values that mean "no value" (besides an empty cell)
+    ordered: bool = False       # waves, years, ranks: groups in order, trend figures
+
+
+@dataclass(frozen=True)
+class Design:
+    """The sample design columns of the responses (study.toml ``weight``, ``strata``, ``psu``,
+    ``fpc``). Any of them makes the study weighted: without ``weight`` every weight is 1."""
+
+    weight: str | None = None
+    strata: str | None = None
+    psu: str | None = None
+    fpc: str | None = None
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return tuple(c for c in (self.weight, self.strata, self.psu, self.fpc) if c)
 
 
 @dataclass(frozen=True)
@@ -58,6 +80,12 @@ class Study:
     id_column: str = "respondent_id"
     statements: Path | None = None
     extra: dict = field(default_factory=dict)
+    design: Design | None = None
+    kinds: dict = field(default_factory=lambda: dict(KIND_WORDS))
+
+    @property
+    def weighted(self) -> bool:
+        return self.design is not None
 
     @property
     def shipped(self) -> bool:
@@ -111,6 +139,16 @@ def _text(path: Path, data: dict, key: str, required: bool = False) -> str:
     return value.strip()
 
 
+def check_keys(path: Path, place: str, data: dict, known: tuple[str, ...]) -> None:
+    """Refuse a key the study format does not have, so a typo (``wieght``) is never ignored."""
+    for key in data:
+        if key in known:
+            continue
+        close = difflib.get_close_matches(str(key), known, n=1, cutoff=0.6)
+        hint = f": did you mean {close[0]!r}?" if close else f" (known keys: {', '.join(known)})"
+        raise InputError(path, f"{place}key {key!r}".strip(), f"unknown key{hint}")
+
+
 def _read_toml(path: Path) -> dict:
     if not path.is_file():
         raise InputError(path, "file", "not found: a study folder needs a study.toml")
@@ -132,6 +170,7 @@ def _groups(path: Path, folder: Path, data: dict) -> tuple[GroupSpec, ...]:
         place = f"[[groups]] {number}"
         if not isinstance(entry, dict):
             raise InputError(path, place, "must be a table with column, label and kind")
+        check_keys(path, f"{place}, ", entry, GROUP_KEYS)
         column = entry.get("column")
         if not isinstance(column, str) or not column.strip():
             raise InputError(path, f"{place}, key 'column'", "missing: name the grouping column")
@@ -144,13 +183,49 @@ def _groups(path: Path, folder: Path, data: dict) -> tuple[GroupSpec, ...]:
         label = entry.get("label", column)
         if not isinstance(label, str):
             raise InputError(path, f"{place}, key 'label'", "must be text")
+        missing = entry.get("missing", [])
+        if not isinstance(missing, list) or not all(isinstance(m, (str, int)) and not isinstance(m, bool)
+                                                    for m in missing):
+            raise InputError(path, f"{place}, key 'missing'", 'must be a list of codes, e.g. ["DK", "-99"]')
+        ordered = entry.get("ordered", False)
+        if not isinstance(ordered, bool):
+            raise InputError(path, f"{place}, key 'ordered'", "must be true or false")
         names = entry.get("names")
         if names is not None:
             names = folder / str(names)
             if not names.is_file():
                 raise InputError(path, f"{place}, key 'names'", f"file {names} not found")
-        specs.append(GroupSpec(column.strip(), label.strip() or column, kind, names))
+        specs.append(GroupSpec(column.strip(), label.strip() or column, kind, names,
+                               tuple(str(m).strip() for m in missing), ordered))
     return tuple(specs)
+
+
+def _design(path: Path, data: dict, taken: set[str]) -> Design | None:
+    """study.toml's sample design keys: each names a responses column of its own."""
+    found = {}
+    for key in ("weight", "strata", "psu", "fpc"):
+        if key not in data:
+            continue
+        value = data[key]
+        if not isinstance(value, str) or not value.strip():
+            raise InputError(path, f"key {key!r}", "must name a column of the responses file")
+        value = value.strip()
+        if value in taken or value in found.values():
+            raise InputError(path, f"key {key!r}", f"{value!r} is already the id, a grouping or a design column")
+        found[key] = value
+    return Design(**found) if found else None
+
+
+def _kinds(path: Path, data: dict) -> dict:
+    """The words of the item types ([kinds] likert = "self-assessed"), defaults for the rest."""
+    given = data.get("kinds", {})
+    if not isinstance(given, dict):
+        raise InputError(path, "kinds", 'write a [kinds] table, e.g. likert = "self-assessed"')
+    check_keys(path, "[kinds], ", given, tuple(KIND_WORDS))
+    for key, value in given.items():
+        if not isinstance(value, str) or not value.strip():
+            raise InputError(path, f"[kinds], key {key!r}", "must be a non-empty text")
+    return {**KIND_WORDS, **{k: v.strip() for k, v in given.items()}}
 
 
 def load_areas(path: Path, instrument: pd.DataFrame) -> pd.DataFrame:
@@ -187,6 +262,7 @@ def load_study(folder: str | Path | None = None) -> Study:
         raise InputError(folder, "folder", "study folder not found (--study)")
     path = folder / STUDY_FILE
     data = _read_toml(path)
+    check_keys(path, "", data, KNOWN_KEYS)
     title = _text(path, data, "title", required=True)
     respondents = _text(path, data, "respondents", required=True)
     respondent = _text(path, data, "respondent") or (respondents[:-1] if respondents.endswith("s") else respondents)
@@ -209,12 +285,19 @@ def load_study(folder: str | Path | None = None) -> Study:
         raise InputError(folder / "instrument.csv", where(row=row, column="column"),
                          f"{name!r} is the id or a grouping column of study.toml, not an item")
     areas = load_areas(folder / "areas.csv", instrument)
-    extra = {k: v for k, v in data.items() if k not in KNOWN_KEYS}
+    id_column = _text(path, data, "id_column") or "respondent_id"
+    design = _design(path, data, {g.column for g in groups} | {id_column})
+    if design is not None and set(design.columns) & set(instrument["column"]):
+        name = sorted(set(design.columns) & set(instrument["column"]))[0]
+        row = int(instrument.index[instrument["column"] == name][0]) + 2
+        raise InputError(folder / "instrument.csv", where(row=row, column="column"),
+                         f"{name!r} is a sample design column of study.toml, not an item")
     return Study(
         dir=folder, title=title, respondents=respondents, respondent=respondent, responses=responses,
         instrument=instrument, scales=scales, areas=areas, groups=groups,
         citation=_text(path, data, "citation"), notice=_text(path, data, "notice"),
         caution=_text(path, data, "caution"), compare=compare,
-        id_column=_text(path, data, "id_column") or "respondent_id", statements=statements,
-        extra={**extra, **({"readiness": data["readiness"]} if "readiness" in data else {})},
+        id_column=id_column, statements=statements,
+        extra={k: data[k] for k in ("consistency_note", "readiness") if k in data}, design=design,
+        kinds=_kinds(path, data),
     )

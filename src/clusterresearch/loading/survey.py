@@ -21,7 +21,7 @@ from .answers import to_positions
 from .cells import as_text
 from .codes import coded, label_codes, long_categorical, missing_codes, missing_labels, string_order
 from .formats import ColumnRoles, RawTable
-from .groups import check_groups
+from .groups import check_groups, read_design
 from .instrument import load_instrument
 from .platforms import PLATFORM_IDS, layout_of, read_export
 from .scales import item_scales
@@ -102,6 +102,12 @@ class Grid:
     study: Study
     source: Path
     export: dict = field(default_factory=dict)
+    design: pd.DataFrame | None = None   # weight, strata, psu, fpc of EVERY respondent (study.toml's design keys)
+    domain: np.ndarray | None = None     # this grid's respondents' rows in ``design`` (None: all, in order)
+
+    def design_rows(self) -> np.ndarray:
+        """Rows of ``design`` that are this grid's respondents (a scope is a domain of the whole design)."""
+        return np.arange(len(self.respondents)) if self.domain is None else self.domain
 
     def coded(self) -> dict[str, tuple[np.ndarray, pd.Index, int, int]]:
         """Each text column of the tidy answers as (codes of the short column, categories,
@@ -139,9 +145,10 @@ class Grid:
     def subset(self, rows) -> "Grid":
         """The grid of some respondents (positions or a mask, in respondent order)."""
         rows = np.asarray(rows)
+        domain = None if self.design is None else self.design_rows()[rows]
         return replace(self, respondents=self.respondents[rows].reset_index(drop=True) if rows.dtype == bool
                        else self.respondents.iloc[rows].reset_index(drop=True),
-                       values=self.values[rows], missing=self.missing[rows])
+                       values=self.values[rows], missing=self.missing[rows], domain=domain)
 
     def select(self, scope) -> "Grid":
         """The grid of a scope's respondents (`scope.select` says who they are)."""
@@ -200,7 +207,8 @@ def read_grid(path: str | Path | None = None, *, study: Study | str | Path | Non
     inst = study.instrument
     by_column = {c: i for i, c in enumerate(inst["column"])}
     text_columns = frozenset(inst.loc[inst["type"] == "text", "column"])
-    keys = (study.id_column,) + study.group_columns
+    design_columns = study.design.columns if study.design is not None else ()
+    keys = (study.id_column,) + study.group_columns + design_columns
 
     def roles(header: list[str]) -> ColumnRoles:
         if "item_id" in header and "value" in header:
@@ -212,9 +220,11 @@ def read_grid(path: str | Path | None = None, *, study: Study | str | Path | Non
     respondents, items, values, missing, essays = reader(table, study, keys, by_column)
     check_groups(table.file, respondents, study)
     respondents, values, missing, essays = _sorted(respondents, values, missing, essays, inst)
-    respondents = respondents.drop(columns="_row").rename(columns={keys[0]: "respondent_id"})
+    design = read_design(table.file, respondents, study) if design_columns else None
+    essays = essays.drop(columns=[c for c in design_columns if c in essays.columns])
+    respondents = respondents.drop(columns=["_row", *design_columns]).rename(columns={keys[0]: "respondent_id"})
     return Grid(respondents.reset_index(drop=True), items, values, missing, missing_labels(study), essays, study,
-                path, export)
+                path, export, design)
 
 
 def _read_responses(path: Path, study: Study, keys: tuple[str, ...], roles, encoding, format, responses):
@@ -245,9 +255,14 @@ def _read_responses(path: Path, study: Study, keys: tuple[str, ...], roles, enco
 
 # --------------------------------------------------------------------------- wide
 
-def _ids(table: RawTable, keys: tuple[str, ...]) -> dict[str, pd.Series]:
+def _ids(table: RawTable, keys: tuple[str, ...], study: Study) -> dict[str, pd.Series]:
+    """The id (never empty) and grouping columns as text; an empty grouping cell, or one of
+    its ``missing`` codes, is no value (NaN): the respondent is in no group of that column."""
     ids = {name: as_text(table.frame[name]) for name in keys}
-    require_filled(table.file, table.rows, ids)
+    require_filled(table.file, table.rows, {keys[0]: ids[keys[0]]})
+    for spec in study.groups:
+        if spec.missing and spec.column in ids:
+            ids[spec.column] = ids[spec.column].mask(ids[spec.column].isin(spec.missing))
     return ids
 
 
@@ -257,7 +272,7 @@ def _read_wide(table: RawTable, study: Study, keys, by_column):
     known = ", ".join(keys)
     refuse_columns(table.file, table.header, set(keys) | set(by_column),
                    f"not an item column of the instrument, nor {known}")
-    ids = _ids(table, keys)
+    ids = _ids(table, keys, study)
     require_unique(table.file, table.rows, [ids[keys[0]]], keys[0], keys[0] + " {0!r}")
     asked = [c for c in inst["column"] if c in set(table.header)]
     scaled = [c for c in asked if inst["type"].iloc[by_column[c]] != "text"]
@@ -292,7 +307,7 @@ def _read_long(table: RawTable, study: Study, keys, by_column):
     require_columns(file, table.header, long_columns, "a long responses file of this study")
     refuse_columns(file, table.header, set(long_columns),
                    f"a long file has only {', '.join(long_columns)}")
-    ids = _ids(table, keys)
+    ids = _ids(table, keys, study)
     item_id = as_text(table.frame["item_id"])
     require_filled(file, rows, {"item_id": item_id})
     index = pd.Index(inst["item_id"]).get_indexer(item_id)

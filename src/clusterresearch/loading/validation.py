@@ -79,7 +79,7 @@ def require_same_within(file, rows: np.ndarray, key: pd.Series, attributes: dict
     for name, values in attributes.items():
         values = values.reset_index(drop=True)
         first = values.groupby(key, sort=False).transform("first")
-        differs = (values != first).to_numpy()
+        differs = ((values != first) & values.notna() & key.notna()).to_numpy()  # no value is no conflict
         if differs.any():
             i = int(np.argmax(differs))
             j = int(np.argmax((key == key.iloc[i]).to_numpy()))

@@ -18,7 +18,7 @@ import pandas as pd
 from scipy import special
 
 from .items import grid_geometry, width_of, wilson_interval
-from .tally import BLOCK, Grouping, Tally, repeat_keys, tally
+from .tally import BLOCK, Grouping, Tally, repeat_keys, tally, valued
 
 
 class Keyed:
@@ -168,8 +168,12 @@ def area_tables(grid, items: pd.DataFrame | None, bys: list[list[str]], counted:
         for i, a in enumerate(keyed.area_of):
             answered[a::len(keyed.areas)] += counts[:, keyed.columns[i], 1:].sum(axis=1)
         pair_rows = (group.codes[:, None] * len(keyed.areas) + np.arange(len(keyed.areas))[None, :]).reshape(-1)
-        tables.append(area_table(keys, answered, keyed.sums(group, counts), pair_rows[rated], index[rated],
-                                 keyed.ranges, list(by)))
+        table = valued(area_table(keys, answered, keyed.sums(group, counts), pair_rows[rated], index[rated],
+                                  keyed.ranges, list(by)), by)
+        if getattr(grid, "design", None) is not None:  # a weighted study: design-based figures
+            from .design import weigh_areas
+            table = weigh_areas(grid, table, list(by), keyed)
+        tables.append(table)
     return tables
 
 

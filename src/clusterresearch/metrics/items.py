@@ -16,7 +16,7 @@ import pandas as pd
 from scipy import special
 
 from ..loading.codes import missing_categories
-from .tally import Tally, count_stats, repeat_keys, tally
+from .tally import Tally, count_stats, repeat_keys, tally, valued
 
 AGREE5_GEOMETRY = {"scale": "agree5", "k": 5, "disagree_max": 2, "agree_min": 4, "reverse": False}
 
@@ -99,8 +99,12 @@ def item_tables(grid, geometry: pd.DataFrame, bys: list[list[str]], counted: Tal
         mine = counted.per_group(which, counted.counts).reshape(group.size * len(ids), width + 1)
         lost = counted.per_group(which, counted.missing).sum(axis=2).reshape(-1)
         keys = repeat_keys(group.keys, "item_id", ids, group.size)
-        tables.append(item_table(keys, mine, lost, np.tile(area, group.size), np.tile(kind, group.size), geometry,
-                                 width, list(by)))
+        table = valued(item_table(keys, mine, lost, np.tile(area, group.size), np.tile(kind, group.size),
+                                  geometry, width, list(by)), by)
+        if getattr(grid, "design", None) is not None:  # a weighted study: design-based figures
+            from .design import weigh_items
+            table = weigh_items(grid, table, list(by), geometry)
+        tables.append(table)
     return tables
 
 
@@ -161,5 +165,5 @@ def missing_tables(grid, bys: list[list[str]], counted: Tally) -> list[pd.DataFr
         table["item_id"] = ids[j]
         table["missing"] = np.asarray(order, dtype=object)[m]
         table["count"] = lost[g, j, m]
-        tables.append(table)
+        tables.append(valued(table, by))
     return tables

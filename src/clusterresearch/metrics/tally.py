@@ -20,6 +20,16 @@ ITEM_COLUMNS = ("item_id", "area", "type", "value", "missing")
 BLOCK = 8192  # respondents per pass: the temporaries stay a few MB and are reused, not page-faulted anew
 
 
+def valued(table: pd.DataFrame, by) -> pd.DataFrame:
+    """The rows of real groups: a respondent with no value in a grouping column (an empty
+    cell) is counted in a group labelled NA, which no table shows; they count in all data
+    and their other groupings."""
+    by = list(by)
+    if not by or not table[by].isna().any().any():
+        return table
+    return table[table[by].notna().all(axis=1).to_numpy()].reset_index(drop=True)
+
+
 def respondent_columns(answers: pd.DataFrame) -> list[str]:
     """respondent_id and the grouping columns of a tidy answers frame."""
     return [c for c in answers.columns if c not in ITEM_COLUMNS]
@@ -67,6 +77,9 @@ def grouping(respondents: pd.DataFrame, by: list[str], coded_columns: dict | Non
     labels = []
     for name in by:
         codes, uniques = (coded_columns or {}).get(name) or coded(respondents[name], sort=True)
+        if len(codes) and codes.min() < 0:  # no value (an empty group cell): a group of its own, labelled NA
+            codes = np.where(codes < 0, len(uniques), codes)
+            uniques = pd.Index(list(uniques) + [None], dtype="str")
         combined = combined * max(len(uniques), 1) + codes
         labels.append(uniques)
     present, codes = np.unique(combined, return_inverse=True)

@@ -54,15 +54,15 @@ def position_headers(scale_ids, scales: dict | None, width: int) -> list[str]:
     return [f"position {p}" + (" (most negative)" if p == 1 else "") for p in range(1, width + 1)]
 
 
-def item_frame(rows: pd.DataFrame, texts: dict, reverse: dict, missing: dict, scales: dict | None = None) -> pd.DataFrame:
+def item_frame(rows: pd.DataFrame, texts: dict, reverse: dict, missing: dict, scales: dict | None = None,
+               kinds: dict | None = None) -> pd.DataFrame:
     """One row per item: statement (reverse-keyed ones marked), count of each answer from
     the most negative (headed by the scale's codes and labels, `position_headers`), missing
     codes, n, centre and agreement with its interval."""
     width = int(rows["k"].max()) if len(rows) else 0
     frame = pd.DataFrame({
         "statement": [(texts.get(i) or i) + (" (reverse-keyed)" if reverse.get(i) else "") for i in rows["item_id"]],
-        "kind": [{"likert": "self-assessed", "desired": "desired level", "assessor": "assessor"}.get(t, t)
-                 for t in rows["type"]],
+        "kind": [(kinds or {}).get(t, t) for t in rows["type"]],  # the study's words (Study.kinds)
         "scale": rows["scale"].to_numpy(),
         "answered": rows["n"].to_numpy(),
     })

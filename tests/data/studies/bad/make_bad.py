@@ -43,6 +43,23 @@ CASES = {
     "toml_group_kind": {"study.toml": BASE["study.toml"].replace('kind = "category"', 'kind = "region"')},
     "toml_compare_unknown": {"study.toml": BASE["study.toml"].replace('compare = "unit"', 'compare = "sector"')},
     "toml_responses_missing": {"study.toml": BASE["study.toml"].replace('"responses.csv"', '"answers.csv"')},
+    "toml_unknown_key": {"study.toml": BASE["study.toml"].replace('compare = "unit"', 'compare = "unit"\nwieght = "w"')},
+    "toml_group_unknown_key": {"study.toml": BASE["study.toml"].replace('label = "Unit"', 'lable = "Unit"')},
+    "toml_group_missing_not_list": {"study.toml": BASE["study.toml"].replace('label = "Unit"', 'label = "Unit"\nmissing = "DK"')},
+    "toml_group_ordered_not_bool": {"study.toml": BASE["study.toml"].replace('label = "Unit"', 'label = "Unit"\nordered = "yes"')},
+    "toml_weight_not_text": {"study.toml": BASE["study.toml"].replace('compare = "unit"', 'compare = "unit"\nweight = 2')},
+    "toml_weight_is_group": {"study.toml": BASE["study.toml"].replace('compare = "unit"', 'compare = "unit"\nweight = "unit"')},
+    "toml_kinds_unknown": {"study.toml": BASE["study.toml"] + '\n[kinds]\nlikret = "self-rated"\n'},
+    "weight_not_positive": {"study.toml": BASE["study.toml"].replace('compare = "unit"', 'compare = "unit"\nweight = "w"'),
+                            "responses.csv": "respondent_id,unit,country,w,q1,q2,q3\nA,U1,DE,1.5,0,Yes,4\n"
+                                             "B,U1,DE,0,2,Partly,5\nC,U2,FR,2,9,no,\n"},
+    "weight_not_a_number": {"study.toml": BASE["study.toml"].replace('compare = "unit"', 'compare = "unit"\nweight = "w"'),
+                            "responses.csv": "respondent_id,unit,country,w,q1,q2,q3\nA,U1,DE,1.5,0,Yes,4\n"
+                                             "B,U1,DE,2,2,Partly,5\nC,U2,FR,heavy,9,no,\n"},
+    "weight_column_absent": {"study.toml": BASE["study.toml"].replace('compare = "unit"', 'compare = "unit"\nweight = "w"')},
+    "strata_empty": {"study.toml": BASE["study.toml"].replace('compare = "unit"', 'compare = "unit"\nstrata = "s"'),
+                     "responses.csv": "respondent_id,unit,country,s,q1,q2,q3\nA,U1,DE,S1,0,Yes,4\n"
+                                      "B,U1,DE,,2,Partly,5\nC,U2,FR,S2,9,no,\n"},
     "group_column_absent": {"responses.csv": BASE["responses.csv"].replace("unit,", "team,", 1)},
     "scale_unknown": {"instrument.csv": BASE["instrument.csv"].replace("Second.,yes3", "Second.,yes9")},
     "scale_one_answer": {"scales.csv": "scale,code,label,side\nyes3,1,Yes,agree\nyes3,9,Not applicable,missing\n"},
