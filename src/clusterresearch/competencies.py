@@ -299,7 +299,7 @@ class SurveyReport(ReportSections):
         if column is None:
             return frames.notice(["The study names no grouping column to compare (compare in study.toml)."])
         label = self.study.group(column).label
-        groups = sorted(set(self.people[column]))
+        groups = sorted(set(self.people[column].dropna()))  # no value: in no group
         if len(groups) < 2:
             return frames.notice([f"This scope holds one {label.lower()} group: no comparison."])
         if len(groups) > MAX_GROUPS:
