@@ -195,6 +195,8 @@ class SurveyReport(ReportSections):
         text = narrative.area_paragraph(rows, area, title=self.study.area_title(area), texts=self.texts,
                                         disclosure=self.disclosure, noun=self.study.respondent,
                                         plural=self.noun, **kwargs)
+        if self.study.design is not None:
+            text += " These sentences count answers unweighted; the table gives the weighted shares."
         return frames.paragraph(text)
 
     @cached_property
