@@ -49,6 +49,8 @@ def test_generator_is_deterministic():
 
 # ------------------------------------------------------------ the level model (issue 13)
 
+from dataclasses import replace
+
 import numpy as np
 
 from clusterresearch.metrics.consistency import area_consistency, area_matrix
@@ -72,7 +74,7 @@ def _eligible_alphas(answers, items):
 
 
 def test_alpha_is_in_range_in_every_eligible_area_of_the_shipped_data(shipped_survey):
-    alphas = _eligible_alphas(shipped_survey.answers, shipped_survey.items)
+    alphas = _eligible_alphas(shipped_survey.grid, shipped_survey.items)
     assert len(alphas) == 8  # every area has 3+ varying self-assessed items
     low, high = ALPHA_RANGE
     outside = {area: round(a, 3) for area, a in alphas.items() if not low <= a <= high}
@@ -81,18 +83,17 @@ def test_alpha_is_in_range_in_every_eligible_area_of_the_shipped_data(shipped_su
 
 def test_alpha_reverses_the_reverse_keyed_items(shipped_survey):
     """The metric honours ``reverse``: without it, international cooperation reads lower."""
-    keyed = _eligible_alphas(shipped_survey.answers, shipped_survey.items)
-    unkeyed = _eligible_alphas(shipped_survey.answers, shipped_survey.items.assign(reverse=False))
+    keyed = _eligible_alphas(shipped_survey.grid, shipped_survey.items)
+    unkeyed = _eligible_alphas(shipped_survey.grid, shipped_survey.items.assign(reverse=False))
     assert keyed["international_cooperation"] > unkeyed["international_cooperation"]
 
 
 def test_random_pairing_would_fail_the_alpha_target(shipped_survey):
     """The target can fail: the same multisets in random order give alphas out of range."""
-    answers = shipped_survey.answers.copy()
+    grid = shipped_survey.grid
     rng = np.random.default_rng(0)
-    for _, rows in answers.groupby("item_id", observed=True).groups.items():
-        answers.loc[rows, "value"] = rng.permutation(answers.loc[rows, "value"].to_numpy())
-    alphas = _eligible_alphas(answers, shipped_survey.items)
+    values = np.column_stack([rng.permutation(column) for column in grid.values.T])  # each item's own answers
+    alphas = _eligible_alphas(replace(grid, values=values), shipped_survey.items)
     assert any(not ALPHA_RANGE[0] <= a <= ALPHA_RANGE[1] for a in alphas.values())
 
 
@@ -101,7 +102,7 @@ def test_reverse_keyed_items_run_against_their_area(shipped_survey):
     instrument = shipped_survey.instrument
     reverse = reverse_items(instrument)
     assert reverse == {"neg_conflicts", "coop_grant_driven"}
-    matrix = area_matrix(shipped_survey.answers, "international_cooperation")  # no items: raw positions
+    matrix = area_matrix(shipped_survey.grid, "international_cooperation")  # no items: raw positions
     rest = matrix.drop(columns=["coop_grant_driven"]).mean(axis=1)
     assert np.corrcoef(matrix["coop_grant_driven"], rest)[0, 1] < 0
 

@@ -21,12 +21,15 @@ paper publishes none, and none is invented.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from .. import config
+from ..loading.study import load_areas, load_study
+from ..loading.survey import Grid
 from ..metrics.statements import check_statements, load_statements
 from ..outputs import staged_dir, write_csv
 from .levels import draw_levels, hand_out, item_noise
@@ -170,11 +173,23 @@ def find_seed(instrument, registry, statements, start: int = BASE_SEED, tries: i
               items: pd.DataFrame | None = None) -> int:
     """The first seed from ``start`` whose answers make every statement hold (``items``:
     the items' scale geometry, as `clusterresearch check` reads them)."""
+    study = replace(load_study(config.RAW_DIR), instrument=instrument,
+                    areas=load_areas(config.RAW_DIR / "_none_", instrument))  # areas in instrument order
     for seed in range(start, start + tries):
         answers = generate(instrument, registry, statements, seed)
-        if check_statements(answers, statements, instrument, items)["holds"].all():
+        if check_statements(as_grid(answers, study), statements, instrument, items)["holds"].all():
             return seed
     raise RuntimeError(f"no seed in [{start}, {start + tries}) satisfies every statement")
+
+
+def as_grid(answers: pd.DataFrame, study) -> Grid:
+    """Generated answers as the survey model the metrics count on (`loading.survey.Grid`)."""
+    wide = answers.pivot(index=["respondent_id", "country", "cluster"], columns="item_id", values="value")
+    items = answers[["item_id", "area", "type"]].drop_duplicates("item_id").astype("str").reset_index(drop=True)
+    wide = wide.reindex(columns=list(items["item_id"])).sort_index(level="respondent_id")
+    values = wide.to_numpy(dtype=np.float64)
+    return Grid(wide.index.to_frame(index=False).astype("str"), items, values,
+                np.full(values.shape, -1, dtype=np.int32), (), pd.DataFrame(), study, None)
 
 
 def to_wide(answers: pd.DataFrame, instrument: pd.DataFrame) -> pd.DataFrame:
