@@ -98,3 +98,11 @@ def test_the_site_index_says_how_many_have_no_value():
     survey = load_survey(CELLS / "cluster.csv", study=DATA)
     assert "1 manager without a cluster" in site_info(SimpleNamespace(site=None), survey).notice
     assert "without" not in site_info(SimpleNamespace(site=None), load_survey(study=DATA)).notice
+
+
+def test_every_report_cell_runs_with_an_empty_cell_in_the_comparison_column(tmp_path):
+    report = SurveyReport.from_parameters(DATA, CELLS / "country.csv", output_dir=tmp_path)
+    html = report.comparison_table()._repr_html_()
+    assert ">nan<" not in html and "nan vs" not in html  # no group named nan
+    report.essays()
+    report.consistency_table()

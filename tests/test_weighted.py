@@ -88,3 +88,10 @@ def test_groups_are_compared_by_the_design_based_test(tmp_path):
     assert table.loc["beta", "p"] == pytest.approx(expected["p"], rel=1e-12)
     html = report.comparison_table()._repr_html_()
     assert "Rao-Scott" in html and "Cliff" not in html
+
+
+def test_report_tables_show_weighted_shares_with_unweighted_counts(tmp_path):
+    report = SurveyReport.from_parameters(WEIGHTED, output_dir=tmp_path)
+    html = report.area_table("alpha")._repr_html_()
+    assert "67 % weighted (3/6 answers)" in html and "design-based, logit" in html and "Wilson" not in html
+    assert "unweighted" in report.area_narrative("alpha").data

@@ -197,6 +197,8 @@ class SurveyReport(ReportSections):
         text = narrative.area_paragraph(rows, area, title=self.study.area_title(area), texts=self.texts,
                                         disclosure=self.disclosure, noun=self.study.respondent,
                                         plural=self.noun, **kwargs)
+        if self.study.design is not None:
+            text += " These sentences count answers unweighted; the table gives the weighted shares."
         return frames.paragraph(text)
 
     @cached_property
@@ -301,7 +303,7 @@ class SurveyReport(ReportSections):
         if column is None:
             return frames.notice(["The study names no grouping column to compare (compare in study.toml)."])
         label = self.study.group(column).label
-        groups = sorted(set(self.people[column]))
+        groups = sorted(set(self.people[column].dropna()))  # no value: in no group
         if len(groups) < 2:
             return frames.notice([f"This scope holds one {label.lower()} group: no comparison."])
         if len(groups) > MAX_GROUPS:

@@ -229,7 +229,7 @@ def compare_pairs(grid, group_col: str, items: pd.DataFrame | None = None,
     part in the adjustment.
     """
     index = _respondent_index(grid, group_col, items)
-    names = sorted(set(index[group_col])) if groups is None else [str(g) for g in groups]
+    names = sorted(set(index[group_col].dropna())) if groups is None else [str(g) for g in groups]
     rows = [_compare(index, area, group_col, pair, **kwargs).as_dict()
             for pair in itertools.combinations(names, 2) for area in _areas(grid)]
     table = pd.DataFrame(rows, columns=list(GroupComparison.__dataclass_fields__))

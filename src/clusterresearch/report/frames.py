@@ -72,9 +72,9 @@ def item_frame(rows: pd.DataFrame, texts: dict, reverse: dict, missing: dict, sc
                               for i in rows["item_id"]]
     frame["mean position"] = [f"{number(v)} of {k}" if pd.notna(v) else "" for v, k in zip(rows["mean"], rows["k"])]
     frame["median"] = [number(v, 1) for v in rows["median"]]
-    frame["agree"] = [count_share(k, n) for k, n in zip(rows["n_agree"], rows["n"])]
-    frame["95 % CI (Wilson)"] = [interval(lo, hi) for lo, hi in zip(rows["ci_low"], rows["ci_high"])]
-    frame["disagree"] = [count_share(k, n) for k, n in zip(rows["n_disagree"], rows["n"])]
+    frame["agree"] = _shares(rows, "agree")
+    frame[_ci_header(rows)] = [interval(lo, hi) for lo, hi in zip(rows["ci_low"], rows["ci_high"])]
+    frame["disagree"] = _shares(rows, "disagree")
     if not frame["missing codes"].astype(bool).any():
         frame = frame.drop(columns="missing codes")
     if frame["scale"].nunique() <= 1:
@@ -109,13 +109,31 @@ def area_frame(table: pd.DataFrame, titles: dict, noun: str) -> pd.DataFrame:
         noun: table["n_respondents"].to_numpy(),
         "mean area index": [number(v) for v in table["index_mean"]],
         "range": table["index_range"].to_numpy(),
-        "95 % CI (t)": [f"{number(lo)}–{number(hi)}" if pd.notna(lo) else ""
+        "95 % CI (design-based t)" if _weighted(table) else "95 % CI (t)": [f"{number(lo)}–{number(hi)}" if pd.notna(lo) else ""
                         for lo, hi in zip(table["index_ci_low"], table["index_ci_high"])],
         "answers": table["n"].to_numpy(),
         "sd of answers": [number(v) for v in table["spread"]],
-        "agree (keyed)": [count_share(k, n) for k, n in zip(table["n_agree"], table["n"])],
-        "95 % CI (Wilson)": [interval(lo, hi) for lo, hi in zip(table["ci_low"], table["ci_high"])],
+        "agree (keyed)": _shares(table, "agree"),
+        _ci_header(table): [interval(lo, hi) for lo, hi in zip(table["ci_low"], table["ci_high"])],
     })
+
+
+def _weighted(rows: pd.DataFrame) -> bool:
+    """A weighted study's table (metrics.design adds se_agree)."""
+    return "se_agree" in rows.columns
+
+
+def _shares(rows: pd.DataFrame, side: str) -> list[str]:
+    """'10/12 (83 %)'; in a weighted study the weighted share with the unweighted count
+    beside it: '71 % weighted (10/12 answers)'."""
+    if not _weighted(rows):
+        return [count_share(k, n) for k, n in zip(rows[f"n_{side}"], rows["n"])]
+    return [f"{percent(s)} weighted ({int(k)}/{int(n)} answers)" if n else ""
+            for s, k, n in zip(rows[f"share_{side}"], rows[f"n_{side}"], rows["n"])]
+
+
+def _ci_header(rows: pd.DataFrame) -> str:
+    return "95 % CI (design-based, logit)" if _weighted(rows) else "95 % CI (Wilson)"
 
 
 def gap_frame(table: pd.DataFrame, titles: dict, noun: str) -> pd.DataFrame:
