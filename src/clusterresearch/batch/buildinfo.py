@@ -27,7 +27,7 @@ from typing import Any, Iterable, Mapping, Sequence
 
 import pandas as pd
 
-from ..outputs import write_text
+from ..outputs import sha256_file, write_text
 from .jobs import NO_SURVEY, Job
 
 BUILD_FILE = ".build.json"
@@ -35,19 +35,11 @@ FORMAT = 1
 # The libraries whose version changes what a report looks like (tables, figures, HTML).
 LIBRARIES = ("clusterresearch", "papermill", "nbclient", "nbconvert", "nbformat", "ipykernel", "numpy", "pandas",
              "scipy", "statsmodels", "matplotlib", "seaborn", "networkx")
-_CHUNK = 1 << 20
 
 
 def file_digest(path: str | Path) -> str:
     """sha256 of a file's bytes ("missing" if there is none)."""
-    digest = hashlib.sha256()
-    try:
-        with open(path, "rb") as handle:
-            while block := handle.read(_CHUNK):
-                digest.update(block)
-    except FileNotFoundError:
-        return "missing"
-    return digest.hexdigest()
+    return sha256_file(Path(path)) if Path(path).is_file() else "missing"
 
 
 def shared_inputs(survey: Any, job: Job) -> dict[str, Path]:
@@ -64,11 +56,11 @@ def shared_inputs(survey: Any, job: Job) -> dict[str, Path]:
     network = job.parameters.get("network_dir")
     if network:
         from ..roadmap.analysis import SERVICES_PATH
+        from ..roadmap.network import network_files
 
         files["services"] = SERVICES_PATH
-        for path in sorted(Path(network).iterdir()):
-            if path.is_file():
-                files[f"network/{path.name}"] = path
+        for path in network_files(network):
+            files[f"network/{path.name}"] = path
     return files
 
 
