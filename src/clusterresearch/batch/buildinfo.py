@@ -215,8 +215,21 @@ def stage(out: Path, jobs: Sequence[Job]) -> Staged:
     return Staged(folder, list(jobs))
 
 
-def write_builds(out: Path, builds: Mapping[str, dict], done: Iterable[tuple[str, str]]) -> list[Path]:
-    """``<visibility>/.build.json`` for the reports built or reused as done in this run."""
+def previous_summary(out: Path, key: str | None) -> str | None:
+    """The statements summary the last run wrote with ``key`` (see :func:`write_builds`), or None."""
+    try:
+        document = json.loads((out / "public" / BUILD_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    kept = document.get("summary") or {}
+    return kept.get("text") if key and kept.get("key") == key else None
+
+
+def write_builds(out: Path, builds: Mapping[str, dict], done: Iterable[tuple[str, str]],
+                 summary: dict | None = None) -> list[Path]:
+    """``<visibility>/.build.json`` for the reports built or reused as done in this run; the
+    public one also keeps ``summary`` (``{"key", "text"}``: the index's statements summary
+    and the key of the report whose inputs cover it), so a rerun need not compute it again."""
     written = []
     by_visibility: dict[str, dict] = {"public": {}, "confidential": {}}
     for visibility, stem in done:
@@ -228,5 +241,7 @@ def write_builds(out: Path, builds: Mapping[str, dict], done: Iterable[tuple[str
     for visibility, reports in by_visibility.items():
         if (out / visibility).is_dir():
             document = {"format": FORMAT, "reports": dict(sorted(reports.items()))}
+            if visibility == "public" and summary:
+                document["summary"] = summary
             written.append(write_text(out / visibility / BUILD_FILE, json.dumps(document, indent=1) + "\n"))
     return written

@@ -77,8 +77,10 @@ def run_local(jobs: Sequence[Job], settings: RunSettings, workers: int,
                     for other in [f for f in pending if f.cancel()]:
                         results.append(_not_run(pending.pop(other), stop.stopped))
     except BaseException:  # Ctrl-C: stop now; replacing_site puts the previous site back
-        pool.shutdown(wait=False, cancel_futures=True)
         end_kernels()
+        # the running jobs end within a second or two once their kernels are gone; wait for
+        # them, so that none writes into the site after the previous one is put back
+        pool.shutdown(wait=True, cancel_futures=True)
         raise
     pool.shutdown()
     return results
@@ -88,6 +90,7 @@ def end_kernels() -> None:
     """End this process's kernels (forked by the template, or started fresh) at once, so the
     threads waiting for them return. Kernels run in sessions of their own: the terminal's
     Ctrl-C does not reach them."""
+    kernels.stopping.set()
     kernels.close_templates()  # the template kills the kernels it forked
     for task in Path(f"/proc/{os.getpid()}/task").glob("*/children"):
         try:

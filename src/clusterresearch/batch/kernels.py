@@ -47,6 +47,7 @@ REPLY_TIMEOUT = 60.0         # seconds for a fork
 _lock = threading.Lock()
 _templates: dict[str, "Template"] = {}
 _preload: list[str] = []     # calls every template of this process makes (see preload_calls)
+stopping = threading.Event()  # set on Ctrl-C: no template (no kernel) is started any more
 
 
 @functools.lru_cache(maxsize=None)
@@ -177,6 +178,8 @@ class Template:
 def template(python: str, env: dict[str, str] | None = None) -> Template:
     """This process's template for ``python`` (started on first use, again if it died)."""
     with _lock:
+        if stopping.is_set():
+            raise RuntimeError("reproduce is stopping")
         current = _templates.get(python)
         if current is None or not current.alive():
             if current is not None:

@@ -123,14 +123,17 @@ def _duration(seconds: float) -> str:
     return f"{minutes} min {rest} s" if minutes else f"{seconds:.1f} s"
 
 
-def site_info(options: ReproduceOptions, survey) -> SiteInfo:
+def site_info(options: ReproduceOptions, survey, summary: str | None = None) -> SiteInfo:
     """What the pages say about the study: its title, citation and notice (study.toml), and
-    the check of the paper's statements when the study has them. ``options.site`` overrides it."""
+    the check of the paper's statements when the study has them (``summary``: as a previous
+    run found it on the same inputs). ``options.site`` overrides it."""
     if options.site is not None:
         return options.site
     if survey is None:
         return SiteInfo(title="Digitalization roadmap")
     study = survey.study
+    if summary is not None:
+        return SiteInfo(title=study.title, citation=study.citation, notice=study.notice, statements_summary=summary)
     summary = ""
     if study.statements is not None:
         try:
@@ -164,6 +167,7 @@ def reproduce(options: ReproduceOptions) -> int:
         return _reproduce(opts, started)
     finally:
         kernels.close_templates()
+        kernels.stopping.clear()
 
 
 def _reproduce(opts: ReproduceOptions, started: float) -> int:
@@ -184,9 +188,12 @@ def _reproduce(opts: ReproduceOptions, started: float) -> int:
         raise InputError(survey.source if survey else "--only", "file", "no report to build for these options")
     check_notebooks(jobs)
     check_inputs(jobs, survey)
-    site = site_info(opts, survey)
     jobs = navigate(jobs)
     builds = buildinfo.build_keys(jobs, survey, {"with_code": opts.with_code, "kernel": opts.kernel_name})
+    # the all-data competencies report reads everything the statements summary does
+    covering = next((builds[f"{j.visibility}/{j.stem}"]["key"] for j in jobs
+                     if j.notebook == "competencies" and j.scope == "all"), None)
+    site = site_info(opts, survey, None if opts.force else buildinfo.previous_summary(opts.out, covering))
     reused = [] if opts.force else buildinfo.reusable(opts.out, jobs, builds)
     todo = [job for job in jobs if job not in reused]
     settings = RunSettings(
@@ -229,7 +236,8 @@ def _reproduce(opts: ReproduceOptions, started: float) -> int:
             written = write_site(out, jobs, results, site=site, min_group=opts.min_group,
                                  data=survey.source if survey else "no survey",
                                  network=opts.network, with_code=opts.with_code)
-            buildinfo.write_builds(out, builds, [(r.visibility, r.stem) for r in results if r.status == "done"])
+            buildinfo.write_builds(out, builds, [(r.visibility, r.stem) for r in results if r.status == "done"],
+                                   {"key": covering, "text": site.statements_summary} if covering else None)
     finally:
         progress.close()
         if staged is not None:

@@ -240,7 +240,7 @@ def _execute(job: Job, settings: RunSettings) -> tuple[Any, str, int]:
         except Exception as exc:  # noqa: BLE001 - any failure becomes a record, never a crash
             partial = _local.partial
             started = _cells_started(partial)
-            if attempts == 1 and not started:
+            if attempts == 1 and not started and not kernels.stopping.is_set():
                 time.sleep(random.uniform(*RETRY_SLEEP))
                 continue
             if not started:
