@@ -87,9 +87,10 @@ def _validate(options: ReproduceOptions) -> ReproduceOptions:
         raise InputError("--only", str(options.only), "must be competencies or roadmap")
     if options.transport not in (None, "ipc", "tcp"):
         raise InputError("transport", str(options.transport), "must be ipc or tcp")
-    from ..roadmap.scenarios import Parameters
+    if (options.platform_retention, options.platform_delay, options.relay_retention) != (None, None, None):
+        from ..roadmap.scenarios import Parameters  # (imports networkx: only when there is something to check)
 
-    Parameters.resolve(options.platform_retention, options.platform_delay, options.relay_retention)
+        Parameters.resolve(options.platform_retention, options.platform_delay, options.relay_retention)
     out = guard_not_raw(Path(options.out).expanduser())  # RawDataWriteError -> exit 2 in the CLI
     if out.exists() and not out.is_dir():
         raise InputError(out, "--out", "exists and is not a folder")
