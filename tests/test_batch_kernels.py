@@ -1,16 +1,18 @@
-"""Warm kernels (batch/kernels.py): forked from one template per worker, yet each report
+"""Warm kernels (batch/kernels.py): forked from one template per process, yet each report
 starts from a fresh interpreter state, and one report's crash stays its own.
 
 tests/data/batch/state.ipynb prints the state it starts with (globals, a patched module,
 rcParams, working folder, environment, open figures, ...), draws a figure, then does what
-its ``action`` says. Every run here happens in this process, i.e. in one worker with one
-template, as consecutive reports of a worker do.
+its ``action`` says. Every run here happens in this process with one template, as the
+reports of a ``reproduce`` run do.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
+import sys
 import time
 from pathlib import Path
 
@@ -111,13 +113,13 @@ def test_kernel_processes_end_with_their_report(tmp_path, env):
 
 
 def test_preloaded_study_is_handed_out_once(tmp_path):
-    from clusterresearch import config
-    from clusterresearch.loading import load_survey
+    from clusterresearch import config, loading
 
     call = lambda path: json.dumps({"func": kernels.SURVEY_LOAD, "path": str(path), "kwargs": {"study": None}})  # noqa: E731
     preload.clear()
     try:
         assert preload.preload_calls([call(config.RESPONSES_PATH)]) == [True]
+        load_survey = loading.load_survey  # what the library's modules call now, in this process
         first = load_survey(config.RESPONSES_PATH, study=None)  # the preloaded object
         second = load_survey(config.RESPONSES_PATH)             # read anew: nobody shares the first
         assert first is not second
@@ -129,8 +131,9 @@ def test_preloaded_study_is_handed_out_once(tmp_path):
         assert preload.preload_calls([call(copy)]) == [True]
         os.utime(copy, ns=(time.time_ns(), time.time_ns() + 10**9))
         assert len(preload._store) == 1
-        load_survey(copy)
-        assert len(preload._store) == 1  # not taken: its key no longer matches the file
+        kept = next(iter(preload._store.values()))[1]
+        assert load_survey(copy) is not kept  # its file changed since: read anew, the kept one dropped
+        assert not preload._store
     finally:
         preload.clear()
 
@@ -160,29 +163,62 @@ def test_each_report_takes_what_the_template_preloaded(tmp_path):
             preload.clear()
 
 
-def test_one_template_serves_every_worker_of_a_run_and_its_loss_is_survived(tmp_path, env):
-    """reproduce starts one template for the run (kernels.SharedTemplate); each worker
-    connects to it. Its kernels start as fresh as a worker's own template's, and a worker
-    whose run template is gone starts its own."""
-    shared = kernels.SharedTemplate(kernels.kernel_python("python3"), kernels.template_env())
-    settings = worker.RunSettings(warm=True, execution_timeout=20, template_socket=shared.path)
-    kernels.use_shared(shared.path)
-    try:
-        polluter, observer = _job(tmp_path / "a", "pollute"), _job(tmp_path / "b", "observe")
-        assert shared.listening()
-        assert worker.run_job(polluter, settings).status == "done"
-        first_connection = kernels._templates.pop(("shared", shared.path))  # as if another worker connected
-        assert worker.run_job(observer, settings).status == "done"
-        assert list(kernels._templates) == [("shared", shared.path)]     # no worker template was started
-        assert _observed(observer) == _observed(polluter)
-        first_connection.close()
+FAKE_TEMPLATE = """import json, os, sys, time
+fd = int(sys.argv[1])
+for line in iter(sys.stdin.readline, ""):
+    request = json.loads(line)
+    if "preload" in request:
+        continue
+    if request["argv"][0] == "slow":
+        time.sleep(3)
+    if request["argv"][0] == "stale":  # an answer to an earlier request first
+        os.write(fd, (json.dumps({"id": request["id"] - 1, "pid": 1}) + "\\n").encode())
+    os.write(fd, (json.dumps({"id": request["id"], "pid": 1000 + request["id"]}) + "\\n").encode())
+"""
 
-        shared.close()  # the run's template is gone: the next report starts a template of its own
-        after = _job(tmp_path / "c", "observe")
-        result = worker.run_job(after, settings)
-        assert result.status == "done", result.error
-        assert any(isinstance(t, kernels.Template) for t in kernels._templates.values())
-        assert _observed(after) == _observed(polluter)
+
+def test_a_reply_is_read_only_as_the_answer_to_its_own_request(monkeypatch):
+    """Requests carry ids: a late or stale reply is never taken for another request's, and a
+    template that does not answer in time is killed and replaced."""
+    monkeypatch.setattr(kernels, "TEMPLATE_MAIN", FAKE_TEMPLATE)
+    monkeypatch.setattr(kernels, "FIRST_REPLY_TIMEOUT", 60)
+    kernels.close_templates()
+    try:
+        first = kernels.template(sys.executable)
+        assert first.fork(["stale"], {}, None) == 1001  # the stale answer (id 0) is skipped
+        assert first.fork(["fast"], {}, None) == 1002
+        monkeypatch.setattr(kernels, "REPLY_TIMEOUT", 0.5)
+        with pytest.raises(RuntimeError, match="did not answer"):
+            first.fork(["slow"], {}, None)
+        assert not first.alive()  # gone: its late answer is never read
+        with pytest.raises(RuntimeError, match="gone"):
+            first.fork(["fast"], {}, None)
+        second = kernels.template(sys.executable)
+        assert second is not first and second.fork(["fast"], {}, None) == 1001
     finally:
-        kernels.use_shared(None)
-        shared.close()
+        kernels.close_templates()
+
+
+def test_a_kernel_that_cannot_start_says_why_once_and_stops_the_run(tmp_path, monkeypatch, capsys):
+    """The kernel's own import fails (here: a broken ipykernel_launcher first on the path):
+    the first report names the real error in one line and the others are not run."""
+    from clusterresearch import cli, config
+
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    (broken / "ipykernel_launcher.py").write_text("raise ImportError('boom: the kernel cannot import')\n")
+    for key, value in worker.KERNEL_ENV.items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.setenv("PYTHONPATH", str(broken))
+    monkeypatch.setattr(worker, "RETRY_SLEEP", (0.0, 0.0))
+    kernels.close_templates()
+    code = cli.main(["reproduce", "--study", str(config.RAW_DIR), "--out", str(tmp_path / "site"), "--only",
+                     "competencies", "--jobs", "1", "--no-progress"])
+    err = capsys.readouterr().err
+    assert code == 1
+    failed = [line for line in err.splitlines() if line.startswith("failed:")]
+    assert len(failed) == 1 and "ImportError: boom: the kernel cannot import" in failed[0], err
+    # with one thread the next report may have started before the first failed: its error is
+    # not repeated
+    assert len(re.findall("ImportError", err)) == 1 and "out of memory" not in err, err
+    assert re.search(r"not run: 1[34] reports", err), err

@@ -1,139 +1,168 @@
-"""Load the study once per worker: values computed before a kernel template forks.
+"""Values computed once in the kernel template, handed to the first report that asks for them.
 
 ``reproduce`` forks every report's kernel from a template process (batch/kernels.py). The
-template calls :func:`preload_calls` once; each forked kernel then finds the loaded values
-in memory: its first ``load_survey(...)`` with the same arguments returns the study instead
-of reading and validating the file again, and its first ``network_model(...)`` the roadmap
-model every scope of a site shares (with its figures drawn ahead). So a report's cost does
-not grow with the study's size beyond the one read per worker, and the work all reports
-share is done once per worker.
+batch decides what is worth computing there (:data:`WARM`: the survey load, and the roadmap
+model with its figures drawn ahead, ~4 s of every roadmap report); the library knows nothing
+of it. :func:`preload_calls` makes each call in the template and wraps the function where
+clusterresearch's modules refer to it, in the template only; each forked kernel then finds
+the value in memory: its first call with the same arguments returns it instead of reading
+and computing again.
 
-Why a report still sees exactly what a fresh load gives:
-- a value is handed out once (the first matching call takes it; later calls load anew),
-  and each kernel is its own forked copy of the template, so no report can see another
-  report's changes to it;
-- it is keyed by the function, its arguments and the size and modification time of every
-  file involved (the responses file, every file of the study folder, a registry given), so
-  a file changed after the template loaded it is read again;
-- a load that warned or printed anything is not kept (the kernel loads it itself, so the
-  notebook shows the same messages a fresh run shows); one that failed is not kept either.
+Why a report still sees exactly what a fresh call gives:
+- a value is handed out once (the first matching call takes it; later calls compute anew),
+  and each kernel is its own forked copy of the template, so no report sees another's changes;
+- it is kept with the size and modification time of every file it was read from (the
+  survey's: its responses file and ``Study.files()``; the model's: ``Network.files`` and the
+  IT services file), and taken only while those are unchanged;
+- a call that warned, printed or failed is not kept (the kernel makes it itself, so the
+  notebook shows the same messages a fresh run shows).
 """
 
 from __future__ import annotations
 
 import contextlib
 import functools
+import importlib
 import inspect
 import io
+import json
 import os
+import sys
 import warnings
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
-from . import config
-
-_store: dict[tuple, Any] = {}
-
-
-def _stat(path: Any) -> tuple | None:
-    try:
-        info = os.stat(path)
-    except (OSError, TypeError, ValueError):
-        return None
-    return (str(Path(path).resolve()), info.st_mtime_ns, info.st_size)
+_store: dict[tuple, tuple[tuple, Any]] = {}  # call -> (file stats, value)
+_wrapped: dict[str, tuple[Callable, Callable]] = {}  # name -> (original, wrapper)
 
 
-def _study_files(study: Any) -> list:
-    """The files of a study folder (default data/raw), not recursive: any of them may shape
-    what the loader returns."""
-    folder = Path(study) if isinstance(study, (str, os.PathLike)) else config.RAW_DIR
-    try:
-        return sorted(entry.path for entry in os.scandir(folder) if entry.is_file())
-    except OSError:
-        return []
+def _survey_files(survey: Any) -> list:
+    return [survey.source, *survey.study.files()]
 
 
-def study_files(arguments: dict) -> list:
-    """The files a survey load reads: the paths it is given and every file of its study folder."""
-    named = [a for a in arguments.values() if isinstance(a, (str, os.PathLike))]
-    return [*named, *_study_files(arguments.get("study"))]
+def _model_files(model: Any) -> list:
+    from .roadmap.analysis import SERVICES_PATH
+
+    return [*model.network.files, SERVICES_PATH]
 
 
-def _key(func: Callable, files: Callable, args: tuple, kwargs: dict) -> tuple | None:
+def _draw_ahead(model: Any) -> None:
+    from .roadmap.figures import draw_ahead
+
+    draw_ahead(model)
+
+
+# What the batch warms: "module:function" -> (the files a value was read from, work done
+# ahead on it in the template only).
+WARM: dict[str, tuple[Callable, Callable | None]] = {
+    "clusterresearch.loading.survey:load_survey": (_survey_files, None),
+    "clusterresearch.roadmap.build:network_model": (_model_files, _draw_ahead),
+}
+
+
+def _stats(files: Sequence) -> tuple:
+    stats = []
+    for path in files:
+        try:
+            info = os.stat(path)
+            stats.append((str(Path(path).resolve()), info.st_mtime_ns, info.st_size))
+        except (OSError, TypeError, ValueError):
+            stats.append((str(path), None, None))
+    return tuple(stats)
+
+
+def _key(func: Callable, args: tuple, kwargs: dict) -> tuple | None:
     """The call as the function sees it, defaults filled in (``load(x)``, ``load(x,
-    study=None)`` and ``load(x, format="auto")`` are one call), with the files it reads."""
+    study=None)`` and ``load(x, format="auto")`` are one call); None for arguments that are
+    not plain values (e.g. a frame)."""
     try:
         bound = inspect.signature(func).bind(*args, **kwargs)
     except TypeError:
         return None  # the call itself will say what is wrong
     bound.apply_defaults()
-    arguments = dict(bound.arguments)
     simple = (str, int, float, bool, type(None), os.PathLike)
-    if not all(isinstance(a, simple) for a in arguments.values()):
-        return None  # e.g. an instrument passed as a frame: not worth keying
-    return (func.__module__, func.__qualname__, tuple(_stat(f) for f in files(arguments)),
-            tuple((k, None if v is None else str(v)) for k, v in arguments.items()))
+    if not all(isinstance(a, simple) for a in bound.arguments.values()):
+        return None
+    return (func.__module__, func.__qualname__,
+            tuple((k, None if v is None else str(v)) for k, v in bound.arguments.items()))
 
 
-def preloadable(func: Callable | None = None, *, files: Callable = study_files,
-                warm: Callable | None = None) -> Callable:
-    """Decorate a loader ``func(path, ...)``: the first call with a preloaded key returns the
-    preloaded value; ``func.preload(path, ...)`` computes and keeps one.
-
-    ``files(arguments)`` lists the files the value depends on (default: a survey's,
-    :func:`study_files`); ``warm(value)`` is work done ahead only when preloading (for
-    example figures drawn once for every report), never on an ordinary call."""
-    if func is None:
-        return functools.partial(preloadable, files=files, warm=warm)
+def _taking(func: Callable) -> Callable:
+    """``func``, returning a kept value for a kept call whose files are unchanged."""
 
     @functools.wraps(func)
-    def wrapper(*args, **kwargs):
-        if _store:
-            key = _key(func, files, args, kwargs)
-            if key is not None and key in _store:
-                return _store.pop(key)
+    def taking(*args, **kwargs):
+        key = _key(func, args, kwargs) if _store else None
+        if key in _store:
+            stats, value = _store.pop(key)
+            if _stats([s[0] for s in stats]) == stats:
+                return value
         return func(*args, **kwargs)
 
-    def preload(path=None, *args, **kwargs) -> bool:
-        key = _key(func, files, (path, *args), kwargs)
-        if key is None:
-            return False
-        out, err = io.StringIO(), io.StringIO()
-        try:
-            with warnings.catch_warnings(record=True) as caught, contextlib.redirect_stdout(out), \
-                    contextlib.redirect_stderr(err):
-                warnings.simplefilter("always")
-                value = func(path, *args, **kwargs)
-                if warm is not None:
-                    warm(value)
-        except Exception:  # noqa: BLE001 - the kernel will raise it itself, in the notebook
-            return False
-        if caught or out.getvalue() or err.getvalue():
-            return False
-        _store[key] = value
-        return True
+    return taking
 
-    wrapper.preload = preload  # type: ignore[attr-defined]
-    return wrapper
+
+def _rebind(old: Callable, new: Callable) -> None:
+    """Make clusterresearch's loaded modules that refer to ``old`` refer to ``new``."""
+    for loaded in list(sys.modules.values()):  # reading only: which of our modules are loaded
+        if getattr(loaded, "__name__", "").startswith("clusterresearch"):
+            for key, value in list(vars(loaded).items()):
+                if value is old:
+                    setattr(loaded, key, new)
+
+
+def _wrap(name: str) -> Callable:
+    """The original function ``name``; its references in clusterresearch's loaded modules
+    lead to :func:`_taking` from now on (in this process: the template, or a test)."""
+    if name not in _wrapped:
+        module, _, attribute = name.partition(":")
+        original = getattr(importlib.import_module(module), attribute)
+        _wrapped[name] = (original, _taking(original))
+        _rebind(original, _wrapped[name][1])
+    return _wrapped[name][0]
+
+
+def preload(name: str, path: Any = None, **kwargs: Any) -> bool:
+    """Make the call ``name(path, **kwargs)`` now and keep its value; True if kept."""
+    files, ahead = WARM[name]
+    func = _wrap(name)
+    key = _key(func, (path,), kwargs)
+    if key is None:
+        return False
+    out, err = io.StringIO(), io.StringIO()
+    try:
+        with warnings.catch_warnings(record=True) as caught, contextlib.redirect_stdout(out), \
+                contextlib.redirect_stderr(err):
+            warnings.simplefilter("always")
+            value = func(path, **kwargs)
+            if ahead is not None:
+                ahead(value)
+    except Exception:  # noqa: BLE001 - the kernel will raise it itself, in the notebook
+        return False
+    # (a ResourceWarning is the garbage collector's about some other object, not the call's)
+    caught = [w for w in caught if not issubclass(w.category, ResourceWarning)]
+    if caught or out.getvalue() or err.getvalue():
+        return False
+    read = [p for p in (*files(value), *(a for a in (path, *kwargs.values()) if isinstance(a, (str, os.PathLike))))]
+    _store[key] = (_stats(read), value)
+    return True
 
 
 def preload_calls(calls: Sequence[str]) -> list[bool]:
-    """Make each call the notebooks will make first (JSON ``{"func": "module:name", "path",
-    "kwargs"}``, see batch.kernels.preload_calls); True where the result is kept. Only
-    ``@preloadable`` functions are called."""
-    import importlib
-    import json
-
+    """Make each call (JSON ``{"func": "module:name", "path", "kwargs"}``, see
+    batch.kernels.preload_calls); True where the value is kept."""
     kept = []
     for call in calls:
         spec = json.loads(call)
-        module, _, name = spec["func"].partition(":")
-        func = getattr(importlib.import_module(module), name)
-        if not hasattr(func, "preload"):
-            raise ValueError(f"{spec['func']} is not @preloadable")
-        kept.append(func.preload(spec.get("path"), **spec.get("kwargs", {})))
+        if spec["func"] not in WARM:
+            raise ValueError(f"{spec['func']} is not one of the calls the batch warms")
+        kept.append(preload(spec["func"], spec.get("path"), **spec.get("kwargs", {})))
     return kept
 
 
 def clear() -> None:
+    """Forget the kept values and put the original functions back."""
     _store.clear()
+    for original, wrapper in _wrapped.values():
+        _rebind(wrapper, original)
+    _wrapped.clear()

@@ -27,7 +27,7 @@ from typing import Any, Iterable, Mapping, Sequence
 
 import pandas as pd
 
-from ..outputs import write_text
+from ..outputs import sha256_file, write_text
 from .jobs import NO_SURVEY, Job
 
 BUILD_FILE = ".build.json"
@@ -35,19 +35,11 @@ FORMAT = 1
 # The libraries whose version changes what a report looks like (tables, figures, HTML).
 LIBRARIES = ("clusterresearch", "papermill", "nbclient", "nbconvert", "nbformat", "ipykernel", "numpy", "pandas",
              "scipy", "statsmodels", "matplotlib", "seaborn", "networkx")
-_CHUNK = 1 << 20
 
 
 def file_digest(path: str | Path) -> str:
     """sha256 of a file's bytes ("missing" if there is none)."""
-    digest = hashlib.sha256()
-    try:
-        with open(path, "rb") as handle:
-            while block := handle.read(_CHUNK):
-                digest.update(block)
-    except FileNotFoundError:
-        return "missing"
-    return digest.hexdigest()
+    return sha256_file(Path(path)) if Path(path).is_file() else "missing"
 
 
 def shared_inputs(survey: Any, job: Job) -> dict[str, Path]:
@@ -64,11 +56,11 @@ def shared_inputs(survey: Any, job: Job) -> dict[str, Path]:
     network = job.parameters.get("network_dir")
     if network:
         from ..roadmap.analysis import SERVICES_PATH
+        from ..roadmap.network import network_files
 
         files["services"] = SERVICES_PATH
-        for path in sorted(Path(network).iterdir()):
-            if path.is_file():
-                files[f"network/{path.name}"] = path
+        for path in network_files(network):
+            files[f"network/{path.name}"] = path
     return files
 
 
@@ -223,8 +215,21 @@ def stage(out: Path, jobs: Sequence[Job]) -> Staged:
     return Staged(folder, list(jobs))
 
 
-def write_builds(out: Path, builds: Mapping[str, dict], done: Iterable[tuple[str, str]]) -> list[Path]:
-    """``<visibility>/.build.json`` for the reports built or reused as done in this run."""
+def previous_summary(out: Path, key: str | None) -> str | None:
+    """The statements summary the last run wrote with ``key`` (see :func:`write_builds`), or None."""
+    try:
+        document = json.loads((out / "public" / BUILD_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    kept = document.get("summary") or {}
+    return kept.get("text") if key and kept.get("key") == key else None
+
+
+def write_builds(out: Path, builds: Mapping[str, dict], done: Iterable[tuple[str, str]],
+                 summary: dict | None = None) -> list[Path]:
+    """``<visibility>/.build.json`` for the reports built or reused as done in this run; the
+    public one also keeps ``summary`` (``{"key", "text"}``: the index's statements summary
+    and the key of the report whose inputs cover it), so a rerun need not compute it again."""
     written = []
     by_visibility: dict[str, dict] = {"public": {}, "confidential": {}}
     for visibility, stem in done:
@@ -236,5 +241,7 @@ def write_builds(out: Path, builds: Mapping[str, dict], done: Iterable[tuple[str
     for visibility, reports in by_visibility.items():
         if (out / visibility).is_dir():
             document = {"format": FORMAT, "reports": dict(sorted(reports.items()))}
+            if visibility == "public" and summary:
+                document["summary"] = summary
             written.append(write_text(out / visibility / BUILD_FILE, json.dumps(document, indent=1) + "\n"))
     return written

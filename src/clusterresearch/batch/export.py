@@ -20,6 +20,8 @@ _IMG_WITHOUT_ALT = re.compile(r"<img\b(?![^>]*\balt=)", re.IGNORECASE)
 
 
 def _exporter_class():
+    import os
+
     from nbconvert import HTMLExporter
     from nbconvert.exporters.templateexporter import TemplateExporter
     from nbconvert.filters.highlight import Highlight2HTML
@@ -27,15 +29,17 @@ def _exporter_class():
 
     class PageExporter(HTMLExporter):
         def from_notebook_node(self, nb, resources=None, **kw):
-            """HTMLExporter.from_notebook_node up to the rendered template (the same filters),
+            """HTMLExporter.from_notebook_node up to the rendered template (the same two
+            filters, made from the notebook and its resources as HTMLExporter makes them),
             then alt text for images without, as nbconvert gives it."""
             langinfo = nb.metadata.get("language_info", {})
             lexer = langinfo.get("pygments_lexer", langinfo.get("name", None))
             self.register_filter("highlight_code",
                                  self.filters.get("highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self)))
-            resources = self._init_resources(resources)
+            meta = (resources or {}).get("metadata", {})
+            where = os.path.join(meta.get("path", ""), meta.get("name", ""))
             self.register_filter("filter_data_type", WidgetsDataTypeFilter(
-                notebook_metadata=self._nb_metadata, parent=self, resources=resources))
+                notebook_metadata={where: nb.metadata}, parent=self, resources=resources))
             html, resources = TemplateExporter.from_notebook_node(self, nb, resources, **kw)
             return _IMG_WITHOUT_ALT.sub(f'<img alt="{NO_ALT}"', html), resources
 

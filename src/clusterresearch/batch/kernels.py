@@ -2,38 +2,33 @@
 
 A fresh ipykernel spends ~2 s importing pandas, matplotlib, seaborn, scipy, statsmodels and
 clusterresearch before the report's first cell does any work; ``reproduce`` ran that 30
-times. Here one *template* process (batch/template.py) imports those libraries once (and
-loads the study once, see :mod:`clusterresearch.preload`) and then only waits: one per
-``reproduce`` run, shared by its workers over a Unix socket (:class:`SharedTemplate`), or
-one per worker (:func:`template`; Dask, or when the run's template is gone). For every
-report the worker's kernel manager asks the template to ``fork()``; the child becomes an ordinary
-ipykernel (``IPKernelApp``, the same code ``python -m ipykernel_launcher`` runs) on the
-connection file jupyter_client wrote, IPC transport as before.
+times. Here one *template* process per ``reproduce`` run (per Dask worker with the Dask
+executor) imports those libraries once, loads the study once (:mod:`clusterresearch.preload`)
+and then only waits. For every report, jupyter_client starts the kernel through the
+``clusterresearch-fork`` kernel provisioner (:mod:`.provisioner`, registered by entry
+point), which asks the template to ``fork()``; the child becomes an ordinary ipykernel
+(``IPKernelApp``, the code ``python -m ipykernel_launcher`` runs) on the connection file
+jupyter_client wrote, over IPC sockets.
 
 Why this gives each report a fresh interpreter: the child is a copy of the template, which
 has run no report code; whatever a report does (globals, monkeypatched modules, rcParams,
-``chdir``, a crash) happens in its own process and dies with it. The next report is a new
-copy of the untouched template. What a fresh kernel would see differently is set up to match
-it: the environment jupyter_client passes (set before the template imports anything, since
-matplotlib and ipykernel read it at import), ``sys.argv``, ``sys.path``, the working
-folder, a new process session, default signal handlers and freshly seeded ``random`` and
-``numpy.random`` generators. tests/test_batch_kernels.py checks both the isolation and that
-the outputs are byte-identical to a fresh kernel's.
+``chdir``, a crash) happens in its own process and dies with it. What a fresh kernel would
+see differently is set up to match it: the environment jupyter_client passes, ``sys.argv``,
+``sys.path``, the working folder, a new process session, default signal handlers, freshly
+seeded ``random`` and ``numpy.random``. tests/test_batch_kernels.py checks the isolation and
+that the outputs are byte-identical to a fresh kernel's.
 
-The template is single-threaded when it forks (apart from library pools that handle fork
-themselves: OpenBLAS, jemalloc), never opens a ZMQ socket and is the kernels' parent: it
-reaps them; the worker watches each kernel through a pidfd (Linux) and signals its process
-group, as jupyter_client's LocalProvisioner does with a Popen. Where fork or pidfd is
-missing (Windows, macOS) or the kernelspec is not ipykernel, kernels start fresh as before.
-
-Protocol (one JSON line each way): the worker writes ``{"argv", "env", "cwd"}`` to the
-template's stdin, the template answers ``{"pid": n}`` or ``{"error": text}`` on a private
-pipe. EOF on stdin (the worker exited) ends the template; its kernels notice their parent
-is gone (ipykernel's parent poller) and exit too.
+The template is single-threaded when it forks, never opens a ZMQ socket and is the
+kernels' parent (it reaps them). Requests carry ids and a reply must carry its request's id;
+a template that does not answer in time is killed and counted gone, so a late reply is never
+read as the answer to another request. Where fork or pidfd is missing (Windows, macOS), the
+kernelspec is not ipykernel or the provisioner is not installed, kernels start fresh.
 """
 
 from __future__ import annotations
 
+import functools
+import itertools
 import json
 import os
 import select
@@ -42,37 +37,27 @@ import sys
 import threading
 import time
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Sequence
 
-# What a report's kernel finds already imported: the notebooks' own imports and what they
-# pull in, plus the kernel itself. Import side effects of these are part of every fresh
-# kernel too (the notebooks import them), so preloading them changes no output.
-PRELOAD = (
-    "numpy", "pandas", "matplotlib", "matplotlib.pyplot", "seaborn", "scipy.stats", "networkx",
-    "statsmodels.stats.proportion", "clusterresearch", "clusterresearch.competencies",
-    "clusterresearch.roadmap.report", "IPython", "IPython.display", "ipykernel.kernelapp",
-    "ipykernel.ipkernel", "ipykernel.zmqshell", "pandas.io.formats.html",
-)
-# The socket (a run's shared template) is bound before anything is imported, so the parent
-# knows within milliseconds that the workers can connect (importing clusterresearch.batch
-# alone takes seconds).
-TEMPLATE_MAIN = ("import sys, socket\n"
-                 "server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) if sys.argv[2] else None\n"
-                 "if server is not None:\n"
-                 "    server.bind(sys.argv[2]); server.listen(64)\n"
-                 "from clusterresearch.batch.template import template_main\n"
-                 "template_main(int(sys.argv[1]), sys.argv[3:], server)")
-INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
-
-FIRST_REPLY_TIMEOUT = 600.0  # seconds: imports and loading the study, on a busy machine
+TEMPLATE_MAIN = ("import sys\nfrom clusterresearch.batch.template import template_main\n"
+                 "template_main(int(sys.argv[1]))")
+PROVISIONER = "clusterresearch-fork"
+FIRST_REPLY_TIMEOUT = 600.0  # seconds: imports and the study, on a busy machine
 REPLY_TIMEOUT = 60.0         # seconds for a fork
 _lock = threading.Lock()
-_templates: dict[tuple, "Template"] = {}
+_templates: dict[str, "Template"] = {}
+_preload: list[str] = []     # calls every template of this process makes (see preload_calls)
+stopping = threading.Event()  # set on Ctrl-C: no template (no kernel) is started any more
 
 
+@functools.lru_cache(maxsize=None)
 def supported() -> bool:
-    """Fork-based kernels need os.fork and os.pidfd_open (Linux >= 5.3)."""
-    return hasattr(os, "fork") and hasattr(os, "pidfd_open") and sys.platform.startswith("linux")
+    """Fork-based kernels need os.fork, os.pidfd_open (Linux >= 5.3) and the provisioner."""
+    if not (hasattr(os, "fork") and hasattr(os, "pidfd_open") and sys.platform.startswith("linux")):
+        return False
+    from importlib.metadata import entry_points
+
+    return bool(entry_points(group="jupyter_client.kernel_provisioners", name=PROVISIONER))
 
 
 def is_ipykernel(argv: Sequence[str]) -> bool:
@@ -80,206 +65,156 @@ def is_ipykernel(argv: Sequence[str]) -> bool:
     return len(argv) >= 3 and argv[1] == "-m" and argv[2] in ("ipykernel_launcher", "ipykernel")
 
 
-# --------------------------------------------------------------------------- worker side
+def kernel_python(kernel_name: str) -> str | None:
+    """The interpreter a kernelspec runs (as jupyter_client formats it), None if not ipykernel.
+    NoSuchKernel if it is not installed."""
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    argv = KernelSpecManager().get_kernel_spec(kernel_name).argv
+    if not is_ipykernel(argv):
+        return None
+    if argv[0] in ("python", f"python{sys.version_info[0]}", f"python{sys.version_info[0]}.{sys.version_info[1]}"):
+        return sys.executable  # what jupyter_client's format_kernel_cmd does
+    return argv[0]
 
 
-def _pid_of(line: str, exited: str) -> int:
-    """The pid in a template's answer to a fork request (RuntimeError for an error or none)."""
-    if not line:
-        raise RuntimeError(exited)
-    reply = json.loads(line)
-    if "error" in reply:
-        raise RuntimeError(f"kernel template: {reply['error']}")
-    return int(reply["pid"])
+def startup_env(env: dict[str, str]) -> dict[str, str]:
+    """The variables an interpreter or its libraries read once at start or import
+    (PYTHONHASHSEED, PYTHONPATH, MPLBACKEND, ...): a template stands in for a fresh kernel
+    only when the kernel's environment has the same ones."""
+    return {k: v for k, v in env.items() if k.startswith(("PYTHON", "MPL", "OMP_", "OPENBLAS", "MKL_"))}
 
 
 class Template:
-    """A running template process, owned by one worker process (or, shared, by a run)."""
+    """A running template process (template.py), owned by this process."""
 
-    def __init__(self, python: str, env: dict[str, str], preload: Sequence[str], listen: str = ""):
-        read_fd, self._write_fd = os.pipe()
+    def __init__(self, python: str, env: dict[str, str]):
+        read_fd, write_fd = os.pipe()
         self._replies, reply_fd = os.pipe()
-        os.set_inheritable(reply_fd, True)
+        self.env = dict(env)
         self.process = subprocess.Popen(
-            [python, "-c", TEMPLATE_MAIN, str(reply_fd), listen, *preload],
-            stdin=read_fd, env=env, pass_fds=(reply_fd,), cwd=Path.home() if Path.home().is_dir() else "/",
+            [python, "-c", TEMPLATE_MAIN, str(reply_fd)], stdin=read_fd, env=self.env, pass_fds=(reply_fd,),
+            cwd=Path.home() if Path.home().is_dir() else "/",
         )
         os.close(read_fd)
         os.close(reply_fd)
-        self._requests = os.fdopen(self._write_fd, "w", buffering=1, encoding="utf-8")
-        self._reader = os.fdopen(self._replies, "r", encoding="utf-8")
+        self._requests = os.fdopen(write_fd, "w", buffering=1, encoding="utf-8")
+        self._pending = b""
+        self._ids = itertools.count(1)
         self._lock = threading.Lock()
-        self.ready = False
+        self.ready = False   # it has answered once (imports done)
+        self.gone = False    # it died, or did not answer in time: never read from again
+
+    def _send(self, request: dict) -> int:
+        request["id"] = next(self._ids)
+        self._requests.write(json.dumps(request) + "\n")
+        return request["id"]
 
     def fork(self, argv: Sequence[str], env: dict[str, str], cwd: str | None) -> int:
         """Fork a kernel; return its pid (RuntimeError if the template cannot)."""
         with self._lock:
+            if self.gone:
+                raise RuntimeError("kernel template gone")
+            wait = FIRST_REPLY_TIMEOUT if not self.ready else REPLY_TIMEOUT
             try:
-                self._requests.write(json.dumps({"argv": list(argv), "env": env, "cwd": cwd}) + "\n")
-                self._requests.flush()
-                # the first reply also waits for the imports and the study
-                wait = FIRST_REPLY_TIMEOUT if not self.ready else REPLY_TIMEOUT
-                if not select.select([self._replies], [], [], wait)[0]:
-                    self.process.kill()
-                    raise RuntimeError(f"kernel template did not answer within {wait:.0f} s")
-                line = self._reader.readline()
+                sent = self._send({"argv": list(argv), "env": env, "cwd": cwd})
+                while True:
+                    reply = json.loads(self._line(wait))
+                    if reply.get("id") == sent:
+                        break
             except (OSError, ValueError) as exc:
+                self._lose()
                 raise RuntimeError(f"kernel template gone: {exc}") from None
-        pid = _pid_of(line, f"kernel template exited (status {self.process.poll()})")
         self.ready = True
-        return pid
+        if "error" in reply:
+            raise RuntimeError(f"kernel template: {reply['error']}")
+        return int(reply["pid"])
+
+    def _line(self, wait: float) -> bytes:
+        """The next reply line (unbuffered reads: select sees what has not been read)."""
+        deadline = time.monotonic() + wait
+        while b"\n" not in self._pending:
+            if not select.select([self._replies], [], [], max(0.0, deadline - time.monotonic()))[0]:
+                self._lose()
+                raise RuntimeError(f"kernel template did not answer within {wait:.0f} s")
+            data = os.read(self._replies, 65536)
+            if not data:
+                self._lose()
+                raise RuntimeError(f"kernel template exited (status {self.process.poll()})")
+            self._pending += data
+        line, self._pending = self._pending.split(b"\n", 1)
+        return line
 
     def preload(self, calls: Sequence[str]) -> None:
-        """Have the template preload ``calls`` before it serves the next request (no answer)."""
-        with self._lock:
-            self._requests.write(json.dumps({"preload": list(calls)}) + "\n")
-            self._requests.flush()
+        """Have the template make ``calls`` (clusterresearch.preload) between fork requests."""
+        if calls:
+            with self._lock:
+                if not self.gone:
+                    self._send({"preload": list(calls)})
+
+    def _lose(self) -> None:
+        self.gone = True
+        self.process.kill()
 
     def alive(self) -> bool:
-        return self.process.poll() is None
+        return not self.gone and self.process.poll() is None
 
     def close(self) -> None:
-        for stream in (self._requests, self._reader):
+        """EOF on its stdin: the template kills the kernels still running and exits."""
+        if self._requests.closed:
+            return
+        for close in (self._requests.close, lambda: os.close(self._replies)):
             try:
-                stream.close()
+                close()
             except OSError:
                 pass
         try:
             self.process.wait(timeout=5)
         except subprocess.TimeoutExpired:
             self.process.kill()
+            self.process.wait()
 
 
-class SharedClient:
-    """A worker's connection to the template of its ``reproduce`` run (:class:`SharedTemplate`)."""
-
-    def __init__(self, path: str):
-        import socket
-
-        self.path = path
-        self._sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        self._sock.connect(path)
-        self._reader = self._sock.makefile("r", encoding="utf-8")
-        self._lock = threading.Lock()
-        self.ready = False
-        self.gone = False
-
-    def fork(self, argv: Sequence[str], env: dict[str, str], cwd: str | None) -> int:
-        with self._lock:
-            try:
-                self._sock.sendall((json.dumps({"argv": list(argv), "env": env, "cwd": cwd}) + "\n").encode("utf-8"))
-                wait = FIRST_REPLY_TIMEOUT if not self.ready else REPLY_TIMEOUT
-                if not select.select([self._sock], [], [], wait)[0]:
-                    raise RuntimeError(f"kernel template did not answer within {wait:.0f} s")
-                line = self._reader.readline()
-            except (OSError, ValueError) as exc:
-                self.gone = True
-                raise RuntimeError(f"kernel template gone: {exc}") from None
-        self.gone = not line
-        pid = _pid_of(line, "kernel template exited")
-        self.ready = True
-        return pid
-
-    def alive(self) -> bool:
-        return not self.gone
-
-    def close(self) -> None:
-        for closable in (self._reader, self._sock):
-            try:
-                closable.close()
-            except OSError:
-                pass
-
-
-class SharedTemplate:
-    """The one template of a ``reproduce`` run, shared by its worker processes over a Unix
-    socket: imported and preloaded once per run instead of once per worker. Started by the
-    parent as soon as the options are known, so it imports while the parent reads the study
-    and plans the jobs; :meth:`preload` then hands it the calls of the jobs to run. A worker
-    that cannot reach it starts a template of its own (:func:`template`)."""
-
-    def __init__(self, python: str, env: dict[str, str]):
-        import tempfile
-
-        self.python = python
-        self._folder = tempfile.mkdtemp(prefix="cr-tpl-")  # private (0700), short path
-        self.path = os.path.join(self._folder, "template.sock")
-        self._template = Template(python, env, (), listen=self.path)
-
-    def listening(self, timeout: float = FIRST_REPLY_TIMEOUT) -> bool:
-        """Wait until the template listens (it binds its socket before it imports); False if
-        it died first."""
-        deadline = time.monotonic() + timeout
-        while not os.path.exists(self.path):
-            if not self._template.alive() or time.monotonic() > deadline:
-                return False
-            time.sleep(0.02)
-        return True
-
-    def preload(self, calls: Sequence[str]) -> None:
-        if calls:
-            self._template.preload(calls)
-
-    def close(self) -> None:
-        """End the template now: the run is over (its kernels have been shut down), and a
-        template still importing (a rerun that reused every report) need not finish."""
-        import shutil
-
-        self._template.process.kill()
-        self._template.close()
-        shutil.rmtree(self._folder, ignore_errors=True)
-
-    def __enter__(self) -> "SharedTemplate":
-        return self
-
-    def __exit__(self, *exc: Any) -> None:
-        self.close()
-
-
-_shared_path: str | None = None
-
-
-def use_shared(path: str | None) -> None:
-    """Fork this process's kernels from the run's shared template at ``path`` (None: its own)."""
-    global _shared_path
-    _shared_path = path
-
-
-def template_env(env: dict[str, str] | None = None) -> dict[str, str]:
-    """The environment a kernel would get from jupyter_client, as far as it is known before
-    the kernel starts (JPY_PARENT_PID is set by the template to its own pid)."""
-    env = dict(os.environ if env is None else env)
-    env.setdefault("MPLBACKEND", INLINE_BACKEND)  # what ipykernel sets before any user import
-    return env
-
-
-def startup_env(env: dict[str, str]) -> dict[str, str]:
-    """The variables an interpreter or its libraries read once at start or import
-    (PYTHONHASHSEED, PYTHONPATH, MPLBACKEND, ...): a template can only stand in for a
-    fresh kernel whose environment has the same ones."""
-    return {k: v for k, v in env.items() if k.startswith(("PYTHON", "MPL", "OMP_", "OPENBLAS", "MKL_"))}
-
-
-def template(python: str, preload: Sequence[str] = ()) -> Template:
-    """This process's template for ``python`` and ``preload`` (started on first use, restarted
-    if it died)."""
-    key = (python, tuple(preload))
+def template(python: str, env: dict[str, str] | None = None) -> Template:
+    """This process's template for ``python`` (started on first use, again if it died)."""
     with _lock:
-        if _shared_path:
-            shared = _templates.get(("shared", _shared_path))
-            if shared is not None and shared.alive():
-                return shared
-            try:
-                _templates[("shared", _shared_path)] = shared = SharedClient(_shared_path)
-                return shared
-            except OSError:
-                pass  # the run's template is gone: this worker starts its own
-        current = _templates.get(key)
+        if stopping.is_set():
+            raise RuntimeError("reproduce is stopping")
+        current = _templates.get(python)
         if current is None or not current.alive():
             if current is not None:
                 current.close()
-            current = _templates[key] = Template(python, template_env(), preload)
+            current = _templates[python] = Template(python, dict(os.environ if env is None else env))
+            current.preload(_preload)
         return current
+
+
+def start(kernel_name: str, env: dict[str, str] | None = None, calls: Sequence[str] = ()) -> Template | None:
+    """Start this process's template for ``kernel_name`` now (it imports meanwhile) and
+    queue ``calls``; None where kernels start fresh."""
+    python = kernel_python(kernel_name) if supported() else None
+    if python is None:
+        return None
+    preload(calls)
+    return template(python, env)
+
+
+def preload(calls: Sequence[str]) -> None:
+    """Calls this process's templates make ahead (now, and when one is restarted)."""
+    with _lock:
+        new = [call for call in calls if call not in _preload]
+        _preload.extend(new)
+        running = [t for t in _templates.values() if t.alive()]
+    for current in running:
+        current.preload(new)
+
+
+def close_templates() -> None:
+    with _lock:
+        for current in _templates.values():
+            current.close()
+        _templates.clear()
+        _preload.clear()
 
 
 SURVEY_LOAD = "clusterresearch.loading.survey:load_survey"
@@ -311,29 +246,3 @@ def preload_calls(jobs) -> tuple[str, ...]:
             add(SURVEY_LOAD, p.get("data_path"), {"study": p.get("study_dir"), "encoding": p.get("encoding"),
                                                   "registry": p.get("registry")})
     return tuple(calls)
-
-
-def kernel_python(kernel_name: str) -> str | None:
-    """The interpreter a kernelspec runs (as jupyter_client formats it), None if not ipykernel."""
-    from jupyter_client.kernelspec import KernelSpecManager
-
-    argv = KernelSpecManager().get_kernel_spec(kernel_name).argv
-    if not is_ipykernel(argv):
-        return None
-    if argv[0] in ("python", f"python{sys.version_info[0]}", f"python{sys.version_info[0]}.{sys.version_info[1]}"):
-        return sys.executable  # what jupyter_client's format_kernel_cmd does
-    return argv[0]
-
-
-def start_template(kernel_name: str, preload: Sequence[str] = ()) -> None:
-    """Start this worker's template now, so that it imports while the worker warms up."""
-    python = kernel_python(kernel_name)
-    if python is not None:
-        template(python, preload)
-
-
-def close_templates() -> None:
-    with _lock:
-        for current in _templates.values():
-            current.close()
-        _templates.clear()

@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from urllib.parse import quote
 
-from ..figures.save import LINK_METADATA
 
 CONFIDENTIAL_TEXT = ("The answers of a group smaller than the publication threshold "
                      "(for a cluster, one person's answers). For the project team only: "
@@ -93,6 +92,8 @@ def relink(nb, folder: str) -> int:
     text/html output; the src was relative to the kernel's working folder, the page lives
     beside ``folder``. Returns the number of links rewritten. Changes ``nb`` in place.
     """
+    from ..figures.save import LINK_METADATA  # here: a rerun that builds nothing imports no matplotlib
+
     count = 0
     for cell in nb.get("cells", []):
         for output in cell.get("outputs", []):

@@ -3,6 +3,11 @@
 Started by :class:`clusterresearch.batch.kernels.Template` (see that module for the design
 and why each forked kernel starts from a fresh interpreter state). This module runs in the
 template process and in its forked children only.
+
+Protocol: one JSON line per request on stdin, each with an ``id``; ``{"id", "argv", "env",
+"cwd"}`` is answered on the reply pipe with ``{"id", "pid"}`` or ``{"id", "error"}``;
+``{"id", "preload": [calls]}`` is not answered. EOF on stdin (the owner is gone or closed
+it) kills the kernels still running and ends the template.
 """
 
 from __future__ import annotations
@@ -14,21 +19,33 @@ import signal
 import sys
 from typing import Any, Sequence
 
-from .kernels import INLINE_BACKEND, PRELOAD
+# What a report's kernel finds already imported: the notebooks' own imports and what they
+# pull in. Import side effects of these are part of every fresh kernel too (the notebooks
+# import them), so importing them ahead changes no output. A module missing here is simply
+# imported by the kernel that needs it.
+PRELOAD = (
+    "numpy", "pandas", "matplotlib", "matplotlib.pyplot", "seaborn", "scipy.stats", "networkx",
+    "statsmodels.stats.proportion", "clusterresearch", "clusterresearch.competencies",
+    "clusterresearch.roadmap.report", "IPython", "IPython.display", "ipykernel.ipkernel", "ipykernel.zmqshell",
+    "pandas.io.formats.html",
+)
+INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
+_kernels: set[int] = set()
 
 
 def _reap(*_: Any) -> None:
     try:
-        while os.waitpid(-1, os.WNOHANG)[0]:
-            pass
+        while True:
+            pid, _status = os.waitpid(-1, os.WNOHANG)
+            if not pid:
+                return
+            _kernels.discard(pid)
     except ChildProcessError:
         pass
 
 
-def _become_kernel(request: dict, closing: Sequence[int]) -> None:
+def _become_kernel(request: dict) -> None:
     """In the forked child: turn into the ipykernel a fresh launch would have started."""
-    for fd in closing:
-        os.close(fd)
     os.setsid()
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.default_int_handler)
@@ -45,8 +62,9 @@ def _become_kernel(request: dict, closing: Sequence[int]) -> None:
     import random
 
     random.seed()
-    if "numpy" in sys.modules:
-        sys.modules["numpy"].random.seed()
+    numpy = sys.modules.get("numpy")  # reading sys.modules: was numpy imported ahead?
+    if numpy is not None:
+        numpy.random.seed()
     import ipykernel_launcher
     from ipykernel import kernelapp
 
@@ -55,44 +73,23 @@ def _become_kernel(request: dict, closing: Sequence[int]) -> None:
     kernelapp.launch_new_instance(argv=argv[3:])
 
 
-def _imports_and_preload(preload: Sequence[str]) -> None:
-    import importlib
-
-    for name in PRELOAD:
-        try:
-            importlib.import_module(name)
-        except ImportError:
-            pass
-    if preload:
-        from .. import preload as preloading
-
-        preloading.preload_calls(preload)
-
-
-class _Peer:
-    """One source of requests: the owner (stdin, replies on the reply pipe) or a worker
-    connected to the template's socket (replies on the same connection)."""
-
-    def __init__(self, fd: int, write, sock=None):
-        self.fd, self.write, self.sock, self.pending = fd, write, sock, b""
-
-
-def _fork(request: dict, peer: _Peer, closing) -> None:
+def _fork(request: dict, reply, close_in_child: Sequence[int]) -> None:
+    sys.stdout.flush()
+    sys.stderr.flush()
     try:
-        sys.stdout.flush()
-        sys.stderr.flush()
         pid = os.fork()
-    except Exception as exc:  # noqa: BLE001 - answer, never die on one request
-        peer.write(json.dumps({"error": f"{type(exc).__name__}: {exc}"}) + "\n")
+    except OSError as exc:  # answer, never die on one request
+        reply({"id": request.get("id"), "error": f"{type(exc).__name__}: {exc}"})
         return
     if pid == 0:
         code = 0
         try:
-            closing()
-            _become_kernel(request, ())
+            for fd in close_in_child:
+                os.close(fd)
+            _become_kernel(request)
         except SystemExit as exc:
             code = exc.code if isinstance(exc.code, int) else 0
-        except BaseException:  # noqa: BLE001
+        except BaseException:  # noqa: BLE001 - a kernel that cannot start says why on stderr
             import traceback
 
             traceback.print_exc()
@@ -103,72 +100,76 @@ def _fork(request: dict, peer: _Peer, closing) -> None:
                 sys.stderr.flush()
             finally:
                 os._exit(code)
+    _kernels.add(pid)
+    reply({"id": request.get("id"), "pid": pid})
+
+
+def _import_ahead(preload_calls: Sequence[str]) -> None:
+    import importlib
+
+    for name in PRELOAD:
+        try:
+            importlib.import_module(name)
+        except ImportError:
+            pass
+    if preload_calls:
+        from .. import preload
+
+        preload.preload_calls(preload_calls)
+
+
+def _kernel_error() -> str | None:
+    """Why no kernel can start here (the kernel's own modules fail to import), or None."""
     try:
-        peer.write(json.dumps({"pid": pid}) + "\n")
-    except OSError:  # the worker went away meanwhile: its kernel is orphaned, end it
-        os.kill(pid, signal.SIGKILL)
+        import ipykernel_launcher  # noqa: F401
+        from ipykernel import kernelapp  # noqa: F401
+    except Exception as exc:  # noqa: BLE001 - every request is answered with it
+        return " ".join(f"cannot import the kernel: {type(exc).__name__}: {exc}".split())
+    return None
 
 
-def template_main(reply_fd: int, preload: Sequence[str], server=None) -> None:
-    """Import, preload, then serve requests until stdin (the owner) closes.
-
-    A request is one JSON line: ``{"argv", "env", "cwd"}`` forks a kernel and is answered
-    ``{"pid"}`` or ``{"error"}``; ``{"preload": [calls]}`` (owner only, no answer) preloads
-    more, one call at a time whenever no request waits: the first reports (the jobs' order)
-    start once their own call is made, while the template makes the next. With ``server``
-    (a listening Unix socket, bound by kernels.TEMPLATE_MAIN in a private temporary folder)
-    the worker processes of one ``reproduce`` run connect there and share this template, so
-    its imports and preloads are done once per run.
-    """
+def template_main(reply_fd: int) -> None:
+    """Import, then serve requests until stdin closes; preload calls are made one at a time
+    whenever no fork request waits, so the first reports start while later calls are made."""
     os.environ["JPY_PARENT_PID"] = str(os.getpid())  # ipykernel reads it at import
-    # as ipykernel_launcher does: the launch folder is not on the kernel's path
-    if sys.path and (sys.path[0] in ("", os.getcwd())):
+    if sys.path and sys.path[0] in ("", os.getcwd()):  # as ipykernel_launcher does
         del sys.path[0]
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the worker's business
-    _imports_and_preload(preload)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the owner's business
+    broken = _kernel_error()
+    if broken is None:
+        _import_ahead(())
     signal.signal(signal.SIGCHLD, _reap)
-    peers = {0: _Peer(0, lambda text: os.write(reply_fd, text.encode("utf-8")))}
 
-    def closing() -> None:  # in a forked kernel: nothing of the template's requests stays open
-        os.close(reply_fd)
-        for sock in [server] + [p.sock for p in peers.values()]:
-            if sock is not None:
-                os.close(sock.detach())
+    def reply(message: dict) -> None:
+        os.write(reply_fd, (json.dumps(message) + "\n").encode("utf-8"))
 
-    pending: list[str] = []  # preload calls not made yet: one at a time, between requests
+    pending: list[str] = []
+    buffer = b""
     while True:
-        watched = list(peers) + ([server.fileno()] if server is not None else [])
-        ready, _, _ = select.select(watched, [], [], 0 if pending else None)
-        if not ready and pending:
-            _imports_and_preload([pending.pop(0)])
+        if not select.select([0], [], [], 0 if pending else None)[0]:
+            _import_ahead([pending.pop(0)])
             continue
-        for fd in ready:
-            if server is not None and fd == server.fileno():
-                conn, _ = server.accept()
-                peers[conn.fileno()] = _Peer(conn.fileno(), lambda text, c=conn: c.sendall(text.encode("utf-8")), conn)
-                continue
-            peer = peers.get(fd)
-            if peer is None:
-                continue
+        try:
+            data = os.read(0, 65536)
+        except InterruptedError:
+            continue
+        if not data:
+            break
+        buffer += data
+        while b"\n" in buffer:
+            line, buffer = buffer.split(b"\n", 1)
             try:
-                data = os.read(fd, 65536)
-            except OSError:
-                data = b""
-            if not data:
-                if fd == 0:
-                    return  # the owner is gone
-                peers.pop(fd)
-                peer.sock.close()
+                request = json.loads(line)
+            except ValueError:
                 continue
-            peer.pending += data
-            while b"\n" in peer.pending:
-                line, peer.pending = peer.pending.split(b"\n", 1)
-                try:
-                    request = json.loads(line)
-                except ValueError:
-                    continue
-                if "preload" in request:
-                    if fd == 0:
-                        pending.extend(request["preload"])
-                    continue
-                _fork(request, peer, closing)
+            if "preload" in request:
+                pending.extend([] if broken else request["preload"])
+            elif broken:
+                reply({"id": request.get("id"), "error": broken})
+            else:
+                _fork(request, reply, (reply_fd,))
+    for pid in list(_kernels):  # the owner is gone: so are its reports
+        try:
+            os.killpg(pid, signal.SIGKILL)
+        except OSError:
+            pass

@@ -1,8 +1,8 @@
 """What a worker does for one job: papermill, then the HTML export, in this process.
 
-Runs in a worker process (local executor) or a Dask worker thread/process. Heavy imports
-(papermill, nbconvert) happen in :func:`warm_up`, which the local executor runs as the pool
-initializer so that their cost is paid once per worker, in parallel, not once per report.
+Runs in a thread of the ``reproduce`` process (local executor: the work here is mostly waiting
+for the kernel) or in a Dask worker. Heavy imports (papermill, nbconvert) happen once per
+process in :func:`warm_up`, before the first job.
 
 Nothing here raises for a failing notebook: :func:`run_job` always returns a
 :class:`JobResult` (``status`` "done" or "failed" with a one-line reason) and keeps
@@ -11,6 +11,7 @@ whatever executed notebook papermill wrote.
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import random
@@ -26,7 +27,6 @@ from typing import Any
 from .. import config
 from ..outputs import write_text
 from . import kernels
-from .forked import kernel_manager_class
 from .export import exporter
 from .jobs import Job
 from .page import SiteInfo, portable_paths, relink, report_page
@@ -47,7 +47,7 @@ KERNEL_ENV = {
     "PYDEVD_DISABLE_FILE_VALIDATION": "1",  # silence the debugger's frozen-modules warning
     # Reports are made of the kernels' outputs: a figure shown with plt.show() must reach the
     # page even where the shell exports a non-interactive backend (MPLBACKEND=Agg in CI).
-    "MPLBACKEND": kernels.INLINE_BACKEND,
+    "MPLBACKEND": "module://matplotlib_inline.backend_inline",
 }
 # Set even when the environment has another value (see MPLBACKEND above).
 _FORCED = ("MPLBACKEND",)
@@ -73,8 +73,6 @@ class RunSettings:
     # calls (JSON, kernels.preload_calls: the survey load, the roadmap model) the template
     # makes once (clusterresearch.preload); the same call in a report's kernel is then free.
     preload: tuple[str, ...] = ()
-    # the run's shared template (kernels.SharedTemplate: its socket), None: one per worker
-    template_socket: str | None = None
     site: SiteInfo = SiteInfo()           # what the pages say about the study
 
 
@@ -112,22 +110,20 @@ def kernel_environment(base: dict[str, str]) -> dict[str, str]:
 def prepare_environment() -> None:
     os.environ.update(kernel_environment(os.environ))
     # papermill warns about unknown parameters (the parent has checked them) and logs per
-    # cell; keep the terminal for the progress bar and the failure lines.
+    # cell, jupyter_client logs a failed kernel start with its traceback; keep the terminal
+    # for the progress bar and the failure lines (each failure is reported once, in its line).
     for name in ("papermill", "nbclient", "traitlets"):
-        logging.getLogger(name).setLevel(logging.ERROR)
+        logging.getLogger(name).setLevel(logging.CRITICAL)
 
 
 def warm_up(with_code: bool = False, kernel_name: str | None = None, settings: RunSettings | None = None) -> None:
     """Import papermill/nbconvert and compile the HTML templates once, before the first job;
     with ``kernel_name``, also check that its kernelspec exists here (NoSuchKernel if not);
-    with ``settings`` (warm), start the kernel template so that it imports meanwhile."""
+    with ``settings`` (warm), start this process's kernel template so that it imports meanwhile."""
     prepare_environment()
-    if settings is not None and settings.warm and kernels.supported():
-        kernels.use_shared(settings.template_socket)
-        if not settings.template_socket:
-            kernels.start_template(settings.kernel_name, settings.preload)
+    if settings is not None and settings.warm:
+        kernels.start(settings.kernel_name, dict(os.environ), settings.preload)
     import nbformat
-    import papermill  # noqa: F401
     from jupyter_client.kernelspec import KernelSpecManager
 
     if kernel_name:
@@ -147,6 +143,7 @@ def _cells_started(nb) -> bool:
 
 
 ENGINE = "clusterresearch"
+NO_KERNEL = "kernel did not start"  # how a failure before any cell ran begins
 
 
 def _register_engine() -> None:
@@ -157,19 +154,22 @@ def _register_engine() -> None:
     validated, ~100 times a report (about 3 s of a 12 s report). With it off, papermill
     still writes the notebook on success and on a cell error, but loses it when the kernel
     dies or a cell times out; this engine keeps it for those cases (``_local.partial``).
+    Registering again replaces the same class: no need to ask whether it is there.
     """
     from papermill.engines import NBClientEngine, papermill_engines
 
-    if ENGINE in papermill_engines._engines:
-        return
+    papermill_engines.register(ENGINE, _keeping_engine(NBClientEngine))
 
-    class KeepingEngine(NBClientEngine):
+
+@functools.lru_cache(maxsize=None)
+def _keeping_engine(base):
+    class KeepingEngine(base):
         @classmethod
         def execute_managed_notebook(cls, nb_man, kernel_name, **kwargs):
             _local.partial = nb_man.nb
             return super().execute_managed_notebook(nb_man, kernel_name, **kwargs)
 
-    papermill_engines.register(ENGINE, KeepingEngine)
+    return KeepingEngine
 
 
 def _kernel_config(settings: RunSettings, socket_dir: str):
@@ -186,7 +186,10 @@ def _kernel_config(settings: RunSettings, socket_dir: str):
 def _kernel_manager(settings: RunSettings) -> dict[str, Any]:
     """nbclient's kernel_manager_class for warm kernels (none: jupyter_client's default)."""
     if settings.warm and kernels.supported():
-        return {"kernel_manager_class": kernel_manager_class(settings.preload)}
+        from .provisioner import kernel_manager_class
+
+        kernels.preload(settings.preload)
+        return {"kernel_manager_class": kernel_manager_class()}
     return {}
 
 
@@ -237,11 +240,11 @@ def _execute(job: Job, settings: RunSettings) -> tuple[Any, str, int]:
         except Exception as exc:  # noqa: BLE001 - any failure becomes a record, never a crash
             partial = _local.partial
             started = _cells_started(partial)
-            if attempts == 1 and not started:
+            if attempts == 1 and not started and not kernels.stopping.is_set():
                 time.sleep(random.uniform(*RETRY_SLEEP))
                 continue
             if not started:
-                return None, one_line(f"kernel did not start: {type(exc).__name__}: {exc}"), attempts
+                return None, one_line(f"{NO_KERNEL}: {type(exc).__name__}: {exc}"), attempts
             _keep(partial, job.output_notebook)  # a timeout or a dead kernel: keep what ran
             return partial, one_line(f"{type(exc).__name__}: {exc}"), attempts
         finally:

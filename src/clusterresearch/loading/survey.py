@@ -16,7 +16,6 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError, where
-from ..preload import preloadable
 from .answers import to_positions
 from .cells import as_text
 from .codes import coded, label_codes, long_categorical, missing_codes, missing_labels, string_order
@@ -163,7 +162,6 @@ class Grid:
         return Survey(self)
 
 
-@preloadable  # the study is loaded once per reproduce worker (clusterresearch.preload)
 def load_survey(path: str | Path | None = None, *, study: Study | str | Path | None = None,
                 instrument: pd.DataFrame | str | Path | None = None,
                 registry: str | Path | None = None, encoding: str | None = None,

@@ -1,13 +1,24 @@
-"""Pure metrics on the tidy answers frame (one row per respondent x item); no file I/O here."""
+"""Pure metrics on the tidy answers frame (one row per respondent x item); no file I/O here.
 
-from .areas import area_gap, area_stats, respondent_area_index, self_vs_assessor
-from .items import item_stats, wilson_interval
+The names below are imported on first use (PEP 562), so that importing a submodule such as
+``metrics.tally`` (scope selection does) does not import scipy and statsmodels: a
+``reproduce`` rerun that builds nothing needs neither.
+"""
 
-__all__ = [
-    "area_gap",
-    "area_stats",
-    "item_stats",
-    "respondent_area_index",
-    "self_vs_assessor",
-    "wilson_interval",
-]
+import importlib
+
+_WHERE = {
+    "area_gap": "areas",
+    "area_stats": "areas",
+    "respondent_area_index": "areas",
+    "self_vs_assessor": "areas",
+    "item_stats": "items",
+    "wilson_interval": "items",
+}
+__all__ = sorted(_WHERE)
+
+
+def __getattr__(name: str):
+    if name in _WHERE:
+        return getattr(importlib.import_module(f".{_WHERE[name]}", __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

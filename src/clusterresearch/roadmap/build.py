@@ -9,13 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import os
-
 from .. import config
 from ..errors import InputError
 from ..loading.source import SurveySource
-from ..preload import preloadable
-from .analysis import SERVICES_PATH, Model, Roadmap, load_services, model, with_readiness
+from .analysis import Model, Roadmap, load_services, model, with_readiness
 from .network import load_network
 from .readiness import check_declared_areas, survey_area_stats
 from .scenarios import Parameters
@@ -48,28 +45,10 @@ class RoadmapSettings:
         return self.source.given
 
 
-def _network_files(arguments: dict) -> list:
-    """What a network model is read from: every file of the network folder, and the services."""
-    folder = Path(arguments["network_dir"]) if arguments.get("network_dir") else config.ROADMAP_EXAMPLE_DIR
-    try:
-        listed = sorted(entry.path for entry in os.scandir(folder) if entry.is_file())
-    except OSError:
-        listed = []
-    return [folder, *listed, SERVICES_PATH]
-
-
-def _draw_figures(value: Model) -> None:
-    from .figures import draw_ahead
-
-    draw_ahead(value)
-
-
-@preloadable(files=_network_files, warm=_draw_figures)
 def network_model(network_dir: str | Path | None = None, platform_retention: float | None = None,
                   platform_delay: float | None = None, relay_retention: float | None = None) -> Model:
     """The network folder (default: the worked example) read and analysed under these
-    parameters: the part of a roadmap that is the same for every survey scope. ``reproduce``
-    preloads it once per worker, figures drawn ahead (clusterresearch.preload)."""
+    parameters: the part of a roadmap that is the same for every survey scope."""
     parameters = Parameters.resolve(platform_retention, platform_delay, relay_retention)
     network = load_network(Path(network_dir) if network_dir else config.ROADMAP_EXAMPLE_DIR)
     return model(network, parameters, load_services())

@@ -288,6 +288,18 @@ def _read_link_restrictions(path: Path, known: dict[str, str], links: pd.DataFra
     return pd.DataFrame(rows, columns=list(LINK_RESTRICTION_COLUMNS))
 
 
+def network_files(folder: str | Path) -> list[Path]:
+    """The files a network folder is read from, in reading order (the three required files,
+    the restriction files and network.toml where present): the one list of a network's
+    inputs, for ``Network.files``, build records and reproduce's preload."""
+    from .description import DESCRIPTION_FILE
+
+    folder = Path(folder)
+    files = [folder / ACTORS_FILE, folder / LINKS_FILE, folder / FLOWS_FILE]
+    files += [folder / name for name in (ACTOR_RESTRICTIONS_FILE, LINK_RESTRICTIONS_FILE) if (folder / name).exists()]
+    return files + [folder / DESCRIPTION_FILE] * (folder / DESCRIPTION_FILE).is_file()
+
+
 def load_network(folder: str | Path) -> Network:
     """Read and validate a network folder; raise InputError at the first fault found.
 
@@ -314,4 +326,5 @@ def load_network(folder: str | Path) -> Network:
         link_restrictions = _read_link_restrictions(files[-1], known, links)
     if description.file is not None:
         files.append(description.file)
-    return Network(actors, links, flows, actor_restrictions, link_restrictions, folder, tuple(files), description)
+    return Network(actors, links, flows, actor_restrictions, link_restrictions, folder, tuple(network_files(folder)),
+                   description)
