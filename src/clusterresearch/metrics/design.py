@@ -55,8 +55,9 @@ def _layout(data: pd.DataFrame, design: Design):
     n = len(data)
     w = (data[design.weight].to_numpy(dtype=np.float64) if design.weight else np.ones(n))
     stratum = _codes(data[design.strata] if design.strata else None, n)
-    if design.psu:
-        unit = pd.factorize(pd.MultiIndex.from_arrays([stratum, data[design.psu].to_numpy()]), sort=True)[0]
+    if design.psu:  # PSU ids are read within their stratum: one code per (stratum, psu) pair
+        psu = pd.factorize(data[design.psu], sort=True)[0].astype(np.int64)
+        unit = pd.factorize(stratum * (int(psu.max()) + 1 if n else 1) + psu, sort=True)[0]
     else:
         unit = np.arange(n)
     unit = unit.astype(np.int64)
@@ -76,7 +77,11 @@ def _layout(data: pd.DataFrame, design: Design):
 
 def degrees_of_freedom(data: pd.DataFrame, design: Design) -> int:
     """Design degrees of freedom: number of PSUs minus number of strata (R's ``degf``)."""
-    _, _, unit, strata_of_unit, n_h, _ = _layout(data, design)
+    _, _, _, strata_of_unit, n_h, _ = _layout(data, design)
+    return _df(strata_of_unit, n_h)
+
+
+def _df(strata_of_unit: np.ndarray, n_h: np.ndarray) -> int:
     return int(len(strata_of_unit) - np.count_nonzero(n_h))
 
 
@@ -145,7 +150,7 @@ def domain_means(data: pd.DataFrame, y: str, by: list[str] | None = None, design
     z = wi * (yi - mean[codes]) / weight[codes]
     var = _variance(z, codes, unit[rows], strata_of_unit, n_h, c_h, domains)
     se = np.sqrt(var)
-    df = degrees_of_freedom(data, design)
+    df = _df(strata_of_unit, n_h)
     if share is None:
         share = bool(np.isin(yi, (0.0, 1.0)).all())
     if share:
@@ -231,7 +236,7 @@ def rao_scott(data: pd.DataFrame, row: str, column: str, design: Design = Design
     delta = np.linalg.solve(denom, numer)
     trace = float(np.trace(delta))
     d0 = trace ** 2 / float(np.trace(delta @ delta))
-    nu = degrees_of_freedom(data, design)
+    nu = _df(strata_of_unit, n_h)
     F = chi2 / trace
     return {"chi2": chi2, "F": F, "ndf": d0, "ddf": d0 * nu, "p": float(special.fdtrc(d0, d0 * nu, F))}
 
