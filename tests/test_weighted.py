@@ -75,7 +75,8 @@ def test_an_unweighted_study_has_no_design_columns(tmp_path):
 
 def test_groups_are_compared_by_the_design_based_test(tmp_path):
     from clusterresearch.metrics.areas import Keyed
-    from clusterresearch.metrics.design import Design, compare_groups, rao_scott
+    from clusterresearch.metrics.design import Design, rao_scott
+    from clusterresearch.metrics.weighted import compare_groups
 
     report = SurveyReport.from_parameters(WEIGHTED, output_dir=tmp_path)
     table = compare_groups(report.grid, "sector", Keyed(report.grid, report.survey.items)).set_index("area")

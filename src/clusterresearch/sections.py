@@ -154,10 +154,10 @@ class ReportSections:
 
     def design_comparison(self, column: str, label: str):
         """A weighted study's group comparison: Rao-Scott's design-based test per area
-        (`metrics.design.compare_groups`), each group's weighted share and n beside it."""
+        (`metrics.weighted.compare_groups`), each group's weighted share and n beside it."""
         from .formatting import number
         from .metrics.areas import Keyed
-        from .metrics.design import compare_groups
+        from .metrics.weighted import compare_groups
 
         table = compare_groups(self.grid, column, Keyed(self.grid, self.survey.items))
         hidden = [bool(self.disclosure.hidden(np.asarray(n)).any()) for n in table["respondents"]] if len(table) else []
