@@ -192,7 +192,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="also write the long tidy answers, a row per respondent x item, as responses_tidy.parquet "
                         "(default: responses_wide.parquet only, a row per respondent)")
     p.add_argument("--long-csv", action="store_true",
-                   help="also write the long tidy answers as CSV (responses_tidy.csv)")
+                   help="also write the long tidy answers as CSV, responses_tidy.csv (default: not written)")
     p.set_defaults(func=_prepare)
 
     p = sub.add_parser("reconstruct", help="regenerate the reconstructed survey answers from the paper's statements")
