@@ -106,3 +106,14 @@ def test_every_report_cell_runs_with_an_empty_cell_in_the_comparison_column(tmp_
     assert ">nan<" not in html and "nan vs" not in html  # no group named nan
     report.essays()
     report.consistency_table()
+
+
+def test_an_ordered_grouping_of_words_follows_its_names_file(coded_study):
+    text = (coded_study / "study.toml").read_text()
+    (coded_study / "study.toml").write_text(text.replace('label = "Cluster"', 'label = "Wave"\nordered = true\nnames = "waves.csv"'))
+    (coded_study / "waves.csv").write_text("wave,name\nspring,Spring 2020\nsummer,Summer 2020\nautumn,Autumn 2020\n")
+    (coded_study / "responses_de_fr.csv").write_text(
+        "respondent_id,country,cluster,comm_internal_system,neg_conflicts\n"
+        "R1,DE,autumn,4,3\nR2,DE,spring,5,2\nR3,FR,summer,2,2\nR4,FR,,1,\n")
+    survey = load_survey(study=coded_study)
+    assert [s.group for s in scope.scopes(survey) if s.column == "cluster"] == ["spring", "summer", "autumn"]

@@ -75,7 +75,8 @@ def test_an_unweighted_study_has_no_design_columns(tmp_path):
 
 def test_groups_are_compared_by_the_design_based_test(tmp_path):
     from clusterresearch.metrics.areas import Keyed
-    from clusterresearch.metrics.design import Design, compare_groups, rao_scott
+    from clusterresearch.metrics.design import Design, rao_scott
+    from clusterresearch.metrics.weighted import compare_groups
 
     report = SurveyReport.from_parameters(WEIGHTED, output_dir=tmp_path)
     table = compare_groups(report.grid, "sector", Keyed(report.grid, report.survey.items)).set_index("area")
@@ -95,3 +96,17 @@ def test_report_tables_show_weighted_shares_with_unweighted_counts(tmp_path):
     html = report.area_table("alpha")._repr_html_()
     assert "67 % weighted (3/6 answers)" in html and "design-based, logit" in html and "Wilson" not in html
     assert "unweighted" in report.area_narrative("alpha").data
+
+
+def test_the_bars_of_a_weighted_study_draw_weighted_shares(tmp_path):
+    from clusterresearch.figures.likert import segments
+
+    report = SurveyReport.from_parameters(WEIGHTED, output_dir=tmp_path)
+    rows = report.item_table[report.item_table["area"] == "alpha"]
+    drawn = report.drawn_rows(rows).set_index("item_id")
+    scale = report.study.scales["agree5"]
+    widths = {part: width for part, _, _, width in segments(drawn.loc["q1"], scale)}
+    assert widths["5"] == pytest.approx(100 * 6 / 9) and widths["1"] == pytest.approx(100 * 3 / 9)
+    assert drawn.loc["q1", "n"] == 6 and drawn.loc["q1", "n_agree"] == 3
+    assert "unweighted answers" in report.figure_note()
+    report.area_figure("alpha")

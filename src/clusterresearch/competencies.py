@@ -154,9 +154,9 @@ class SurveyReport(ReportSections):
         """The area's figure for this scope, saved in ``output_dir``."""
         rows = self.item_table[self.item_table["area"] == area]
         reverse = dict(zip(self.study.instrument["item_id"], self.study.instrument["reverse"]))
-        fig = likert_figure(rows, self.study.scales, title=self.figure_title(area), texts=self.texts,
-                            reverse=reverse, missing=self.missing_by_item, n_respondents=self.answered(area),
-                            noun=self.noun, disclosure=self.disclosure)
+        fig = likert_figure(self.drawn_rows(rows), self.study.scales, title=self.figure_title(area),
+                            texts=self.texts, reverse=reverse, missing=self.missing_by_item, n_respondents=self.answered(area),
+                            noun=self.noun, note=self.figure_note(), disclosure=self.disclosure)
         return self._show(fig, f"figure{self.areas.index(area) + 1}_{area}", self._alt(area, rows))
 
     def answered(self, area: str) -> int:

@@ -154,10 +154,10 @@ class ReportSections:
 
     def design_comparison(self, column: str, label: str):
         """A weighted study's group comparison: Rao-Scott's design-based test per area
-        (`metrics.design.compare_groups`), each group's weighted share and n beside it."""
+        (`metrics.weighted.compare_groups`), each group's weighted share and n beside it."""
         from .formatting import number
         from .metrics.areas import Keyed
-        from .metrics.design import compare_groups
+        from .metrics.weighted import compare_groups
 
         table = compare_groups(self.grid, column, Keyed(self.grid, self.survey.items))
         hidden = [bool(self.disclosure.hidden(np.asarray(n)).any()) for n in table["respondents"]] if len(table) else []
@@ -175,3 +175,30 @@ class ReportSections:
                    "svychisq), a respondent's answers one cluster unless the design names PSUs. "
                    f"{self.study.caution}")
         return tables.html_table(frame, caption=caption.strip())
+
+    def drawn_rows(self, rows: pd.DataFrame) -> pd.DataFrame:
+        """The rows an area's figure draws: in a weighted study each position's count is
+        replaced by n x its weighted share, so the bars show weighted percentages (the n and
+        agree counts written beside them stay unweighted answers)."""
+        if self.study.design is None or rows.empty:
+            return rows
+        weight = self.grid.design["weight"].to_numpy(dtype=float)[self.grid.design_rows()]
+        column = {item: j for j, item in enumerate(self.grid.items["item_id"].astype("str"))}
+        out = rows.copy()
+        positions = [c for c in out.columns if c.startswith("n_") and c[2:].isdigit()]
+        out[positions] = out[positions].astype(float)
+        for at, (item, k, n) in enumerate(zip(rows["item_id"], rows["k"], rows["n"])):
+            value = self.grid.values[:, column[str(item)]]
+            answered = ~np.isnan(value)
+            total = weight[answered].sum()
+            for p in range(1, int(k) + 1):
+                share = weight[value == p].sum() / total if total > 0 else 0.0
+                out.iloc[at, out.columns.get_loc(f"n_{p}")] = share * int(n)
+        return out
+
+    def figure_note(self) -> str | None:
+        """Under a weighted study's area figure: what the bars and the counts are."""
+        if self.study.design is None:
+            return None
+        return (f"Bars: shares weighted by {self.study.design.weight or 'equal weights'}; n and the agree count "
+                "beside each bar are unweighted answers.")

@@ -171,7 +171,7 @@ def area_tables(grid, items: pd.DataFrame | None, bys: list[list[str]], counted:
         table = valued(area_table(keys, answered, keyed.sums(group, counts), pair_rows[rated], index[rated],
                                   keyed.ranges, list(by)), by)
         if getattr(grid, "design", None) is not None:  # a weighted study: design-based figures
-            from .design import weigh_areas
+            from .weighted import weigh_areas
             table = weigh_areas(grid, table, list(by), keyed)
         tables.append(table)
     return tables

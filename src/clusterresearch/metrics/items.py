@@ -102,7 +102,7 @@ def item_tables(grid, geometry: pd.DataFrame, bys: list[list[str]], counted: Tal
         table = valued(item_table(keys, mine, lost, np.tile(area, group.size), np.tile(kind, group.size),
                                   geometry, width, list(by)), by)
         if getattr(grid, "design", None) is not None:  # a weighted study: design-based figures
-            from .design import weigh_items
+            from .weighted import weigh_items
             table = weigh_items(grid, table, list(by), geometry)
         tables.append(table)
     return tables
