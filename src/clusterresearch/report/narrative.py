@@ -10,10 +10,10 @@ from __future__ import annotations
 from typing import Iterable, Mapping
 
 import pandas as pd
-from statsmodels.stats.proportion import proportion_confint
 
 from ..disclosure import Disclosure
 from ..formatting import whole_percent
+from ..metrics.items import wilson_interval
 
 
 
@@ -27,7 +27,7 @@ def share_phrase(k: int, n: int, noun: str = "respondent", plural: str | None = 
         return f"no {noun} (no answers)"
     if n == 1:
         return f"{k} of 1 {noun} (one person's answer; no interval)"
-    low, high = proportion_confint(k, n, alpha=0.05, method="wilson")
+    low, high = (float(bound) for bound in wilson_interval(k, n))
     return f"{k} of {n} {plural} ({whole_percent(k / n)} %, 95 % CI {whole_percent(low)}-{whole_percent(high)} %)"
 
 
