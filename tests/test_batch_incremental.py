@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 from clusterresearch import cli, config
@@ -87,6 +89,16 @@ def test_rerun_reuses_and_force_rebuilds(tmp_path, monkeypatch, capsys):
     public_record = (out / "public" / ".build.json").read_text()
     assert str(tmp_path) not in public_record and "inputs" not in public_record  # published as it is
     assert str(tmp_path) in (out / "confidential" / ".build.json").read_text()
+
+    # the same rerun as a process of its own imports nothing that only building needs
+    script = (f"import sys; from pathlib import Path\nimport clusterresearch.config as c\n"
+              f"c.COMPETENCIES_NOTEBOOK = Path({str(STUB)!r})\nfrom clusterresearch import cli\n"
+              f"code = cli.main({argv!r})\n"
+              "print('IMPORTED', code, sorted(m for m in ('papermill', 'nbclient', 'nbconvert', 'jupyter_client', "
+              "'ipykernel', 'matplotlib', 'networkx') if m in sys.modules))\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert "IMPORTED 0 []" in done.stdout, done.stdout + done.stderr
+    assert {name: (out / name).read_bytes() for name in site} == site
 
     # one answer of the manager of LT02 changes (R09): LT02's and LT's reports only
     respondent = next(line.split(",")[0] for line in data.read_text().splitlines() if ",LT,LT02," in line)

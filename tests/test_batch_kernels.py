@@ -81,6 +81,9 @@ def test_each_report_starts_fresh_and_fails_alone(tmp_path, env):
     for action, reason in (("die", "Kernel died"), ("hang", "Timeout"), ("fail", "RuntimeError: this report fails")):
         _, result = run(action, worker.RunSettings(warm=True, execution_timeout=3) if action == "hang" else warm)
         assert result.status == "failed" and reason.lower() in result.error.lower(), (action, result.error)
+        # the signal that ended the kernel is named (os.kill(pid, 9) here); memory only for SIGKILL
+        assert ("killed by SIGKILL" in result.error) == (action == "die"), (action, result.error)
+        assert ("out-of-memory" in result.error) == (action == "die"), (action, result.error)
     after, result = run("observe")
     assert result.status == "done", result.error
     assert _outputs(after) == _outputs(second)

@@ -41,7 +41,7 @@ def _survey_files(survey: Any) -> list:
 
 
 def _model_files(model: Any) -> list:
-    from .roadmap.analysis import SERVICES_PATH
+    from .roadmap.network import SERVICES_PATH
 
     return [*model.network.files, SERVICES_PATH]
 

@@ -55,8 +55,7 @@ def shared_inputs(survey: Any, job: Job) -> dict[str, Path]:
         files[f"study/{name}"] = path
     network = job.parameters.get("network_dir")
     if network:
-        from ..roadmap.analysis import SERVICES_PATH
-        from ..roadmap.network import network_files
+        from ..roadmap.network import SERVICES_PATH, network_files
 
         files["services"] = SERVICES_PATH
         for path in network_files(network):

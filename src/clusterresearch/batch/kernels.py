@@ -48,6 +48,7 @@ _lock = threading.Lock()
 _templates: dict[str, "Template"] = {}
 _preload: list[str] = []     # calls every template of this process makes (see preload_calls)
 stopping = threading.Event()  # set on Ctrl-C: no template (no kernel) is started any more
+forked = threading.local()    # .pid, .template: the kernel last forked for this thread's job
 
 
 @functools.lru_cache(maxsize=None)
@@ -144,6 +145,22 @@ class Template:
             self._pending += data
         line, self._pending = self._pending.split(b"\n", 1)
         return line
+
+    def exit_signal(self, pid: int) -> int | None:
+        """The signal that ended the template's kernel ``pid`` (None: none, or not known)."""
+        with self._lock:
+            if self.gone:
+                return None
+            try:
+                sent = self._send({"exit": pid})
+                while True:
+                    reply = json.loads(self._line(REPLY_TIMEOUT))
+                    if reply.get("id") == sent:
+                        break
+            except (OSError, ValueError, RuntimeError):
+                return None
+        status = reply.get("status")
+        return os.WTERMSIG(status) if status is not None and os.WIFSIGNALED(status) else None
 
     def preload(self, calls: Sequence[str]) -> None:
         """Have the template make ``calls`` (clusterresearch.preload) between fork requests."""

@@ -110,6 +110,7 @@ class ForkProvisioner(LocalProvisioner):
             return await super().launch_kernel(cmd, **kwargs)
         pid = await asyncio.get_running_loop().run_in_executor(
             None, current.fork, cmd, env, str(cwd) if cwd else None)
+        kernels.forked.pid, kernels.forked.template = pid, current  # for the report's error line
         self.process = ForkedKernel(pid)  # type: ignore[assignment]
         self.pid = pid
         self.pgid = pid  # the child starts a new session, as launch_kernel's Popen does

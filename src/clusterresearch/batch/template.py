@@ -6,6 +6,7 @@ template process and in its forked children only.
 
 Protocol: one JSON line per request on stdin, each with an ``id``; ``{"id", "argv", "env",
 "cwd"}`` is answered on the reply pipe with ``{"id", "pid"}`` or ``{"id", "error"}``;
+``{"id", "exit": pid}`` with ``{"id", "status"}`` (a kernel's wait status, or None);
 ``{"id", "preload": [calls]}`` is not answered. EOF on stdin (the owner is gone or closed
 it) kills the kernels still running and ends the template.
 """
@@ -31,15 +32,17 @@ PRELOAD = (
 )
 INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
 _kernels: set[int] = set()
+_exits: dict[int, int] = {}  # pid -> wait status of a kernel that has ended
 
 
 def _reap(*_: Any) -> None:
     try:
         while True:
-            pid, _status = os.waitpid(-1, os.WNOHANG)
+            pid, status = os.waitpid(-1, os.WNOHANG)
             if not pid:
                 return
             _kernels.discard(pid)
+            _exits[pid] = status
     except ChildProcessError:
         pass
 
@@ -162,7 +165,9 @@ def template_main(reply_fd: int) -> None:
                 request = json.loads(line)
             except ValueError:
                 continue
-            if "preload" in request:
+            if "exit" in request:  # how a kernel ended: its wait status, None if not (yet) known
+                reply({"id": request.get("id"), "status": _exits.get(request["exit"])})
+            elif "preload" in request:
                 pending.extend([] if broken else request["preload"])
             elif broken:
                 reply({"id": request.get("id"), "error": broken})

@@ -17,6 +17,7 @@ import os
 import random
 import re
 import shutil
+import signal
 import tempfile
 import threading
 import time
@@ -213,6 +214,7 @@ def _execute(job: Job, settings: RunSettings) -> tuple[Any, str, int]:
         attempts += 1
         socket_dir = tempfile.mkdtemp(prefix="cr-")
         _local.partial = None
+        kernels.forked.pid = None
         try:
             nb = papermill.execute_notebook(
                 job.input_path,
@@ -246,9 +248,25 @@ def _execute(job: Job, settings: RunSettings) -> tuple[Any, str, int]:
             if not started:
                 return None, one_line(f"{NO_KERNEL}: {type(exc).__name__}: {exc}"), attempts
             _keep(partial, job.output_notebook)  # a timeout or a dead kernel: keep what ran
-            return partial, one_line(f"{type(exc).__name__}: {exc}"), attempts
+            return partial, one_line(f"{type(exc).__name__}: {exc}{_how_it_died(exc)}"), attempts
         finally:
             shutil.rmtree(socket_dir, ignore_errors=True)
+
+
+def _how_it_died(exc: Exception) -> str:
+    """For a kernel that died: the signal that ended it, as its parent (the template) saw it.
+    Out of memory is named only for SIGKILL, the signal the kernel's out-of-memory killer sends."""
+    pid, template = getattr(kernels.forked, "pid", None), getattr(kernels.forked, "template", None)
+    if pid is None or template is None or "died" not in str(exc).lower():
+        return ""
+    signum = template.exit_signal(pid)
+    if signum is None:
+        return ""
+    try:
+        name = signal.Signals(signum).name
+    except ValueError:
+        name = f"signal {signum}"
+    return f" (killed by {name}{', as the out-of-memory killer does' if signum == signal.SIGKILL else ''})"
 
 
 def _stable_ids(nb) -> None:

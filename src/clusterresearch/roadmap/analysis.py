@@ -11,14 +11,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from .. import config
 from ..disclosure import Disclosure
 from . import measures, sequence, stages
-from .network import Network
+from .network import SERVICES_PATH, Network
 from .readiness import READINESS_COLUMNS, SurveyScope, scope_readiness
 from .scenarios import PLATFORM_DELAY_DAYS, PLATFORM_RETENTION, SCENARIOS, Parameters, it_actor, restricted_flows, route_all
 
-SERVICES_PATH = config.ROADMAP_DIR / "it_actor_services.csv"
 SERVICE_COLUMNS = ("service_id", "service", "link_kinds", "quote")
 NO_SURVEY = "no survey given"
 

@@ -23,6 +23,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .. import config
 from ..errors import InputError, where
 from ..loading.formats import read_table
 from .description import Description, read_description
@@ -286,6 +287,10 @@ def _read_link_restrictions(path: Path, known: dict[str, str], links: pd.DataFra
         first_row[key] = row
         rows.append((source, target, kind, restriction, reason))
     return pd.DataFrame(rows, columns=list(LINK_RESTRICTION_COLUMNS))
+
+
+# what the IT actor offers (read beside every network: ``analysis.load_services``)
+SERVICES_PATH = config.ROADMAP_DIR / "it_actor_services.csv"
 
 
 def network_files(folder: str | Path) -> list[Path]:
