@@ -141,9 +141,11 @@ def test_preloaded_study_is_handed_out_once(tmp_path):
         preload.clear()
 
 
-def test_each_report_takes_what_the_template_preloaded(tmp_path):
+@pytest.mark.parametrize("how", [{}, {"data_format": "wide", "responses": "all"}])
+def test_each_report_takes_what_the_template_preloaded(tmp_path, how):
     """The calls reproduce preloads are the calls the notebooks make: a report built from
-    its job's parameters takes the preloaded survey (and roadmap model), loading nothing."""
+    its job's parameters takes the preloaded survey (and roadmap model), loading nothing,
+    whatever --format and --responses say."""
     from clusterresearch import config
     from clusterresearch.batch import jobs as jobs_module
     from clusterresearch.batch.runner import ReproduceOptions, _validate
@@ -152,7 +154,7 @@ def test_each_report_takes_what_the_template_preloaded(tmp_path):
     from clusterresearch.roadmap.report import RoadmapReport
     from clusterresearch.scope import scopes
 
-    options = _validate(ReproduceOptions(out=tmp_path / "site", source=SurveySource(study_dir=config.RAW_DIR)))
+    options = _validate(ReproduceOptions(out=tmp_path / "site", source=SurveySource(study_dir=config.RAW_DIR, **how)))
     planned = jobs_module.plan_jobs(scopes(load_survey(None, study=config.RAW_DIR)), options)
     for notebook, build in (("competencies", SurveyReport.from_parameters), ("roadmap", RoadmapReport.from_parameters)):
         job = next(j for j in planned if j.notebook == notebook and j.group == "PL")

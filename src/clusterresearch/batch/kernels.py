@@ -241,25 +241,25 @@ MODEL_PARAMETERS = ("platform_retention", "platform_delay", "relay_retention")
 
 def preload_calls(jobs) -> tuple[str, ...]:
     """The calls the jobs' notebooks make first, as JSON for the template to make once
-    (clusterresearch.preload): the competencies report's
-    ``load_survey(data_path, study=study_dir, encoding=..., registry=...)``, the roadmap's
-    readiness ``load_survey(data_path, study=study_dir)`` and its
+    (clusterresearch.preload): each job's survey source loaded as `SurveySource.load` loads
+    it (the roadmap's only when it was given a survey), and the roadmap's
     ``network_model(network_dir, platform_retention=..., ...)`` (None arguments do not count)."""
+    from ..loading.source import SurveySource
+
     calls = []
 
     def add(func: str, path, kwargs: dict) -> None:
-        text = json.dumps({"func": func, "path": path,
-                           "kwargs": {k: v for k, v in kwargs.items() if v is not None}}, sort_keys=True)
+        text = json.dumps({"func": func, "path": None if path is None else str(path),
+                           "kwargs": {k: str(v) if isinstance(v, Path) else v
+                                      for k, v in kwargs.items() if v is not None}}, sort_keys=True)
         if text not in calls:
             calls.append(text)
 
     for job in jobs:
         p = job.parameters
+        source = SurveySource.from_parameters(p)
         if job.notebook == "roadmap":
             add(NETWORK_MODEL, p.get("network_dir"), {k: p.get(k) for k in MODEL_PARAMETERS})
-            if p.get("study_dir") is not None or p.get("data_path") is not None:
-                add(SURVEY_LOAD, p.get("data_path"), {"study": p.get("study_dir")})
-        else:
-            add(SURVEY_LOAD, p.get("data_path"), {"study": p.get("study_dir"), "encoding": p.get("encoding"),
-                                                  "registry": p.get("registry")})
+        if job.notebook != "roadmap" or source.given:
+            add(SURVEY_LOAD, *source.arguments())
     return tuple(calls)

@@ -64,9 +64,15 @@ class SurveySource:
                    responses=parameters.get("responses") or RESPONSES_DEFAULT,
                    encoding=parameters.get("encoding") or None, registry=path("registry"))
 
+    def arguments(self) -> tuple[Path | None, dict[str, Any]]:
+        """The call `load` makes: ``load_survey(path, **kwargs)`` (reproduce's kernel template
+        makes the same call ahead, batch.kernels.preload_calls)."""
+        return self.data_path, dict(study=self.study_dir, registry=self.registry, encoding=self.encoding,
+                                    format=self.data_format, responses=self.responses)
+
     def load(self, **kwargs):
         """The `Survey` (loading.load_survey; ``kwargs`` such as ``instrument`` passed on)."""
         from .survey import load_survey
 
-        return load_survey(self.data_path, study=self.study_dir, registry=self.registry, encoding=self.encoding,
-                           format=self.data_format, responses=self.responses, **kwargs)
+        path, arguments = self.arguments()
+        return load_survey(path, **arguments, **kwargs)
