@@ -215,7 +215,7 @@ def main() -> int:
                         f"{full / floor:.2f}", "<= 0.8"))
         profile = breakdown(site)
 
-        rerun, rows = time_command(["reproduce", "--study", str(options.study), "--out", str(site), "--jobs",
+        rerun, rows = time_command(["reproduce", "--study", str(options.source.study_dir), "--out", str(site), "--jobs",
                                     str(jobs), "--no-progress"], site)
         print(f"  rerun, nothing changed (a whole process): {rerun:.2f} s; "
               f"{sum(r['status'] == 'done' for r in rows)}/{len(rows)} done")
