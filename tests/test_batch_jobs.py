@@ -134,6 +134,16 @@ def test_a_group_spanning_two_countries_is_in_neither(tmp_path):
     assert [(s.column, s.group) for s in chosen] == [("country", "PL"), ("cluster", "P")]
 
 
+def test_group_all_selects_the_all_data_scope_only(tmp_path):
+    """`reproduce --group all` (scope.parse gives (None, None)): the all-data report, not an
+    error '--group None=None: not a grouping column'."""
+    found = found_scopes(tmp_path, RESPONDENTS)
+    chosen = select_scopes(found, (parse("all"),), "data")
+    assert [(s.column, s.group) for s in chosen] == [(None, "all")]
+    with pytest.raises(InputError, match=r"--group all --group country=PL: no group lies within all of them"):
+        select_scopes(found, (parse("all"), ("country", "PL")), "data")
+
+
 @pytest.mark.parametrize("wanted, message", [
     ((("country", "DE"),), r"--group country=DE: no respondents; found LT, PL"),
     ((("cluster", "XX9"),), r"--group cluster=XX9: no respondents"),

@@ -65,6 +65,16 @@ def test_indexes_escape_every_string(tmp_path):
     assert 'href="confidential/roadmap_cluster_b-' in local
 
 
+def test_indexes_name_a_grouping_by_its_label(tmp_path):
+    """study.toml's label, not the column name: "By airbag <deployed>", not "By country"."""
+    jobs, rows = _rows(tmp_path)
+    site = SiteInfo(title="T", labels=(("country", "Airbag <deployed>"),))
+    page = public_index(jobs, rows, site=site, min_group=2)
+    assert "<h2>By airbag &lt;deployed&gt;</h2>" in page and "by airbag &lt;deployed&gt;" in page
+    assert "By country" not in page
+    assert "<h2>By cluster</h2>" in confidential_index(jobs, rows, site=site, min_group=2)  # no label: the column
+
+
 def test_public_index_links_only_public_reports(tmp_path):
     jobs, rows = _rows(tmp_path)
     page = public_index(jobs, rows, site=SITE, min_group=2)

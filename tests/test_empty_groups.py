@@ -44,7 +44,7 @@ def test_a_respondent_without_a_country_counts_in_the_cluster(tmp_path):
 def test_check_reports_the_count_not_an_error(capsys):
     assert cli.main(["check", "--study", str(DATA), "--data", str(CELLS / "cluster.csv")]) == 0
     said = capsys.readouterr().out
-    assert "1 manager without a cluster (cluster: empty cell or a missing code)" in said
+    assert "1 manager with no cluster value (cluster: empty cell or a missing code)" in said
 
 
 def test_a_grouping_counts_exactly_the_respondents_with_a_value():
@@ -96,7 +96,7 @@ def test_the_site_index_says_how_many_have_no_value():
     from clusterresearch.batch.runner import site_info
 
     survey = load_survey(CELLS / "cluster.csv", study=DATA)
-    assert "1 manager without a cluster" in site_info(SimpleNamespace(site=None), survey).notice
+    assert "1 manager with no cluster value" in site_info(SimpleNamespace(site=None), survey).notice
     assert "without" not in site_info(SimpleNamespace(site=None), load_survey(study=DATA)).notice
 
 

@@ -373,3 +373,21 @@ def test_drafted_qualtrics_study_gives_the_same_numbers(capsys, tmp_path):
         if written.is_file() and written.suffix in (".csv", ".json"):
             text = written.read_text(encoding="utf-8")
             assert "@example.org" not in text and "192.0.2." not in text
+
+
+def test_design_columns_are_offered_commented_out_and_listed(capsys, tmp_path):
+    """A weight, strata and PSU column (GSS/NHANES names) are neither answers nor groups: the
+    draft offers their study.toml keys commented out and lists them; without one, nothing."""
+    rows = ["respondent_id,wtssall,vstrat,sdmvpsu,q1"]
+    rows += [f"R{i},{0.5 + i / 7:.4f},{1 + i % 40},{1 + i % 2},{1 + i % 5}" for i in range(120)]
+    source = tmp_path / "gss.csv"
+    source.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    study = init(capsys, tmp_path, source)
+    toml_text = (study / "study.toml").read_text(encoding="utf-8")
+    assert '# weight = "wtssall"' in toml_text and '# strata = "vstrat"' in toml_text
+    assert '# psu = "sdmvpsu"' in toml_text
+    assert "weight" not in tomllib.loads(toml_text)  # offered, never applied
+    readme = (study / "README.md").read_text(encoding="utf-8")
+    assert "Sample design: `wtssall` named like a weight" in readme
+    plain = init(capsys, tmp_path / "plain", DATA / "by_hand" / "responses.csv")
+    assert "sample design" not in (plain / "study.toml").read_text(encoding="utf-8").lower()

@@ -34,6 +34,18 @@ def test_a_study_without_them_has_none_of_those_sections_nor_words(tmp_path):
     assert "self-assessed" not in rows.pipe(lambda r: report.area_table(report.areas[0])._repr_html_())
 
 
+@pytest.mark.parametrize("study, word", [(None, "self-assessed"), (STUDIES / "labels4_reversed", "rated")])
+def test_the_area_overview_figure_is_titled_in_the_studys_words(study, word, tmp_path, monkeypatch):
+    import clusterresearch.competencies as competencies
+    titles = []
+    real = competencies.overview_figure
+    monkeypatch.setattr(competencies, "overview_figure", lambda *a, **k: titles.append(k.get("title")) or real(*a, **k))
+    report = SurveyReport.from_parameters(study, output_dir=tmp_path)
+    report.overview()
+    assert titles == [f"Mean area index of the {word} items"]
+    assert report.kind("likert") == word
+
+
 def test_a_figure_subtitle_counts_who_answered_the_area(tmp_path):
     report = SurveyReport.from_parameters(SURVEY, output_dir=tmp_path)
     for area in report.areas:

@@ -39,6 +39,8 @@ EXPECTED = {
     "weight_not_a_number": ("responses.csv", "row 4, column 'w'"),
     "weight_column_absent": ("responses.csv", "row 1, column 'w'"),
     "strata_empty": ("responses.csv", "row 3, column 's'"),
+    "weight_first_bad_row": ("responses.csv", "row 2, column 'w'"),
+    "psu_first_empty_row": ("responses.csv", "row 2, column 'p'"),
     "group_column_absent": ("responses.csv", "row 1, column 'unit'"),
     "scale_unknown": ("instrument.csv", "row 3, column 'scale'"),
     "scale_one_answer": ("scales.csv", "row 2, column 'scale'"),

@@ -110,3 +110,11 @@ def test_the_bars_of_a_weighted_study_draw_weighted_shares(tmp_path):
     assert drawn.loc["q1", "n"] == 6 and drawn.loc["q1", "n_agree"] == 3
     assert "unweighted answers" in report.figure_note()
     report.area_figure("alpha")
+
+
+def test_the_area_sentences_of_a_weighted_study_give_no_unweighted_interval(tmp_path):
+    """A Wilson interval on unweighted counts would treat the answers as a simple random sample."""
+    report = SurveyReport.from_parameters(WEIGHTED, output_dir=tmp_path)
+    for area in report.areas:
+        said = report.area_narrative(area).data
+        assert "95 % CI" not in said and "without an interval" in said and " of 6 firms (" in said

@@ -196,9 +196,10 @@ class SurveyReport(ReportSections):
                       "index_range": index.loc[area, "index_range"]}
         text = narrative.area_paragraph(rows, area, title=self.study.area_title(area), texts=self.texts,
                                         disclosure=self.disclosure, noun=self.study.respondent,
-                                        plural=self.noun, **kwargs)
+                                        plural=self.noun, interval=self.study.design is None, **kwargs)
         if self.study.design is not None:
-            text += " These sentences count answers unweighted; the table gives the weighted shares."
+            text += (" These sentences count answers unweighted, without an interval (one would ignore the "
+                     "design); the table gives the weighted shares with design-based intervals.")
         return frames.paragraph(text)
 
     @cached_property
@@ -255,7 +256,9 @@ class SurveyReport(ReportSections):
         columns = {"area": "area", "index_mean": "mean", "index_ci_low": "ci_low",
                    "index_ci_high": "ci_high", "n_respondents": "n"}
         span, unit = self._span(table["index_range"])
-        fig = overview_figure(shown[list(columns)].rename(columns=columns), labels=self.titles, span=span, unit=unit)
+        title = f"Mean area index of the {self.kind('likert')} items"  # the study's word, not InterCom's
+        fig = overview_figure(shown[list(columns)].rename(columns=columns), labels=self.titles, span=span,
+                              unit=unit, title=title)
         return self._show(fig, "overview_area_means", f"Mean area index of {len(shown)} areas, {self.n_respondents} {self.noun}.")
 
     def overview_table(self):

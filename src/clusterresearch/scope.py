@@ -137,6 +137,6 @@ def describe_no_value(survey) -> str:
         if count:
             spec = survey.study.group(column)
             people = survey.study.respondent if count == 1 else survey.study.respondents
-            lines.append(f"{count} {people} without a {spec.label.lower()} ({column}: empty cell or a missing "
+            lines.append(f"{count} {people} with no {spec.label.lower()} value ({column}: empty cell or a missing "
                          "code): counted in all data and their other groupings, in no group of this column.")
     return "\n".join(lines)

@@ -26,10 +26,15 @@ def _scopes(jobs: Sequence[Job]) -> list[str]:
     return list(dict.fromkeys(j.scope for j in jobs))
 
 
-def _scope_title(scope: str) -> str:
+def _grouping(scope: str, site: SiteInfo) -> str:
+    """A grouping column in words: its label from study.toml, lower case ("year of accident")."""
+    return dict(site.labels).get(scope, scope).lower()
+
+
+def _scope_title(scope: str, site: SiteInfo) -> str:
     if scope == NO_SURVEY:
         return "Without a survey"
-    return "All respondents" if scope == "all" else f"By {scope}"
+    return "All respondents" if scope == "all" else f"By {_grouping(scope, site)}"
 
 
 def _version() -> str:
@@ -38,7 +43,8 @@ def _version() -> str:
     return __version__
 
 
-def _matrix(jobs: Sequence[Job], rows: dict[tuple[str, str], dict], folder: str, scope: str) -> str:
+def _matrix(jobs: Sequence[Job], rows: dict[tuple[str, str], dict], folder: str, scope: str,
+            site: SiteInfo) -> str:
     """One table per scope: a row per group (name, n), a column per notebook, links to the pages."""
     mine = [j for j in jobs if j.visibility == folder and j.scope == scope]
     if not mine:
@@ -60,7 +66,7 @@ def _matrix(jobs: Sequence[Job], rows: dict[tuple[str, str], dict], folder: str,
             failed = ' <span class="status-failed">(failed)</span>' if row["status"] != "done" else ""
             cells.append(f"<td>{link}{notebook_link}{failed}</td>")
         body.append(f"<tr><td>{e(label)}</td>{''.join(cells)}</tr>")
-    return (f"<h2>{e(_scope_title(scope))}</h2><div class=\"cr-table-wrap\"><table><thead><tr>{head}"
+    return (f"<h2>{e(_scope_title(scope, site))}</h2><div class=\"cr-table-wrap\"><table><thead><tr>{head}"
             f"</tr></thead><tbody>{''.join(body)}</tbody></table></div>")
 
 
@@ -68,12 +74,12 @@ def _by_stem(records: Sequence[dict], jobs: Sequence[Job]) -> dict[tuple[str, st
     return {(j.visibility, j.stem): r for j, r in zip(jobs, records)}
 
 
-def _built(records: Sequence[dict], jobs: Sequence[Job], min_group: int) -> str:
+def _built(records: Sequence[dict], jobs: Sequence[Job], min_group: int, site: SiteInfo = SiteInfo()) -> str:
     """What was built, in words: counts by notebook and scope, what is not published, failures."""
     public = [j for j in jobs if j.public]
     scopes = {s: len({j.group for j in public if j.scope == s}) for s in _scopes(jobs)}
     words = ["all respondents" if s == "all" else "one report without a survey" if s == NO_SURVEY
-             else f"{count} group{'' if count == 1 else 's'} by {s}" for s, count in scopes.items() if count]
+             else f"{count} group{'' if count == 1 else 's'} by {_grouping(s, site)}" for s, count in scopes.items() if count]
     notebooks = list(dict.fromkeys(NOTEBOOK_TITLES.get(j.notebook, j.notebook) for j in public))
     text = (f"{len(public)} report{'' if len(public) == 1 else 's'} ({', '.join(notebooks) or 'none'}) for {', '.join(words) or 'no group'}. "
             f"Groups with fewer than {min_group} respondents are not published: their reports are kept "
@@ -91,12 +97,12 @@ def public_index(jobs: Sequence[Job], records: Sequence[dict], *, site: SiteInfo
         parts.append(f'<p class="cr-citation">{e(site.citation)}</p>')
     if site.notice:
         parts.append(f'<p class="cr-notice">{e(site.notice)}</p>')
-    parts.append(f"<h2>What is here</h2><p>{e(_built(records, jobs, min_group))}</p>"
+    parts.append(f"<h2>What is here</h2><p>{e(_built(records, jobs, min_group, site))}</p>"
                  "<p>Each report opens with its scope and a table of contents; tables mark cells with "
                  f"fewer than {e(min_group)} answers instead of showing them.</p>")
     if site.statements_summary:
         parts.append(f"<h2>The paper's statements</h2><p>{e(site.statements_summary)}</p>")
-    parts += [_matrix(jobs, rows, PUBLIC, scope) for scope in _scopes(jobs)]
+    parts += [_matrix(jobs, rows, PUBLIC, scope, site) for scope in _scopes(jobs)]
     footer = (f'<footer class="cr-footer"><p>Built with clusterresearch {e(_version())}. '
               "This folder is complete: every page, figure and notebook it links to is inside it, "
               "and nothing is loaded from the network.</p></footer>")
@@ -112,7 +118,7 @@ def confidential_index(jobs: Sequence[Job], records: Sequence[dict], *, site: Si
              "<code>public/</code> folder beside this one.</p>"]
     if site.notice:
         parts.append(f'<p class="cr-notice">{e(site.notice)}</p>')
-    parts += [_matrix(jobs, rows, CONFIDENTIAL, scope) for scope in _scopes(jobs)]
+    parts += [_matrix(jobs, rows, CONFIDENTIAL, scope, site) for scope in _scopes(jobs)]
     if not mine:
         parts.append("<p>None in this run.</p>")
     return page(title=f"Confidential reports — {site.title}", body="\n".join(p for p in parts if p),

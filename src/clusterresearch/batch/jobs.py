@@ -149,12 +149,15 @@ def copy_notebooks(folder: str | Path) -> list[Path]:
 
 def select_scopes(found: Sequence[Scope], wanted: Sequence[tuple[str, str]], data: Any) -> list[Scope]:
     """The scopes within every --group given (a group and the groups nested in it, e.g.
-    --group country=PL gives PL and its clusters); every scope without a filter. An unknown
-    column or group, or groups that share no scope, is an InputError."""
+    --group country=PL gives PL and its clusters; --group all, parsed as (None, None), the
+    all-data scope); every scope without a filter. An unknown column or group, or groups that
+    share no scope, is an InputError."""
     if not wanted:
         return list(found)
     columns = sorted({s.column for s in found if s.column})
     for column, group in wanted:
+        if column is None:  # --group all
+            continue
         if column not in columns:
             raise InputError(data, where(column=column),
                              f"--group {column}={group}: not a grouping column (have: {', '.join(columns) or 'none'})")
@@ -162,9 +165,9 @@ def select_scopes(found: Sequence[Scope], wanted: Sequence[tuple[str, str]], dat
         if group not in known:
             raise InputError(data, where(column=column),
                              f"--group {column}={group}: no respondents; found {', '.join(known) or 'none'}")
-    chosen = [s for s in found if all(s.within(c, g) for c, g in wanted)]
+    chosen = [s for s in found if all(s.column is None if c is None else s.within(c, g) for c, g in wanted)]
     if not chosen:
-        asked = " ".join(f"--group {c}={g}" for c, g in wanted)
+        asked = " ".join(f"--group {c}={g}" if c else "--group all" for c, g in wanted)
         raise InputError(data, "groups", f"{asked}: no group lies within all of them")
     return chosen
 

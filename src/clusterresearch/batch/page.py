@@ -34,6 +34,7 @@ class SiteInfo:
     citation: str = ""
     notice: str = ""                 # e.g. "Reconstructed data: ..."; shown on the indexes
     statements_summary: str = ""     # the paper's statements check, one or two sentences
+    labels: tuple = ()               # (grouping column, its label) pairs: "By year of accident", not "By year"
 
 
 @dataclass(frozen=True)

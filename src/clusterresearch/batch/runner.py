@@ -127,8 +127,10 @@ def site_info(options: ReproduceOptions, survey, summary: str | None = None) -> 
     if survey is None:
         return SiteInfo(title="Digitalization roadmap")
     study = survey.study
+    labels = tuple((g.column, g.label) for g in study.groups)
     if summary is not None:
-        return SiteInfo(title=study.title, citation=study.citation, notice=study.notice, statements_summary=summary)
+        return SiteInfo(title=study.title, citation=study.citation, notice=study.notice, statements_summary=summary,
+                        labels=labels)
     summary = ""
     if study.statements is not None:
         try:
@@ -144,7 +146,8 @@ def site_info(options: ReproduceOptions, survey, summary: str | None = None) -> 
     from ..scope import describe_no_value
 
     notice = " ".join(part for part in (study.notice, describe_no_value(survey).replace("\n", " ")) if part)
-    return SiteInfo(title=study.title, citation=study.citation, notice=notice, statements_summary=summary)
+    return SiteInfo(title=study.title, citation=study.citation, notice=notice, statements_summary=summary,
+                    labels=labels)
 
 
 def _is_worked_example(network: Path | None) -> bool:

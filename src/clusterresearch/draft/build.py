@@ -11,7 +11,7 @@ from typing import Iterable
 
 import pandas as pd
 
-from .columns import Column, areas_of, classify, safe_name, split_stem
+from .columns import Column, areas_of, classify, design_guesses, safe_name, split_stem
 from .scales import GUESS, ProposedScale, from_answers, from_labels, from_range, name_scales
 from .source import Source
 
@@ -205,6 +205,11 @@ def _checklist(result: Draft, scales: list[ProposedScale], scale_of: dict, sourc
     for group in by_role["group"]:
         lines.append(f"Grouping column `{group.name}` proposed as kind `{group.kind}` ({group.reason}); "
                      "delete its `[[groups]]` table in study.toml if it is not a group.")
+    design = design_guesses(columns)
+    if design:
+        lines.append("Sample design: " + "; ".join(f"`{c}` named like a {k}" for k, c in design.items())
+                     + ". If they are the survey's design, uncomment their keys in study.toml "
+                     "(docs/data_formats.md, \"Weights and sample design\"); else delete the lines.")
     if by_role["left out"]:
         lines.append("Left out, neither answer nor group: "
                      + "; ".join(f"`{c.name}` ({c.reason})" for c in by_role["left out"]) + ".")

@@ -4,7 +4,8 @@ Pure functions of a `Source`. The rules, in order: the layout's own id column (o
 named like an id whose values are unique); columns with value labels or answer texts whose
 words place them on a scale are answers; ISO 3166-1 alpha-2 codes make a country group; text
 (or labelled codes) with few distinct values a category group; whole numbers on a short range
-are answers on their observed range (a guess); anything else is left out and said so.
+are answers on their observed range (a guess), unless named like a sample design column
+(`DESIGN_NAMES`: offered as a commented study.toml key); anything else is left out and said so.
 """
 
 from __future__ import annotations
@@ -24,6 +25,12 @@ from .words import is_missing, score
 
 ID_NAMES = re.compile(r"^(respondent|uuid|(.*[ _])?id|.*(respondent|response|resp|case|participant)[ _]?id)$",
                       re.IGNORECASE)
+DESIGN_NAMES = {  # study.toml's sample-design keys and the column names that suggest them (GSS wtssall, NHANES sdmvpsu)
+    "weight": re.compile(r"^(.*weight.*|w|wt|wgt|pw|.*[_.]wt|wt[_.]?.*|.*wgt.*)$", re.IGNORECASE),
+    "strata": re.compile(r"^.*strat.*$", re.IGNORECASE),
+    "psu": re.compile(r"^.*psu.*$", re.IGNORECASE),
+    "fpc": re.compile(r"^.*fpc.*$", re.IGNORECASE),
+}
 RESERVED = ("respondent_id", "country", "cluster", "item_id", "value", "unassigned")
 MAX_GROUPS = 100   # a grouping column has at most this many distinct values ...
 MAX_RANGE = 10     # ... and a numeric answer at most this many steps (an 11-point scale)
@@ -51,7 +58,22 @@ def classify(source: Source) -> list[Column]:
             reason = "the layout's respondent id" if name == source.id_column else "named like an id, values unique"
             out.append(Column(name, "id", reason=reason))
         else:
-            out.append(_classify_one(name, frame[name], source))
+            column = _classify_one(name, frame[name], source)
+            if column.kind == "range" and any(p.match(str(name)) for p in DESIGN_NAMES.values()):
+                column = Column(name, "left out", reason="named like a sample design column, not a scale")
+            out.append(column)
+    return out
+
+
+def design_guesses(columns: list[Column]) -> dict[str, str]:
+    """Sample-design keys (weight, strata, psu, fpc) -> the first column named like one that
+    is not an answer nor the id: a guess the draft offers commented out, never applies."""
+    out: dict[str, str] = {}
+    for key, pattern in DESIGN_NAMES.items():
+        found = [c.name for c in columns if c.role in ("left out", "group") and pattern.match(str(c.name))
+                 and c.name not in out.values()]
+        if found:
+            out[key] = found[0]
     return out
 
 

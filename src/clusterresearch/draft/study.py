@@ -18,6 +18,7 @@ from ..errors import InputError, where
 from ..loading.formats import read_table
 from ..outputs import guard_not_raw, staged_dir, write_csv, write_text
 from .build import UNASSIGNED, Draft, draft
+from .columns import design_guesses
 from .scales import GUESS
 from .source import read_source
 
@@ -69,6 +70,10 @@ def study_toml(result: Draft, title: str, responses: str, source_name: str) -> s
     ]
     if result.id_column:
         lines.append(f"id_column = {_toml(result.id_column)}  # taken as the respondent id: see README.md")
+    design = design_guesses(result.columns)
+    if design:
+        lines += ["", "# Candidate sample design columns (see README.md): uncomment those that are."]
+        lines += [f"# {key} = {_toml(column)}" for key, column in design.items()]
     if result.groups:
         lines += ["", "# Candidate grouping columns (see README.md); delete those that are not groups."]
         kinds = [g for g in result.groups if g["kind"] == "country"] + [g for g in result.groups if g["kind"] != "country"]

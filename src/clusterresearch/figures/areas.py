@@ -56,7 +56,7 @@ def _empty(title: str) -> Figure:
     return fig
 
 
-def overview_figure(area_table: pd.DataFrame, *, title: str = "Self-assessment by area",
+def overview_figure(area_table: pd.DataFrame, *, title: str = "Mean area index by area",
                     labels: dict[str, str] | None = None, span: tuple[float, float] = (1, 5),
                     unit: str = "the 1-5 scale") -> Figure:
     """Area means with their intervals on the 1-5 scale, one row per area (paper's order).

@@ -102,6 +102,13 @@ def group_order(study, column: str, groups: list[str]) -> list[str]:
     return sorted(groups, key=lambda g: (rank.get(g, len(listed)), g))
 
 
+def _first_in_file(bad: np.ndarray, rows: np.ndarray) -> int:
+    """The position of the bad respondent whose row comes first in the file (respondents
+    may be sorted by id, so the first in their order need not be)."""
+    where_bad = np.flatnonzero(bad)
+    return int(where_bad[np.argmin(rows[where_bad])])
+
+
 def read_design(file, respondents: pd.DataFrame, study) -> pd.DataFrame:
     """The sample design columns (study.toml ``weight``, ``strata``, ``psu``, ``fpc``) as
     ``weight`` (positive numbers; 1 without the key), ``strata`` / ``psu`` (text, never empty)
@@ -115,7 +122,7 @@ def read_design(file, respondents: pd.DataFrame, study) -> pd.DataFrame:
         text = respondents[column].reset_index(drop=True)
         empty = text.isna().to_numpy()
         if empty.any():
-            i = int(np.argmax(empty))
+            i = _first_in_file(empty, rows)
             raise InputError(file, where(row=int(rows[i]), column=column), f"empty {role}: every respondent needs one")
         if not positive:
             out[role] = text.astype("str").to_numpy()
@@ -123,7 +130,7 @@ def read_design(file, respondents: pd.DataFrame, study) -> pd.DataFrame:
         number = pd.to_numeric(text, errors="coerce").to_numpy(dtype=np.float64)
         bad = ~np.isfinite(number) | (number <= 0)
         if bad.any():
-            i = int(np.argmax(bad))
+            i = _first_in_file(bad, rows)
             raise InputError(file, where(row=int(rows[i]), column=column),
                              f"{text.iloc[i]!r} is not a positive number ({role} of study.toml)")
         out[role] = number

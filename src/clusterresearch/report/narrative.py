@@ -17,8 +17,10 @@ from ..metrics.items import wilson_interval
 
 
 
-def share_phrase(k: int, n: int, noun: str = "respondent", plural: str | None = None) -> str:
-    """ "10 of 12 respondents (83 %, 95 % CI 55-95 %)" - the counting part of a share sentence."""
+def share_phrase(k: int, n: int, noun: str = "respondent", plural: str | None = None, interval: bool = True) -> str:
+    """ "10 of 12 respondents (83 %, 95 % CI 55-95 %)" - the counting part of a share sentence.
+    ``interval=False`` leaves out the Wilson interval ("10 of 12 respondents (83 %)"): a weighted
+    study's unweighted count has no simple-random-sample interval."""
     k, n = int(k), int(n)
     if n < 0 or k < 0 or k > n:
         raise ValueError(f"need 0 <= k <= n, got k={k}, n={n}")
@@ -27,6 +29,8 @@ def share_phrase(k: int, n: int, noun: str = "respondent", plural: str | None = 
         return f"no {noun} (no answers)"
     if n == 1:
         return f"{k} of 1 {noun} (one person's answer; no interval)"
+    if not interval:
+        return f"{k} of {n} {plural} ({whole_percent(k / n)} %)"
     low, high = (float(bound) for bound in wilson_interval(k, n))
     return f"{k} of {n} {plural} ({whole_percent(k / n)} %, 95 % CI {whole_percent(low)}-{whole_percent(high)} %)"
 
@@ -75,6 +79,7 @@ def area_paragraph(
     index_range: str = "1-5",
     noun: str = "respondent",
     plural: str | None = None,
+    interval: bool = True,
 ) -> str:
     """Two or three sentences on an area from its item statistics (rows of ``item_stats``).
 
@@ -85,7 +90,8 @@ def area_paragraph(
     all answers. ``title`` names the area in the text (default: its id); ``noun``/``plural``
     name the respondents. Statements come from a ``text`` column, else ``texts`` (item_id ->
     statement), else the item_id. Items ``disclosure`` withholds are left out, and the
-    paragraph says so when that leaves nothing.
+    paragraph says so when that leaves nothing. ``interval=False`` (a weighted study) gives
+    the counts without Wilson intervals, which would treat the answers as a simple random sample.
     """
     plural = plural or f"{noun}s"
     rows = _rows(item_table_rows)
@@ -127,13 +133,13 @@ def area_paragraph(
         row = rows.iloc[0]
         sentences.append(
             f"In {where} the one statement, {_quote(row['_label'])}, was agreed with by "
-            f"{share_phrase(row['n_agree'], row['n'], noun, plural)}."
+            f"{share_phrase(row['n_agree'], row['n'], noun, plural, interval)}."
         )
     elif rows["_share"].nunique() == 1:
         row = rows.iloc[0]
         sentences.append(
             f"In {where} agreement was the same for all {len(rows)} statements: "
-            f"{share_phrase(row['n_agree'], row['n'], noun, plural)} agreed with each."
+            f"{share_phrase(row['n_agree'], row['n'], noun, plural, interval)} agreed with each."
         )
     else:
         top = rows[rows["_share"] == rows["_share"].max()]
@@ -141,9 +147,10 @@ def area_paragraph(
         t, b = top.iloc[0], low.iloc[0]
         sentences.append(
             f"In {where} most {plural} agreed with {_names(top)[0]}: "
-            f"{share_phrase(t['n_agree'], t['n'], noun, plural)}."
+            f"{share_phrase(t['n_agree'], t['n'], noun, plural, interval)}."
         )
-        sentences.append(f"Fewest agreed with {_names(low)[0]}: {share_phrase(b['n_agree'], b['n'], noun, plural)}.")
+        fewest = share_phrase(b["n_agree"], b["n"], noun, plural, interval)
+        sentences.append(f"Fewest agreed with {_names(low)[0]}: {fewest}.")
 
     if area_index is not None and not pd.isna(area_index):
         who = f" over {int(n_respondents)} {plural}" if n_respondents else ""

@@ -60,6 +60,14 @@ CASES = {
     "strata_empty": {"study.toml": BASE["study.toml"].replace('compare = "unit"', 'compare = "unit"\nstrata = "s"'),
                      "responses.csv": "respondent_id,unit,country,s,q1,q2,q3\nA,U1,DE,S1,0,Yes,4\n"
                                       "B,U1,DE,,2,Partly,5\nC,U2,FR,S2,9,no,\n"},
+    # ids whose text order (A10 before A9) differs from the file's: the error names the
+    # first bad row of the file, not of the sorted respondents
+    "weight_first_bad_row": {"study.toml": BASE["study.toml"].replace('compare = "unit"', 'compare = "unit"\nweight = "w"'),
+                             "responses.csv": "respondent_id,unit,country,w,q1,q2,q3\nA9,U1,DE,-1,0,Yes,4\n"
+                                              "A10,U1,DE,0,2,Partly,5\nC,U2,FR,2,9,no,\n"},
+    "psu_first_empty_row": {"study.toml": BASE["study.toml"].replace('compare = "unit"', 'compare = "unit"\npsu = "p"'),
+                            "responses.csv": "respondent_id,unit,country,p,q1,q2,q3\nA9,U1,DE,,0,Yes,4\n"
+                                             "A10,U1,DE,,2,Partly,5\nC,U2,FR,P2,9,no,\n"},
     "group_column_absent": {"responses.csv": BASE["responses.csv"].replace("unit,", "team,", 1)},
     "scale_unknown": {"instrument.csv": BASE["instrument.csv"].replace("Second.,yes3", "Second.,yes9")},
     "scale_one_answer": {"scales.csv": "scale,code,label,side\nyes3,1,Yes,agree\nyes3,9,Not applicable,missing\n"},
