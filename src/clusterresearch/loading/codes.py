@@ -22,7 +22,8 @@ def coded(column: pd.Series, sort: bool) -> tuple[np.ndarray, pd.Index]:
     """Codes and categories of a short column: sorted (respondents and groups, as the survey
     is sorted) or in first-seen order (items). Sorting only the distinct values gives
     np.unique's order (Python's string order) without sorting every cell."""
-    codes, uniques = pd.factorize(column.astype("str").to_numpy(dtype=object))
+    text = column.astype("str").where(column.notna())  # no value stays NaN (pandas 2 writes "nan")
+    codes, uniques = pd.factorize(text.to_numpy(dtype=object))
     uniques = np.asarray(uniques, dtype=object)
     if sort:
         order = np.argsort(uniques, kind="stable")

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from ..loading.codes import coded
+from ..loading.readers import TEXT
 
 ITEM_COLUMNS = ("item_id", "area", "type", "value", "missing")
 BLOCK = 8192  # respondents per pass: the temporaries stay a few MB and are reused, not page-faulted anew
@@ -79,7 +80,7 @@ def grouping(respondents: pd.DataFrame, by: list[str], coded_columns: dict | Non
         codes, uniques = (coded_columns or {}).get(name) or coded(respondents[name], sort=True)
         if len(codes) and codes.min() < 0:  # no value (an empty group cell): a group of its own, labelled NA
             codes = np.where(codes < 0, len(uniques), codes)
-            uniques = pd.Index(list(uniques) + [None], dtype="str")
+            uniques = pd.Index(list(uniques) + [None], dtype=TEXT)  # (pandas 2's "str" would write None as "None")
         combined = combined * max(len(uniques), 1) + codes
         labels.append(uniques)
     present, codes = np.unique(combined, return_inverse=True)
@@ -88,7 +89,7 @@ def grouping(respondents: pd.DataFrame, by: list[str], coded_columns: dict | Non
     keys, rest = {}, present
     for name, uniques in reversed(list(zip(by, labels))):
         size = max(len(uniques), 1)
-        keys[name] = pd.array(np.asarray(uniques, dtype=object)[rest % size], dtype="str")
+        keys[name] = pd.array(np.asarray(uniques, dtype=object)[rest % size], dtype=TEXT)
         rest = rest // size
     return Grouping(codes.reshape(-1), pd.DataFrame({name: keys[name] for name in by}))
 
