@@ -256,7 +256,7 @@ class SurveyReport(ReportSections):
         columns = {"area": "area", "index_mean": "mean", "index_ci_low": "ci_low",
                    "index_ci_high": "ci_high", "n_respondents": "n"}
         span, unit = self._span(table["index_range"])
-        title = f"Mean area index of the {self.kind('likert')} items"  # the study's word, not InterCom's
+        title = f"Mean area index of the {self.kind('likert')} items"
         fig = overview_figure(shown[list(columns)].rename(columns=columns), labels=self.titles, span=span,
                               unit=unit, title=title)
         return self._show(fig, "overview_area_means", f"Mean area index of {len(shown)} areas, {self.n_respondents} {self.noun}.")
