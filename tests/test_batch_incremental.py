@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from clusterresearch import cli, config
-from clusterresearch.batch import buildinfo, runner, worker
+from clusterresearch.batch import buildinfo, executors, record, worker
 from clusterresearch.batch.jobs import plan_jobs
 from clusterresearch.batch.runner import ReproduceOptions
 from clusterresearch.loading import load_survey
@@ -58,13 +58,13 @@ def test_rerun_reuses_and_force_rebuilds(tmp_path, monkeypatch, capsys):
         monkeypatch.setenv(key, value)
     monkeypatch.setattr(config, "COMPETENCIES_NOTEBOOK", STUB)
     ran: list[list[str]] = []
-    real = runner.run_local
+    real = executors.run_local
 
     def recording(jobs, *args, **kwargs):
         ran.append(sorted(job.stem for job in jobs))
         return real(jobs, *args, **kwargs)
 
-    monkeypatch.setattr(runner, "run_local", recording)
+    monkeypatch.setattr(executors, "run_local", recording)
     data = tmp_path / "responses.csv"
     shutil.copy(config.RESPONSES_PATH, data)
     out = tmp_path / "site"
@@ -90,14 +90,15 @@ def test_rerun_reuses_and_force_rebuilds(tmp_path, monkeypatch, capsys):
     assert str(tmp_path) not in public_record and "inputs" not in public_record  # published as it is
     assert str(tmp_path) in (out / "confidential" / ".build.json").read_text()
 
-    # the same rerun as a process of its own imports nothing that only building needs
+    # the same rerun as a process of its own ends on the run's record, before reading the survey
     script = (f"import sys; from pathlib import Path\nimport clusterresearch.config as c\n"
               f"c.COMPETENCIES_NOTEBOOK = Path({str(STUB)!r})\nfrom clusterresearch import cli\n"
               f"code = cli.main({argv!r})\n"
               "print('IMPORTED', code, sorted(m for m in ('papermill', 'nbclient', 'nbconvert', 'jupyter_client', "
-              "'ipykernel', 'matplotlib', 'networkx') if m in sys.modules))\n")
+              "'ipykernel', 'matplotlib', 'networkx', 'pandas', 'numpy') if m in sys.modules))\n")
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
     assert "IMPORTED 0 []" in done.stdout, done.stdout + done.stderr
+    assert "nothing changed since the last run" in done.stderr
     assert {name: (out / name).read_bytes() for name in site} == site
 
     # one answer of the manager of LT02 changes (R09): LT02's and LT's reports only
@@ -134,3 +135,71 @@ def test_build_keys_of_a_roadmap_report_without_a_survey(shipped_survey, tmp_pat
     assert [j.scope for j in jobs] == [NO_SURVEY]
     keys = build_keys(jobs, shipped_survey, {})
     assert len(keys) == len(jobs) and keys[f"public/{jobs[-1].stem}"]["inputs"]["scope answers"] == ""
+
+
+def _record_run(tmp_path, monkeypatch):
+    """A run of the stub notebook on LT's six scopes; returns (argv, out, the jobs each run ran)."""
+    for key, value in worker.KERNEL_ENV.items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.setattr(config, "COMPETENCIES_NOTEBOOK", STUB)
+    ran: list[list[str]] = []
+    real = executors.run_local
+
+    def recording(jobs, *args, **kwargs):
+        ran.append(sorted(job.stem for job in jobs))
+        return real(jobs, *args, **kwargs)
+
+    monkeypatch.setattr(executors, "run_local", recording)
+    data = tmp_path / "responses.csv"
+    shutil.copy(config.RESPONSES_PATH, data)
+    out = tmp_path / "site"
+    argv = ["reproduce", "--data", str(data), "--out", str(out), "--only", "competencies", "--jobs", "1",
+            "--group", "country=LT", "--no-progress"]
+    assert cli.main(argv) == 0
+    assert len(ran[0]) == 6 and (out / record.RECORD).is_file()
+    return argv, out, ran
+
+
+def test_the_record_ends_a_rerun_only_when_nothing_changed(tmp_path, monkeypatch, capsys):
+    argv, out, ran = _record_run(tmp_path, monkeypatch)
+    capsys.readouterr()
+    assert cli.main(argv) == 0
+    assert len(ran) == 1 and "nothing changed since the last run" in capsys.readouterr().err
+
+    # a report's page deleted: the record does not stand, the per-report reuse builds that one
+    (out / "confidential" / "competencies_cluster_LT03.html").unlink()
+    assert cli.main(argv) == 0
+    assert ran[-1] == ["competencies_cluster_LT03"]
+    assert "nothing changed" not in capsys.readouterr().err
+
+    # an option that shapes the pages: the record does not stand; the public report is rebuilt
+    # (confidential ones mask nothing, so their parameters are the same)
+    assert cli.main(argv + ["--min-group", "4"]) == 0
+    assert ran[-1] == ["competencies_country_LT"]
+    assert cli.main(argv + ["--min-group", "4"]) == 0 and len(ran) == 3  # the new record stands
+    assert "nothing changed since the last run" in capsys.readouterr().err
+    # the notebook is another file with the same bytes: a config path the record keys on
+    notebook = tmp_path / "stub.ipynb"
+    shutil.copy(STUB, notebook)
+    monkeypatch.setattr(config, "COMPETENCIES_NOTEBOOK", notebook)  # the same bytes, another file
+    assert cli.main(argv + ["--min-group", "4"]) == 0
+    assert "nothing changed" not in capsys.readouterr().err
+
+
+def test_a_failed_run_leaves_no_record(tmp_path, monkeypatch, capsys):
+    argv, out, ran = _record_run(tmp_path, monkeypatch)
+
+    def failing(jobs, *args, **kwargs):
+        results = real(jobs, *args, **kwargs)
+        return [replace(r, status="failed", error="boom") if r.stem.endswith("LT02") else r for r in results]
+
+    from dataclasses import replace
+    real = executors.run_local
+    monkeypatch.setattr(executors, "run_local", failing)
+    assert cli.main(argv + ["--force"]) == 1
+    assert not (out / record.RECORD).exists()
+    capsys.readouterr()
+    monkeypatch.setattr(executors, "run_local", real)
+    assert cli.main(argv) == 0  # not ended by a record: LT02's report is built again
+    assert "nothing changed" not in capsys.readouterr().err
+    assert (out / record.RECORD).is_file()

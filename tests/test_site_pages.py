@@ -17,7 +17,7 @@ import pytest
 from clusterresearch import cli, config
 from clusterresearch.batch.jobs import Job
 from clusterresearch.batch.page import SiteInfo, align_numbers, relink, report_page, toc
-from clusterresearch.batch.runner import Progress
+from clusterresearch.batch.executors import Progress
 from clusterresearch.batch.worker import JobResult
 from clusterresearch.figures._common import new_figure
 from clusterresearch.figures.save import FileList, show_figure

@@ -13,12 +13,12 @@ from pathlib import Path
 
 from . import config
 from .errors import InputError
-from .loading.platforms import FORMATS, RESPONSES, describe_export
-from .loading.source import SurveySource
+from .loading.source import FORMATS, RESPONSES, SurveySource
 from .outputs import RawDataWriteError
 
 
 def _prepare(args: argparse.Namespace) -> int:
+    from .loading.platforms import describe_export
     from .prepare import run_prepare
 
     written = run_prepare(study=args.study, data=args.data, out=args.out, registry=args.registry,
@@ -53,6 +53,7 @@ def _init(args: argparse.Namespace) -> int:
 
 def _check(args: argparse.Namespace) -> int:
     from .draft import refuse_draft
+    from .loading.platforms import describe_export
     from .metrics.statements import check_statements, load_statements
 
     if args.study is not None:
@@ -96,9 +97,11 @@ def _source(args: argparse.Namespace) -> SurveySource:
 
 def _notebooks(args: argparse.Namespace) -> dict[str, Path]:
     """--notebook NAME=PATH (repeatable): a researcher's own copy of a notebook."""
+    given: dict[str, Path] = {}
+    if not args.notebook:
+        return given
     from .batch.jobs import NOTEBOOKS
 
-    given: dict[str, Path] = {}
     for text in args.notebook:
         name, sep, path = text.partition("=")
         if not sep or name not in NOTEBOOKS or not path:

@@ -9,11 +9,12 @@ all its respondents (a cluster's country), so filters and rebuilds can follow ne
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from .errors import InputError, where
-from .metrics.tally import respondent_columns
+
+if TYPE_CHECKING:  # pandas is imported by the functions that take frames (the CLI parses scopes without it)
+    import pandas as pd
 
 ALL = "all"
 
@@ -51,7 +52,7 @@ def respondents(answers: pd.DataFrame) -> pd.DataFrame:
     """One row per respondent: respondent_id and the grouping columns, as text."""
     import numpy as np
 
-    from .metrics.tally import factor
+    from .metrics.tally import factor, respondent_columns
 
     codes, _ = factor(answers["respondent_id"], sort=False)
     if len(codes) and (codes[1:] >= codes[:-1]).all():  # sorted by respondent, as a loaded survey is

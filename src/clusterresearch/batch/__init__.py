@@ -8,21 +8,6 @@
 - :mod:`.kernels`   warm kernels: forked from a pre-imported template process
   (:mod:`.template`), started through jupyter_client's provisioner (:mod:`.provisioner`);
 - :mod:`.buildinfo` what each report was built from; which reports a rerun can reuse;
+- :mod:`.record`    the run's key: a rerun with nothing changed ends before reading the survey;
 - :mod:`.site`      index.html / index.json / index.csv and the public|confidential folders.
 """
-
-from .jobs import Job, plan_jobs, select_scopes, slugify
-from .runner import ReproduceOptions, reproduce
-from .worker import JobResult, RunSettings, run_job
-
-__all__ = [
-    "Job",
-    "JobResult",
-    "ReproduceOptions",
-    "RunSettings",
-    "plan_jobs",
-    "select_scopes",
-    "reproduce",
-    "run_job",
-    "slugify",
-]

@@ -21,25 +21,17 @@ import os
 import shutil
 import tempfile
 from dataclasses import dataclass
-from importlib import metadata
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
 import pandas as pd
 
-from ..outputs import sha256_file, write_text
+from ..outputs import write_text
 from .jobs import NO_SURVEY, Job
+from .record import code_digest, file_digest, library_versions
 
 BUILD_FILE = ".build.json"
 FORMAT = 1
-# The libraries whose version changes what a report looks like (tables, figures, HTML).
-LIBRARIES = ("clusterresearch", "papermill", "nbclient", "nbconvert", "nbformat", "ipykernel", "numpy", "pandas",
-             "scipy", "statsmodels", "matplotlib", "seaborn", "networkx")
-
-
-def file_digest(path: str | Path) -> str:
-    """sha256 of a file's bytes ("missing" if there is none)."""
-    return sha256_file(Path(path)) if Path(path).is_file() else "missing"
 
 
 def shared_inputs(survey: Any, job: Job) -> dict[str, Path]:
@@ -63,6 +55,17 @@ def shared_inputs(survey: Any, job: Job) -> dict[str, Path]:
     return files
 
 
+def run_inputs(jobs: Sequence[Job], survey: Any) -> set[Path]:
+    """Every file the run's reports read: their notebooks, :func:`shared_inputs` and the
+    survey's responses and names files (what `record.write` lists)."""
+    files = {Path(job.input_path) for job in jobs}
+    for job in jobs:
+        files.update(shared_inputs(survey, job).values())
+    if survey is not None:
+        files.add(Path(survey.source))
+    return files
+
+
 def frame_digest(frame: pd.DataFrame) -> str:
     """sha256 of a frame's columns and values (row order included, index ignored;
     categoricals hash by value, so unused categories do not count)."""
@@ -82,26 +85,6 @@ def scope_digest(survey: Any, column: str | None, group: str) -> str:
     people = set(answers["respondent_id"].astype("str"))
     essays = survey.essays[survey.essays["respondent_id"].astype("str").isin(people)]
     return hashlib.sha256((frame_digest(answers) + frame_digest(essays)).encode()).hexdigest()
-
-
-def code_digest() -> str:
-    """Digest of clusterresearch's source files (the version string alone misses edits)."""
-    root = Path(__file__).resolve().parents[1]
-    digest = hashlib.sha256()
-    for path in sorted(root.rglob("*.py")):
-        digest.update(path.relative_to(root).as_posix().encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
-
-
-def library_versions() -> dict[str, str]:
-    versions = {}
-    for name in LIBRARIES:
-        try:
-            versions[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            versions[name] = "absent"
-    return versions
 
 
 def build_keys(jobs: Sequence[Job], survey: Any, export: Mapping[str, Any]) -> dict[str, dict]:

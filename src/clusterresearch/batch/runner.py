@@ -18,13 +18,8 @@ from .. import config
 from ..errors import InputError
 from ..outputs import guard_not_raw
 from ..loading.source import SurveySource
-from ..scope import scopes
-from . import buildinfo, kernels
-from .executors import Progress, dask_client, run_dask, run_local
-from .jobs import Job, check_inputs, check_notebooks, plan_jobs, survey_given
+from . import kernels, record
 from .page import SiteInfo
-from .site import navigate, replacing_site, write_site
-from .worker import JobResult, RunSettings, one_line, warm_up
 
 EXECUTORS = ("local", "dask")
 
@@ -164,6 +159,13 @@ def reproduce(options: ReproduceOptions) -> int:
     """
     started = time.monotonic()
     opts = _validate(options)
+    last = None if opts.force else record.unchanged(opts)
+    if last is not None:  # said as a build's summary is, with or without --no-progress
+        print(f"reproduce: {last['reports']} reports, nothing changed since the last run "
+              f"({opts.out / record.RECORD}): {last['public']} public, {last['confidential']} confidential.\n"
+              f"Open {last['index']} (publish the public/ folder as it is; never confidential/).", file=sys.stderr)
+        print(last["index"])
+        return 0
     try:
         return _reproduce(opts, started)
     finally:
@@ -172,6 +174,14 @@ def reproduce(options: ReproduceOptions) -> int:
 
 
 def _reproduce(opts: ReproduceOptions, started: float) -> int:
+    # what building needs: a rerun with nothing changed ended before, without pandas
+    from ..scope import scopes
+    from . import buildinfo, executors
+    from .jobs import check_inputs, check_notebooks, plan_jobs, survey_given
+    from .site import navigate, replacing_site, write_site
+    from .worker import RunSettings, one_line, warm_up
+
+    given = opts  # the record's key is of the options as given (below, a study may narrow them)
     if not survey_given(opts):  # --no-survey: a roadmap report that reads no survey
         survey, found = None, []
     else:
@@ -208,7 +218,7 @@ def _reproduce(opts: ReproduceOptions, started: float) -> int:
     )
     client = cluster = None
     if todo and opts.executor == "dask":
-        client, cluster = dask_client(opts.scheduler, min(opts.jobs, len(todo)), settings)
+        client, cluster = executors.dask_client(opts.scheduler, min(opts.jobs, len(todo)), settings)
     elif todo:
         _check_kernel(opts.kernel_name)
         try:  # what every report needs here: if it fails, it fails them all; say it once
@@ -219,17 +229,19 @@ def _reproduce(opts: ReproduceOptions, started: float) -> int:
             return 1
 
     by_stem = {(job.visibility, job.stem): job for job in jobs}
-    progress = Progress(len(jobs), opts.progress)
+    progress = executors.Progress(len(jobs), opts.progress)
     staged = buildinfo.stage(opts.out, reused) if reused else None
     try:
         with replacing_site(opts.out) as out:
-            def on_result(result: JobResult) -> None:
+            record.forget(out)
+
+            def on_result(result) -> None:
                 progress(by_stem[(result.visibility, result.stem)], result)
 
             if client is not None:
-                results = run_dask(client, todo, settings, on_result)
+                results = executors.run_dask(client, todo, settings, on_result)
             else:
-                results = run_local(todo, settings, opts.jobs, on_result) if todo else []
+                results = executors.run_local(todo, settings, opts.jobs, on_result) if todo else []
             for result in staged.restore() if staged else []:
                 results.append(result)
                 on_result(result)
@@ -246,10 +258,16 @@ def _reproduce(opts: ReproduceOptions, started: float) -> int:
             client.close()
         if cluster is not None:
             cluster.close()
-    return _summary(jobs, results, written[0], started)
+    code = _summary(jobs, results, written[0], started)
+    if code == 0:
+        record.write(given, buildinfo.run_inputs(jobs, survey),
+                     [Path(p) for job in jobs for p in (job.output_html, job.output_notebook)] + written,
+                     {"reports": len(jobs), "public": sum(job.public for job in jobs),
+                      "confidential": sum(not job.public for job in jobs), "index": str(written[0])})
+    return code
 
 
-def _summary(jobs: list[Job], results: list[JobResult], index: Path, started: float) -> int:
+def _summary(jobs: list, results: list, index: Path, started: float) -> int:
     """One line per failed report (the reports not run in one line), the counts, the index."""
     status = {(r.visibility, r.stem): r for r in results}
     failed = [job for job in jobs if getattr(status.get((job.visibility, job.stem)), "status", "failed") != "done"]

@@ -2,15 +2,20 @@
 any accepted format, and group names.
 
 Every fault in user input is an ``InputError`` naming the file, row and column; see
-docs/data_formats.md for the formats and rules.
+docs/data_formats.md for the formats and rules. The names below are imported when first
+used, so a command that reads no survey (a rerun with nothing changed) does not import pandas.
 """
 
-from .groups import group_names, load_names
-from .instrument import load_instrument
-from .registry import load_registry
-from .scales import Scale, load_scales
-from .study import GroupSpec, Study, load_study
-from .survey import Survey, load_survey
+import importlib
 
-__all__ = ["GroupSpec", "Scale", "Study", "Survey", "group_names", "load_instrument", "load_names", "load_registry",
-           "load_scales", "load_study", "load_survey"]
+_WHERE = {"group_names": "groups", "load_names": "groups", "load_instrument": "instrument",
+          "load_registry": "registry", "Scale": "scales", "load_scales": "scales", "GroupSpec": "study",
+          "Study": "study", "load_study": "study", "Survey": "survey", "load_survey": "survey"}
+
+__all__ = sorted(_WHERE)
+
+
+def __getattr__(name: str):
+    if name not in _WHERE:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f".{_WHERE[name]}", __name__), name)

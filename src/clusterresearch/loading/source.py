@@ -12,8 +12,11 @@ from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any, Mapping
 
-FORMAT_DEFAULT = "auto"
-RESPONSES_DEFAULT = "complete"
+# --format: the layouts a responses file may be read as (auto: recognised from its header rows)
+FORMATS = ("auto", "wide", "qualtrics", "limesurvey", "surveymonkey", "kobo")
+# --responses: complete leaves out unfinished or rejected responses; all keeps them
+RESPONSES = ("complete", "all")
+FORMAT_DEFAULT, RESPONSES_DEFAULT = FORMATS[0], RESPONSES[0]
 
 
 @dataclass(frozen=True)

@@ -18,9 +18,9 @@ from ..formats import SUFFIXES, RolesFor, all_codes, kind_of
 from ..sheets import read_sheet
 from . import kobo, limesurvey, qualtrics, surveymonkey, wide
 from .detect import LAYOUTS, detect
-from .export import RESPONSES, Export, finish
+from ..source import FORMATS, RESPONSES
+from .export import Export, finish
 
-FORMATS = ("auto", "wide", "qualtrics", "limesurvey", "surveymonkey", "kobo")
 READERS = {"qualtrics": qualtrics.read, "qualtrics-legacy": qualtrics.read, "limesurvey": limesurvey.read,
            "limesurvey-vv": limesurvey.read, "surveymonkey": surveymonkey.read, "kobo": kobo.read,
            "odk-central": kobo.read}

@@ -17,8 +17,8 @@ import pandas as pd
 from ...errors import InputError, where
 from ..formats import RawTable, table_from
 from ..sheets import Sheet
+from ..source import RESPONSES
 
-RESPONSES = ("complete", "all")
 # Names that say a column holds personal data, whatever the platform (matched on the last part
 # of a key: "Contact information | Email Address", "grp/phone", "ip_address").
 PERSONAL_NAMES = frozenset({
