@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from clusterresearch import cli, config
-from clusterresearch.batch import buildinfo, executors, record, worker
+from clusterresearch.batch import buildinfo, executors, kernels, record
 from clusterresearch.batch.jobs import plan_jobs
 from clusterresearch.batch.runner import ReproduceOptions
 from clusterresearch.loading import load_survey
@@ -54,7 +54,7 @@ def test_one_clusters_answers_change_three_keys(tmp_path):
 
 
 def test_rerun_reuses_and_force_rebuilds(tmp_path, monkeypatch, capsys):
-    for key, value in worker.KERNEL_ENV.items():
+    for key, value in kernels.KERNEL_ENV.items():
         monkeypatch.setenv(key, value)
     monkeypatch.setattr(config, "COMPETENCIES_NOTEBOOK", STUB)
     ran: list[list[str]] = []
@@ -139,7 +139,7 @@ def test_build_keys_of_a_roadmap_report_without_a_survey(shipped_survey, tmp_pat
 
 def _record_run(tmp_path, monkeypatch):
     """A run of the stub notebook on LT's six scopes; returns (argv, out, the jobs each run ran)."""
-    for key, value in worker.KERNEL_ENV.items():
+    for key, value in kernels.KERNEL_ENV.items():
         monkeypatch.setenv(key, value)
     monkeypatch.setattr(config, "COMPETENCIES_NOTEBOOK", STUB)
     ran: list[list[str]] = []

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from clusterresearch import config
-from clusterresearch.batch.jobs import check_notebooks, notebook_parameters, plan_jobs, select_scopes, slugify
+from clusterresearch.batch.jobs import plan_jobs, select_scopes, slugify
+from clusterresearch.batch.notebooks import check_notebooks, notebook_parameters
 from clusterresearch.batch.runner import ReproduceOptions
 from clusterresearch.errors import InputError
 from clusterresearch.loading import load_survey

@@ -50,7 +50,7 @@ def _observed(job: Job) -> dict:
 
 @pytest.fixture
 def env(monkeypatch):
-    for key, value in worker.KERNEL_ENV.items():
+    for key, value in kernels.KERNEL_ENV.items():
         monkeypatch.setenv(key, value)
     kernels.close_templates()
     yield
@@ -118,20 +118,20 @@ def test_kernel_processes_end_with_their_report(tmp_path, env):
 def test_preloaded_study_is_handed_out_once(tmp_path):
     from clusterresearch import config, loading
 
-    call = lambda path: json.dumps({"func": kernels.SURVEY_LOAD, "path": str(path), "kwargs": {"study": None}})  # noqa: E731
+    call = lambda path: json.dumps({"func": preload.SURVEY_LOAD, "path": str(path), "kwargs": {"study": None}})  # noqa: E731
     preload.clear()
     try:
-        assert preload.preload_calls([call(config.RESPONSES_PATH)]) == [True]
+        assert preload.make([call(config.RESPONSES_PATH)]) == [True]
         load_survey = loading.load_survey  # what the library's modules call now, in this process
         first = load_survey(config.RESPONSES_PATH, study=None)  # the preloaded object
         second = load_survey(config.RESPONSES_PATH)             # read anew: nobody shares the first
         assert first is not second
         assert first.answers.equals(second.answers)
-        assert kernels.preload_calls([]) == ()
+        assert preload.calls([]) == ()
         # a file changed after preloading is read again
         copy = tmp_path / "responses.csv"
         copy.write_bytes(config.RESPONSES_PATH.read_bytes())
-        assert preload.preload_calls([call(copy)]) == [True]
+        assert preload.make([call(copy)]) == [True]
         os.utime(copy, ns=(time.time_ns(), time.time_ns() + 10**9))
         assert len(preload._store) == 1
         kept = next(iter(preload._store.values()))[1]
@@ -160,8 +160,8 @@ def test_each_report_takes_what_the_template_preloaded(tmp_path, how):
         job = next(j for j in planned if j.notebook == notebook and j.group == "PL")
         preload.clear()
         try:
-            calls = kernels.preload_calls([job])
-            assert preload.preload_calls(calls) == [True] * len(calls)
+            calls = preload.calls([job])
+            assert preload.make(calls) == [True] * len(calls)
             build(**{**job.parameters, "output_dir": str(tmp_path / notebook)})
             assert preload._store == {}, f"{notebook}: a preloaded value was not taken"
         finally:
@@ -212,7 +212,7 @@ def test_a_kernel_that_cannot_start_says_why_once_and_stops_the_run(tmp_path, mo
     broken = tmp_path / "broken"
     broken.mkdir()
     (broken / "ipykernel_launcher.py").write_text("raise ImportError('boom: the kernel cannot import')\n")
-    for key, value in worker.KERNEL_ENV.items():
+    for key, value in kernels.KERNEL_ENV.items():
         monkeypatch.setenv(key, value)
     monkeypatch.setenv("PYTHONPATH", str(broken))
     monkeypatch.setattr(worker, "RETRY_SLEEP", (0.0, 0.0))

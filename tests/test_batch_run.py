@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from clusterresearch import cli, config
-from clusterresearch.batch import worker
+from clusterresearch.batch import kernels, worker
 from clusterresearch.batch.jobs import plan_jobs
 from clusterresearch.batch.runner import ReproduceOptions, _check_kernel, reproduce
 from clusterresearch.errors import InputError
@@ -36,7 +36,7 @@ def _index(out: Path) -> dict[tuple[str, str, str], dict]:
 def _use_stubs(monkeypatch, competencies=STUBS["competencies"]):
     monkeypatch.setattr(config, "COMPETENCIES_NOTEBOOK", competencies)
     monkeypatch.setattr(config, "ROADMAP_NOTEBOOK", STUBS["roadmap"])
-    for key, value in worker.KERNEL_ENV.items():  # run_job sets these (setdefault); undo after the test
+    for key, value in kernels.KERNEL_ENV.items():  # run_job sets these (setdefault); undo after the test
         monkeypatch.setenv(key, value)
 
 

@@ -12,7 +12,7 @@ from clusterresearch.batch.jobs import plan_jobs
 from clusterresearch.scope import Scope
 from clusterresearch.batch.runner import ReproduceOptions
 from clusterresearch.batch.indexes import confidential_index, local_index, public_index
-from clusterresearch.batch.page import SiteInfo
+from clusterresearch.page import SiteInfo
 from clusterresearch.batch.site import MARKER, navigate, records, replacing_site, write_site
 from clusterresearch.batch.worker import JobResult, one_line
 from clusterresearch.errors import InputError

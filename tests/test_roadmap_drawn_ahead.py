@@ -8,7 +8,7 @@ import matplotlib as mpl
 import pytest
 
 from clusterresearch import config, preload
-from clusterresearch.batch import kernels
+
 from clusterresearch.roadmap.figures import FIGURES
 from clusterresearch.roadmap.report import RoadmapReport
 
@@ -29,8 +29,8 @@ def _report(out, **scope):
 
 
 def _preload(**kwargs) -> None:
-    call = json.dumps({"func": kernels.NETWORK_MODEL, "path": str(config.ROADMAP_EXAMPLE_DIR), "kwargs": kwargs})
-    assert preload.preload_calls([call]) == [True]
+    call = json.dumps({"func": preload.NETWORK_MODEL, "path": str(config.ROADMAP_EXAMPLE_DIR), "kwargs": kwargs})
+    assert preload.make([call]) == [True]
 
 
 def test_figures_drawn_ahead_are_the_figures_a_scoped_report_draws(tmp_path, clean_store):

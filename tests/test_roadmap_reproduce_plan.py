@@ -59,7 +59,7 @@ def test_with_a_survey_one_roadmap_report_per_scope():
 
 def test_public_index_names_the_report_without_a_survey_in_words():
     from clusterresearch.batch.indexes import public_index
-    from clusterresearch.batch.page import SiteInfo
+    from clusterresearch.page import SiteInfo
 
     jobs = [j for j in plan_jobs(FOUND, options(only="roadmap", no_survey=True)) if j.public]
     records = [{"html": j.output_html, "ipynb": j.output_notebook, "status": "done"} for j in jobs]

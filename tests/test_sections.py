@@ -109,7 +109,7 @@ def test_only_the_all_data_report_shows_the_trend(waves, tmp_path, capsys):
 
 
 def test_a_report_header_links_at_most_25_neighbouring_scopes():
-    from clusterresearch.batch.page import NEIGHBOURS, NavLink, SiteInfo, neighbours, report_page
+    from clusterresearch.page import NEIGHBOURS, NavLink, SiteInfo, neighbours, report_page
 
     siblings = tuple(NavLink(f"scope {i}", f"r{i}.html", i == 60) for i in range(103))
     shown = neighbours(siblings)

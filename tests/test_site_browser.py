@@ -20,14 +20,14 @@ import pytest
 
 from browser import Browser, find_chromium
 from clusterresearch import cli
-from clusterresearch.batch import worker
+from clusterresearch.batch import kernels
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     out = tmp_path_factory.mktemp("site") / "reports"
     with pytest.MonkeyPatch.context() as mp:
-        for key, value in worker.KERNEL_ENV.items():
+        for key, value in kernels.KERNEL_ENV.items():
             mp.setenv(key, value)
         code = cli.main(["reproduce", "--only", "competencies", "--country", "LT", "--out", str(out),
                          "--no-progress"])

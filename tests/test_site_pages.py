@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import json
 import os
 import signal
 import subprocess
@@ -16,7 +15,8 @@ import pytest
 
 from clusterresearch import cli, config
 from clusterresearch.batch.jobs import Job
-from clusterresearch.batch.page import SiteInfo, align_numbers, relink, report_page, toc
+from clusterresearch.batch.export import relink
+from clusterresearch.page import SiteInfo, align_numbers, report_page, toc
 from clusterresearch.batch.executors import Progress
 from clusterresearch.batch.worker import JobResult
 from clusterresearch.figures._common import new_figure

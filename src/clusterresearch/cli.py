@@ -97,11 +97,9 @@ def _source(args: argparse.Namespace) -> SurveySource:
 
 def _notebooks(args: argparse.Namespace) -> dict[str, Path]:
     """--notebook NAME=PATH (repeatable): a researcher's own copy of a notebook."""
-    given: dict[str, Path] = {}
-    if not args.notebook:
-        return given
-    from .batch.jobs import NOTEBOOKS
+    from .batch.notebooks import NOTEBOOKS
 
+    given: dict[str, Path] = {}
     for text in args.notebook:
         name, sep, path = text.partition("=")
         if not sep or name not in NOTEBOOKS or not path:
@@ -111,11 +109,11 @@ def _notebooks(args: argparse.Namespace) -> dict[str, Path]:
 
 
 def _copy_notebooks(args: argparse.Namespace) -> int:
-    from .batch.jobs import copy_notebooks
+    from .batch.notebooks import copy_notebooks
 
     for path in copy_notebooks(args.dir):
         print(path)
-    print(f"run your copies with: clusterresearch reproduce --notebook competencies=PATH --notebook roadmap=PATH")
+    print("run your copies with: clusterresearch reproduce --notebook competencies=PATH --notebook roadmap=PATH")
     return 0
 
 

@@ -46,7 +46,7 @@ def _input(relative: str) -> Path:
     return SHIPPED_DIR / relative
 
 
-# Where the paths a published notebook names are written relative to (batch.page.portable_paths):
+# Where the paths a published notebook names are written relative to (batch.export.portable_paths):
 # the package's copy first (it may lie inside the current folder, in a venv), then the project.
 PORTABLE_ROOTS: tuple[Path, ...] = tuple(p for p in (SHIPPED_DIR, PROJ_ROOT) if p is not None)
 

@@ -3,7 +3,7 @@
 ``reproduce`` forks every report's kernel from a template process (batch/kernels.py). The
 batch decides what is worth computing there (:data:`WARM`: the survey load, and the roadmap
 model with its figures drawn ahead, ~4 s of every roadmap report); the library knows nothing
-of it. :func:`preload_calls` makes each call in the template and wraps the function where
+of it: :func:`calls` lists a run's calls, :func:`make` makes each in the template and wraps the function where
 clusterresearch's modules refer to it, in the template only; each forked kernel then finds
 the value in memory: its first call with the same arguments returns it instead of reading
 and computing again.
@@ -52,12 +52,41 @@ def _draw_ahead(model: Any) -> None:
     draw_ahead(model)
 
 
+SURVEY_LOAD = "clusterresearch.loading.survey:load_survey"
+NETWORK_MODEL = "clusterresearch.roadmap.build:network_model"
+MODEL_PARAMETERS = ("platform_retention", "platform_delay", "relay_retention")
 # What the batch warms: "module:function" -> (the files a value was read from, work done
 # ahead on it in the template only).
 WARM: dict[str, tuple[Callable, Callable | None]] = {
-    "clusterresearch.loading.survey:load_survey": (_survey_files, None),
-    "clusterresearch.roadmap.build:network_model": (_model_files, _draw_ahead),
+    SURVEY_LOAD: (_survey_files, None),
+    NETWORK_MODEL: (_model_files, _draw_ahead),
 }
+
+
+def calls(jobs) -> tuple[str, ...]:
+    """The calls the jobs' notebooks make first, as JSON for the template to make once
+    (:func:`make`): each job's survey source loaded as `SurveySource.load` loads
+    it (the roadmap's only when it was given a survey), and the roadmap's
+    ``network_model(network_dir, platform_retention=..., ...)`` (None arguments do not count)."""
+    from .loading.source import SurveySource
+
+    said: list[str] = []
+
+    def add(func: str, path, kwargs: dict) -> None:
+        text = json.dumps({"func": func, "path": None if path is None else str(path),
+                           "kwargs": {k: str(v) if isinstance(v, Path) else v
+                                      for k, v in kwargs.items() if v is not None}}, sort_keys=True)
+        if text not in said:
+            said.append(text)
+
+    for job in jobs:
+        p = job.parameters
+        source = SurveySource.from_parameters(p)
+        if job.notebook == "roadmap":
+            add(NETWORK_MODEL, p.get("network_dir"), {k: p.get(k) for k in MODEL_PARAMETERS})
+        if job.notebook != "roadmap" or source.given:
+            add(SURVEY_LOAD, *source.arguments())
+    return tuple(said)
 
 
 def _stats(files: Sequence) -> tuple:
@@ -148,11 +177,11 @@ def preload(name: str, path: Any = None, **kwargs: Any) -> bool:
     return True
 
 
-def preload_calls(calls: Sequence[str]) -> list[bool]:
+def make(said: Sequence[str]) -> list[bool]:
     """Make each call (JSON ``{"func": "module:name", "path", "kwargs"}``, see
-    batch.kernels.preload_calls); True where the value is kept."""
+    :func:`calls`); True where the value is kept."""
     kept = []
-    for call in calls:
+    for call in said:
         spec = json.loads(call)
         if spec["func"] not in WARM:
             raise ValueError(f"{spec['func']} is not one of the calls the batch warms")

@@ -7,12 +7,20 @@ that pass was 85 % of the export (0.19 of 0.22 s). :class:`PageExporter` renders
 template and gives the placeholder with one regular expression instead; the ``basic``
 template has no ``lab`` cells to mark. tests/test_batch_export.py checks that its page is
 nbconvert's once both are parsed.
+
+Before the export, :func:`relink` points every figure link a display recorded
+(``figures.save.LINK_METADATA``) at ``<stem>_files/<file>`` beside the page, and
+:func:`portable_paths` writes the builder's absolute paths relative to the project.
 """
 
 from __future__ import annotations
 
 import re
 import threading
+from pathlib import Path
+from urllib.parse import quote
+
+from ..page import e
 
 _local = threading.local()
 NO_ALT = "No description has been provided for this image"  # nbconvert's placeholder
@@ -50,7 +58,7 @@ def exporter(with_code: bool):
     """The HTML exporter of this thread (one per worker process with the local executor).
 
     nbconvert's ``basic`` template gives the cells only: no require.js or MathJax from a
-    CDN, no theme CSS; :func:`page.report_page` writes the page around them.
+    CDN, no theme CSS; :func:`clusterresearch.page.report_page` writes the page around them.
     """
     cache = getattr(_local, "exporters", None)
     if cache is None:
@@ -63,3 +71,60 @@ def exporter(with_code: bool):
             exclude_output_prompt=not with_code,
         )
     return cache[with_code]
+
+
+def portable_paths(nb, folders) -> bool:
+    """Write the build machine's absolute paths in an executed notebook (papermill's
+    metadata, the injected parameters) relative to the first of ``folders`` that holds them
+    (the notebook's own folder, then the project root): a published notebook names
+    ``data/raw``, not ``/home/someone/project/data/raw``. Changes ``nb`` in place."""
+    prefixes = [str(Path(f).resolve()).rstrip("/") + "/" for f in folders]
+
+    def portable(text: str) -> str:
+        for prefix in prefixes:
+            text = text.replace(prefix, "")
+        return text
+
+    places = []  # (mapping, key) of every string that may hold a path
+    papermill = nb.get("metadata", {}).get("papermill") or {}
+    places += [(papermill, key) for key in ("input_path", "output_path")]
+    places += [(papermill["parameters"], key) for key in papermill.get("parameters", {})]
+    places += [(cell, "source") for cell in nb.get("cells", [])
+               if "injected-parameters" in cell.get("metadata", {}).get("tags", [])]
+    changed = False
+    for mapping, key in places:
+        value = mapping.get(key)
+        value = "".join(value) if isinstance(value, list) else value
+        if isinstance(value, str) and portable(value) != value:
+            mapping[key], changed = portable(value), True
+    return changed
+
+
+def relink(nb, folder: str) -> int:
+    """Point the links recorded by figure displays at ``<folder>/<file>`` (relative to the page).
+
+    A display records ``[{"src": as written, "file": name}]`` in the metadata of its
+    text/html output; the src was relative to the kernel's working folder, the page lives
+    beside ``folder``. Returns the number of links rewritten. Changes ``nb`` in place.
+    """
+    from ..figures.save import LINK_METADATA  # here: a rerun that builds nothing imports no matplotlib
+
+    count = 0
+    for cell in nb.get("cells", []):
+        for output in cell.get("outputs", []):
+            links = output.get("metadata", {}).get("text/html", {}).get(LINK_METADATA)
+            data = output.get("data", {})
+            if not links or "text/html" not in data:
+                continue
+            text = data["text/html"]
+            text = "".join(text) if isinstance(text, list) else text
+            for link in links:
+                new = quote(f"{folder}/{link['file']}")
+                for attribute in ("src", "href"):
+                    old = f'{attribute}="{e(link["src"])}"'
+                    if old in text:
+                        text = text.replace(old, f'{attribute}="{e(new)}"')
+                        count += 1
+                link["src"] = new
+            data["text/html"] = text
+    return count

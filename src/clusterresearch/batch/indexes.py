@@ -16,8 +16,9 @@ from pathlib import Path
 from typing import Sequence
 
 from ..disclosure import CONFIDENTIAL, PUBLIC
-from .jobs import NO_SURVEY, NOTEBOOK_TITLES, Job
-from .page import SiteInfo, e, href, page
+from .jobs import NO_SURVEY, Job
+from .notebooks import NOTEBOOK_TITLES
+from ..page import SiteInfo, e, href, page
 
 
 

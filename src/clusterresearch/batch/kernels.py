@@ -32,6 +32,7 @@ import itertools
 import json
 import os
 import select
+import signal
 import subprocess
 import sys
 import threading
@@ -46,9 +47,35 @@ FIRST_REPLY_TIMEOUT = 600.0  # seconds: imports and the study, on a busy machine
 REPLY_TIMEOUT = 60.0         # seconds for a fork
 _lock = threading.Lock()
 _templates: dict[str, "Template"] = {}
-_preload: list[str] = []     # calls every template of this process makes (see preload_calls)
+_preload: list[str] = []     # calls every template of this process makes (preload.calls)
 stopping = threading.Event()  # set on Ctrl-C: no template (no kernel) is started any more
 forked = threading.local()    # .pid, .template: the kernel last forked for this thread's job
+
+
+# Set for the kernels the workers start (inherited environment), unless already set:
+# a fixed hash seed keeps set/dict-of-str iteration (e.g. graph layouts) identical between
+# runs; SOURCE_DATE_EPOCH makes matplotlib write a fixed date into SVG/PDF metadata.
+KERNEL_ENV = {
+    "PYTHONHASHSEED": "0",
+    "SOURCE_DATE_EPOCH": "1451606400",  # 2016-01-01, the year of the paper
+    "PYDEVD_DISABLE_FILE_VALIDATION": "1",  # silence the debugger's frozen-modules warning
+    # Reports are made of the kernels' outputs: a figure shown with plt.show() must reach the
+    # page even where the shell exports a non-interactive backend (MPLBACKEND=Agg in CI).
+    "MPLBACKEND": "module://matplotlib_inline.backend_inline",
+}
+# Set even when the environment has another value (see MPLBACKEND above).
+FORCED = ("MPLBACKEND",)
+
+
+def kernel_environment(base: dict[str, str]) -> dict[str, str]:
+    """``base`` with :data:`KERNEL_ENV` applied (defaults, and the forced ones)."""
+    env = dict(base)
+    for key, value in KERNEL_ENV.items():
+        if key in FORCED:
+            env[key] = value
+        else:
+            env.setdefault(key, value)
+    return env
 
 
 @functools.lru_cache(maxsize=None)
@@ -234,32 +261,17 @@ def close_templates() -> None:
         _preload.clear()
 
 
-SURVEY_LOAD = "clusterresearch.loading.survey:load_survey"
-NETWORK_MODEL = "clusterresearch.roadmap.build:network_model"
-MODEL_PARAMETERS = ("platform_retention", "platform_delay", "relay_retention")
-
-
-def preload_calls(jobs) -> tuple[str, ...]:
-    """The calls the jobs' notebooks make first, as JSON for the template to make once
-    (clusterresearch.preload): each job's survey source loaded as `SurveySource.load` loads
-    it (the roadmap's only when it was given a survey), and the roadmap's
-    ``network_model(network_dir, platform_retention=..., ...)`` (None arguments do not count)."""
-    from ..loading.source import SurveySource
-
-    calls = []
-
-    def add(func: str, path, kwargs: dict) -> None:
-        text = json.dumps({"func": func, "path": None if path is None else str(path),
-                           "kwargs": {k: str(v) if isinstance(v, Path) else v
-                                      for k, v in kwargs.items() if v is not None}}, sort_keys=True)
-        if text not in calls:
-            calls.append(text)
-
-    for job in jobs:
-        p = job.parameters
-        source = SurveySource.from_parameters(p)
-        if job.notebook == "roadmap":
-            add(NETWORK_MODEL, p.get("network_dir"), {k: p.get(k) for k in MODEL_PARAMETERS})
-        if job.notebook != "roadmap" or source.given:
-            add(SURVEY_LOAD, *source.arguments())
-    return tuple(calls)
+def how_it_died(exc: Exception) -> str:
+    """For a kernel that died: the signal that ended it, as its parent (the template) saw it.
+    Out of memory is named only for SIGKILL, the signal the kernel's out-of-memory killer sends."""
+    pid, template = getattr(forked, "pid", None), getattr(forked, "template", None)
+    if pid is None or template is None or "died" not in str(exc).lower():
+        return ""
+    signum = template.exit_signal(pid)
+    if signum is None:
+        return ""
+    try:
+        name = signal.Signals(signum).name
+    except ValueError:
+        name = f"signal {signum}"
+    return f" (killed by {name}{', as the out-of-memory killer does' if signum == signal.SIGKILL else ''})"

@@ -19,7 +19,7 @@ from ..errors import InputError
 from ..outputs import guard_not_raw
 from ..loading.source import SurveySource
 from . import kernels, record
-from .page import SiteInfo
+from ..page import SiteInfo
 
 EXECUTORS = ("local", "dask")
 
@@ -175,9 +175,11 @@ def reproduce(options: ReproduceOptions) -> int:
 
 def _reproduce(opts: ReproduceOptions, started: float) -> int:
     # what building needs: a rerun with nothing changed ended before, without pandas
+    from .. import preload
     from ..scope import scopes
     from . import buildinfo, executors
-    from .jobs import check_inputs, check_notebooks, plan_jobs, survey_given
+    from .jobs import check_inputs, plan_jobs, survey_given
+    from .notebooks import check_notebooks
     from .site import navigate, replacing_site, write_site
     from .worker import RunSettings, one_line, warm_up
 
@@ -213,7 +215,7 @@ def _reproduce(opts: ReproduceOptions, started: float) -> int:
         execution_timeout=opts.timeout or None,
         with_code=opts.with_code,
         warm=opts.warm,
-        preload=kernels.preload_calls(todo),
+        preload=preload.calls(todo),
         **({"transport": opts.transport} if opts.transport else {}),
     )
     client = cluster = None

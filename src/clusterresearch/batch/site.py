@@ -29,7 +29,7 @@ from ..errors import InputError
 from ..outputs import guard_not_raw, write_text
 from .indexes import confidential_index, failed_page, local_index, public_index
 from .jobs import Job
-from .page import NavLink, SiteInfo
+from ..page import NavLink, SiteInfo
 from .worker import JobResult
 
 SITE_DIRS = (PUBLIC, CONFIDENTIAL)

@@ -118,7 +118,7 @@ def _import_ahead(preload_calls: Sequence[str]) -> None:
     if preload_calls:
         from .. import preload
 
-        preload.preload_calls(preload_calls)
+        preload.make(preload_calls)
 
 
 def _kernel_error() -> str | None:

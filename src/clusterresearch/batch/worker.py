@@ -17,7 +17,6 @@ import os
 import random
 import re
 import shutil
-import signal
 import tempfile
 import threading
 import time
@@ -28,9 +27,9 @@ from typing import Any
 from .. import config
 from ..outputs import write_text
 from . import kernels
-from .export import exporter
+from .export import exporter, portable_paths, relink
 from .jobs import Job
-from .page import SiteInfo, portable_paths, relink, report_page
+from ..page import SiteInfo, report_page
 
 # Kernel start-up failures worth one retry: jupyter_client picks free ports, releases them
 # and lets the kernel bind them later, so kernels started at the same moment by several
@@ -38,20 +37,6 @@ from .page import SiteInfo, portable_paths, relink, report_page
 # surfaces as RuntimeError, or a start timeout). See nteract/papermill#511,
 # jupyter/jupyter_client#487.
 RETRY_SLEEP = (0.2, 1.5)
-
-# Set for the kernels the workers start (inherited environment), unless already set:
-# a fixed hash seed keeps set/dict-of-str iteration (e.g. graph layouts) identical between
-# runs; SOURCE_DATE_EPOCH makes matplotlib write a fixed date into SVG/PDF metadata.
-KERNEL_ENV = {
-    "PYTHONHASHSEED": "0",
-    "SOURCE_DATE_EPOCH": "1451606400",  # 2016-01-01, the year of the paper
-    "PYDEVD_DISABLE_FILE_VALIDATION": "1",  # silence the debugger's frozen-modules warning
-    # Reports are made of the kernels' outputs: a figure shown with plt.show() must reach the
-    # page even where the shell exports a non-interactive backend (MPLBACKEND=Agg in CI).
-    "MPLBACKEND": "module://matplotlib_inline.backend_inline",
-}
-# Set even when the environment has another value (see MPLBACKEND above).
-_FORCED = ("MPLBACKEND",)
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 _local = threading.local()
@@ -71,8 +56,8 @@ class RunSettings:
     # Kernels forked from a pre-imported template process (batch/kernels.py) where the
     # platform allows; False starts a fresh interpreter per report, as papermill does.
     warm: bool = True
-    # calls (JSON, kernels.preload_calls: the survey load, the roadmap model) the template
-    # makes once (clusterresearch.preload); the same call in a report's kernel is then free.
+    # calls (JSON, clusterresearch.preload.calls: the survey load, the roadmap model) the
+    # template makes once (preload.make); the same call in a report's kernel is then free.
     preload: tuple[str, ...] = ()
     site: SiteInfo = SiteInfo()           # what the pages say about the study
 
@@ -97,19 +82,8 @@ def one_line(text: object, limit: int = 300) -> str:
     return line if len(line) <= limit else line[: limit - 3] + "..."
 
 
-def kernel_environment(base: dict[str, str]) -> dict[str, str]:
-    """``base`` with :data:`KERNEL_ENV` applied (defaults, and the forced ones)."""
-    env = dict(base)
-    for key, value in KERNEL_ENV.items():
-        if key in _FORCED:
-            env[key] = value
-        else:
-            env.setdefault(key, value)
-    return env
-
-
 def prepare_environment() -> None:
-    os.environ.update(kernel_environment(os.environ))
+    os.environ.update(kernels.kernel_environment(os.environ))
     # papermill warns about unknown parameters (the parent has checked them) and logs per
     # cell, jupyter_client logs a failed kernel start with its traceback; keep the terminal
     # for the progress bar and the failure lines (each failure is reported once, in its line).
@@ -248,25 +222,9 @@ def _execute(job: Job, settings: RunSettings) -> tuple[Any, str, int]:
             if not started:
                 return None, one_line(f"{NO_KERNEL}: {type(exc).__name__}: {exc}"), attempts
             _keep(partial, job.output_notebook)  # a timeout or a dead kernel: keep what ran
-            return partial, one_line(f"{type(exc).__name__}: {exc}{_how_it_died(exc)}"), attempts
+            return partial, one_line(f"{type(exc).__name__}: {exc}{kernels.how_it_died(exc)}"), attempts
         finally:
             shutil.rmtree(socket_dir, ignore_errors=True)
-
-
-def _how_it_died(exc: Exception) -> str:
-    """For a kernel that died: the signal that ended it, as its parent (the template) saw it.
-    Out of memory is named only for SIGKILL, the signal the kernel's out-of-memory killer sends."""
-    pid, template = getattr(kernels.forked, "pid", None), getattr(kernels.forked, "template", None)
-    if pid is None or template is None or "died" not in str(exc).lower():
-        return ""
-    signum = template.exit_signal(pid)
-    if signum is None:
-        return ""
-    try:
-        name = signal.Signals(signum).name
-    except ValueError:
-        name = f"signal {signum}"
-    return f" (killed by {name}{', as the out-of-memory killer does' if signum == signal.SIGKILL else ''})"
 
 
 def _stable_ids(nb) -> None:

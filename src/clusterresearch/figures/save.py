@@ -7,7 +7,7 @@
   a report page, its executed notebook and the figure file hold the image once between
   them. JupyterLab resolves the relative ``src`` against the notebook's folder, which is
   the kernel's working folder; ``clusterresearch reproduce`` rewrites it relative to the
-  report page (see ``batch.page.relink``), using the metadata the display carries.
+  report page (see ``batch.export.relink``), using the metadata the display carries.
 """
 
 from __future__ import annotations

@@ -69,7 +69,7 @@ class SurveySource:
 
     def arguments(self) -> tuple[Path | None, dict[str, Any]]:
         """The call `load` makes: ``load_survey(path, **kwargs)`` (reproduce's kernel template
-        makes the same call ahead, batch.kernels.preload_calls)."""
+        makes the same call ahead, clusterresearch.preload.calls)."""
         return self.data_path, dict(study=self.study_dir, registry=self.registry, encoding=self.encoding,
                                     format=self.data_format, responses=self.responses)
 

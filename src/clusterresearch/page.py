@@ -5,17 +5,14 @@ no CDN, no theme CSS of 250 kB). Around it this module writes the page: the titl
 report, scope), a CONFIDENTIAL band on confidential pages, a link to the site's index, links
 to the same report for the other scopes of the site, a table of contents built from the
 body's headings, and one stylesheet (screen and print) inlined in the page. Nothing is
-loaded from outside the page's folder.
-
-Figures are files beside the page: :func:`relink` points every link a display object
-recorded (``figures.save.LINK_METADATA``) at ``<stem>_files/<file>``.
+loaded from outside the page's folder. `reproduce` frames each report with
+:func:`report_page` and writes its indexes with :func:`page`; every value is escaped (`e`).
 """
 
 from __future__ import annotations
 
 import html
 import re
-from pathlib import Path
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from urllib.parse import quote
@@ -54,66 +51,6 @@ def e(value: object) -> str:
 def href(target: str) -> str:
     """A relative link target: URL-quoted, then escaped for the attribute."""
     return e(quote(target))
-
-
-# --------------------------------------------------------------------------- links of figures
-
-
-def portable_paths(nb, folders) -> bool:
-    """Write the build machine's absolute paths in an executed notebook (papermill's
-    metadata, the injected parameters) relative to the first of ``folders`` that holds them
-    (the notebook's own folder, then the project root): a published notebook names
-    ``data/raw``, not ``/home/someone/project/data/raw``. Changes ``nb`` in place."""
-    prefixes = [str(Path(f).resolve()).rstrip("/") + "/" for f in folders]
-
-    def portable(text: str) -> str:
-        for prefix in prefixes:
-            text = text.replace(prefix, "")
-        return text
-
-    places = []  # (mapping, key) of every string that may hold a path
-    papermill = nb.get("metadata", {}).get("papermill") or {}
-    places += [(papermill, key) for key in ("input_path", "output_path")]
-    places += [(papermill["parameters"], key) for key in papermill.get("parameters", {})]
-    places += [(cell, "source") for cell in nb.get("cells", [])
-               if "injected-parameters" in cell.get("metadata", {}).get("tags", [])]
-    changed = False
-    for mapping, key in places:
-        value = mapping.get(key)
-        value = "".join(value) if isinstance(value, list) else value
-        if isinstance(value, str) and portable(value) != value:
-            mapping[key], changed = portable(value), True
-    return changed
-
-
-def relink(nb, folder: str) -> int:
-    """Point the links recorded by figure displays at ``<folder>/<file>`` (relative to the page).
-
-    A display records ``[{"src": as written, "file": name}]`` in the metadata of its
-    text/html output; the src was relative to the kernel's working folder, the page lives
-    beside ``folder``. Returns the number of links rewritten. Changes ``nb`` in place.
-    """
-    from ..figures.save import LINK_METADATA  # here: a rerun that builds nothing imports no matplotlib
-
-    count = 0
-    for cell in nb.get("cells", []):
-        for output in cell.get("outputs", []):
-            links = output.get("metadata", {}).get("text/html", {}).get(LINK_METADATA)
-            data = output.get("data", {})
-            if not links or "text/html" not in data:
-                continue
-            text = data["text/html"]
-            text = "".join(text) if isinstance(text, list) else text
-            for link in links:
-                new = quote(f"{folder}/{link['file']}")
-                for attribute in ("src", "href"):
-                    old = f'{attribute}="{e(link["src"])}"'
-                    if old in text:
-                        text = text.replace(old, f'{attribute}="{e(new)}"')
-                        count += 1
-                link["src"] = new
-            data["text/html"] = text
-    return count
 
 
 # --------------------------------------------------------------------------- contents
