@@ -53,7 +53,9 @@ def test_one_clusters_answers_change_three_keys(tmp_path):
     assert len(old) == 15
 
 
-def test_rerun_reuses_and_force_rebuilds(tmp_path, monkeypatch, capsys):
+def _recording(tmp_path, monkeypatch):
+    """argv of a reproduce of the stub notebook on LT's six scopes of a copy of the responses,
+    its --out, and the list each run's jobs are added to (by stem)."""
     for key, value in kernels.KERNEL_ENV.items():
         monkeypatch.setenv(key, value)
     monkeypatch.setattr(config, "COMPETENCIES_NOTEBOOK", STUB)
@@ -70,6 +72,12 @@ def test_rerun_reuses_and_force_rebuilds(tmp_path, monkeypatch, capsys):
     out = tmp_path / "site"
     argv = ["reproduce", "--data", str(data), "--out", str(out), "--only", "competencies", "--jobs", "1",
             "--group", "country=LT", "--no-progress"]
+    return argv, out, ran
+
+
+def test_rerun_reuses_and_force_rebuilds(tmp_path, monkeypatch, capsys):
+    argv, out, ran = _recording(tmp_path, monkeypatch)
+    data = tmp_path / "responses.csv"
     everything = ["competencies_cluster_LT01", "competencies_cluster_LT02", "competencies_cluster_LT03",
                   "competencies_cluster_LT04", "competencies_cluster_LT05", "competencies_country_LT"]
 
@@ -139,22 +147,7 @@ def test_build_keys_of_a_roadmap_report_without_a_survey(shipped_survey, tmp_pat
 
 def _record_run(tmp_path, monkeypatch):
     """A run of the stub notebook on LT's six scopes; returns (argv, out, the jobs each run ran)."""
-    for key, value in kernels.KERNEL_ENV.items():
-        monkeypatch.setenv(key, value)
-    monkeypatch.setattr(config, "COMPETENCIES_NOTEBOOK", STUB)
-    ran: list[list[str]] = []
-    real = executors.run_local
-
-    def recording(jobs, *args, **kwargs):
-        ran.append(sorted(job.stem for job in jobs))
-        return real(jobs, *args, **kwargs)
-
-    monkeypatch.setattr(executors, "run_local", recording)
-    data = tmp_path / "responses.csv"
-    shutil.copy(config.RESPONSES_PATH, data)
-    out = tmp_path / "site"
-    argv = ["reproduce", "--data", str(data), "--out", str(out), "--only", "competencies", "--jobs", "1",
-            "--group", "country=LT", "--no-progress"]
+    argv, out, ran = _recording(tmp_path, monkeypatch)
     assert cli.main(argv) == 0
     assert len(ran[0]) == 6 and (out / record.RECORD).is_file()
     return argv, out, ran
