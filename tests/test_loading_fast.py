@@ -12,7 +12,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from clusterresearch.loading.codes import coded, long_categorical, missing_codes, string_order
+from clusterresearch.errors import InputError
+from clusterresearch.loading.answers import number_positions, to_positions
+from clusterresearch.loading.codes import coded, label_codes, long_categorical, missing_codes, string_order
+from clusterresearch.loading.scales import Scale
 
 WORDS = np.array(["b", "a", "B", "ä", "Z-10", "Z-9", "é", "ß", "R0001", "R001", "", " x", "日本", "a b", "😀"], dtype=object)
 
@@ -58,3 +61,39 @@ def test_missing_labels_are_the_inferred_categorical(seed):
     got = long_categorical(*missing_codes(codes, labels))
     assert got.equals(want) and got.dtype == want.dtype and got.codes.dtype == want.codes.dtype
     assert got.categories.dtype == want.categories.dtype
+
+
+SCALES = [
+    Scale("agree5", ("1", "2", "3", "4", "5"), ("a", "b", "c", "d", "e"), ("disagree",) * 2 + ("neutral",) + ("agree",) * 2),
+    Scale("reversed", ("5", "4", "3", "2", "1"), ("a", "b", "c", "d", "e"), ("disagree",) * 2 + ("neutral",) + ("agree",) * 2),
+    Scale("dk", ("0", "1", "2", "3"), ("a", "b", "c", "d"), ("disagree", "disagree", "agree", "agree"),
+          missing=(("99", "Don't know"), ("-1", "Refused"))),
+    Scale("gaps", ("1", "3", "7"), ("a", "b", "c"), ("disagree", "neutral", "agree"), missing=(("9", "Skip"),)),
+]
+
+
+@pytest.mark.parametrize("scale", SCALES, ids=lambda s: s.id)
+@pytest.mark.parametrize("seed", range(4))
+def test_number_positions_are_to_positions_per_column(scale, seed):
+    """The numeric block's table look-up gives each column's `to_positions` (and
+    `label_codes`), or None exactly when some cell is not a code of the scale."""
+    rng = np.random.default_rng(seed)
+    codes = [float(c) for c in scale.codes] + [float(c) for c, _ in scale.missing]
+    stray = seed % 2 == 1  # odd seeds: one cell that is no code (a gap, a fraction or out of range)
+    block = rng.choice(codes + [np.nan], size=(int(rng.integers(1, 200)), 3))
+    if stray:
+        block[rng.integers(len(block)), rng.integers(3)] = rng.choice([2.5, 4.0 if scale.id == "gaps" else 42.0, 1e6])
+    known = ("Refused", "Skip", "Don't know")
+    found = number_positions(np.asfortranarray(block), scale, known)
+    rows = np.arange(2, len(block) + 2)
+    if stray:
+        assert found is None
+        with pytest.raises(InputError):
+            for j in range(block.shape[1]):
+                to_positions("f.csv", rows, "c", pd.Series(block[:, j]), scale)
+        return
+    assert found is not None and found[0].flags.c_contiguous
+    for j in range(block.shape[1]):
+        position, missing = to_positions("f.csv", rows, "c", pd.Series(block[:, j]), scale)
+        np.testing.assert_array_equal(found[0][:, j], position)
+        np.testing.assert_array_equal(found[1][:, j], label_codes(missing, scale, known))

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError, where
-from .answers import to_positions
+from .answers import number_positions, to_positions
 from .cells import as_text
 from .codes import coded, label_codes, long_categorical, missing_codes, missing_labels, string_order
 from .formats import ColumnRoles, RawTable
@@ -274,16 +274,9 @@ def _read_wide(table: RawTable, study: Study, keys, by_column):
     require_unique(table.file, table.rows, [ids[keys[0]]], keys[0], keys[0] + " {0!r}")
     asked = [c for c in inst["column"] if c in set(table.header)]
     scaled = [c for c in asked if inst["type"].iloc[by_column[c]] != "text"]
-    rows = table.rows
-    values = np.empty((len(table.frame), len(scaled)), dtype=np.float64)
-    missing = np.empty(values.shape, dtype=np.int32)
-    known = missing_labels(study)
-    for j, column in enumerate(scaled):
-        scale = study.scales[inst["scale"].iloc[by_column[column]]]
-        values[:, j], codes = to_positions(table.file, rows, column, table.frame[column], scale)
-        missing[:, j] = label_codes(codes, scale, known)
+    values, missing = _positions(table, study, [(c, inst["scale"].iloc[by_column[c]]) for c in scaled])
     respondents = pd.DataFrame({name: ids[name].to_numpy() for name in keys})
-    respondents["_row"] = rows
+    respondents["_row"] = table.rows
     items = _items(inst, [by_column[c] for c in scaled])
     texts = [c for c in asked if inst["type"].iloc[by_column[c]] == "text"]
     parts = []
@@ -294,6 +287,35 @@ def _read_wide(table: RawTable, study: Study, keys, by_column):
             item_id=inst["item_id"].iloc[by_column[column]], text=text[keep].to_numpy()))
     essays = pd.concat(parts, ignore_index=True) if parts else None
     return respondents, items, values, missing, _finish_essays(essays, study, keys)
+
+
+def _positions(table: RawTable, study: Study, scaled: list[tuple[str, str]]) -> tuple[np.ndarray, np.ndarray]:
+    """Positions and missing codes (the study's labels) of the scaled columns (name, scale
+    id): numeric columns of one scale looked up together (`number_positions`), the rest, and
+    any with a cell that is not a code, one by one in column order, so the first bad cell
+    of the first such column is the error."""
+    n = len(table.frame)
+    values = np.empty((n, len(scaled)), dtype=np.float64)
+    missing = np.empty(values.shape, dtype=np.int32)
+    known = missing_labels(study)
+    by_scale: dict[str, list[int]] = {}
+    for j, (column, scale) in enumerate(scaled):
+        if table.frame[column].dtype.kind in "iuf":
+            by_scale.setdefault(scale, []).append(j)
+    done = np.zeros(len(scaled), dtype=bool)
+    for scale, js in by_scale.items():
+        block = table.frame[[scaled[j][0] for j in js]].to_numpy(dtype=np.float64)
+        found = number_positions(block, study.scales[scale], known)
+        if found is not None and len(js) == len(scaled):
+            values, missing = found
+        elif found is not None:
+            values[:, js], missing[:, js] = found
+        done[js] = found is not None
+    for j, (column, scale) in enumerate(scaled):
+        if not done[j]:
+            values[:, j], codes = to_positions(table.file, table.rows, column, table.frame[column], study.scales[scale])
+            missing[:, j] = label_codes(codes, study.scales[scale], known)
+    return values, missing
 
 
 # --------------------------------------------------------------------------- long
