@@ -15,6 +15,7 @@ from .codes import label_codes
 from .scales import Scale, code_text, normal_label
 
 SPAN = 1024  # widest range of whole-number codes looked up as a table (a scale has a few, plus 99s)
+CHUNK = 4096  # rows at a time: a few MB of temporaries, reused
 
 
 def _describe(cell) -> str:
@@ -63,17 +64,19 @@ def number_positions(block: np.ndarray, scale: Scale, known: tuple[str, ...]
     columns, float, NaN = empty), with the missing codes as indexes into ``known`` (the
     study's labels, `codes.label_codes`): whole-number codes index a table of their answers.
     None when a cell is not such a code of the scale, so that `to_positions` names it.
-    Both arrays are C-ordered, whatever the block's order."""
+
+    Both arrays are C-ordered, whatever the block's order, and made a few thousand rows at a
+    time: a temporary as large as the block is fresh memory, paged in at about the cost of
+    the whole computation."""
     flat = block.ravel(order="K")  # no copy: the reductions need no order
-    low, high = np.fmin.reduce(flat), np.fmax.reduce(flat)  # NaN (empty) ignored
+    low, high = (np.fmin.reduce(flat), np.fmax.reduce(flat)) if flat.size else (np.nan, np.nan)  # NaN (empty) ignored
     if np.isnan(low):  # no answer at all
         return np.full(block.shape, np.nan), np.full(block.shape, -1, dtype=np.int32)
     if not (np.isfinite(low) and np.isfinite(high) and high - low <= SPAN):
         return None
-    fraction = np.floor(flat)
-    np.subtract(flat, fraction, out=fraction)
-    if np.fmax.reduce(fraction) != 0:
-        return None
+    chunks = [slice(start, start + CHUNK) for start in range(0, len(block), CHUNK)]
+    if any(np.fmax.reduce((part - np.floor(part)).ravel()) != 0 for part in (block[rows] for rows in chunks)):
+        return None  # a fraction somewhere
     lookup = scale.lookup()
     labels = {label: i for i, label in enumerate(scale.missing_labels)}
     size = int(high - low) + 1
@@ -87,17 +90,19 @@ def number_positions(block: np.ndarray, scale: Scale, known: tuple[str, ...]
         else:
             position[u] = found[0]
             missing[u] = -1 if found[1] is None else labels[found[1]]
+    missing = label_codes(missing, scale, known)
+    values, codes = np.empty(block.shape), np.full(block.shape, -1, dtype=np.int32)
     if valid.all() and (missing == -1).all():  # every code in the range an answer: positions = a * code + b
-        codes = low + np.arange(size, dtype=np.float64)
         a = position[1] - position[0] if size > 1 else 1.0
         b = position[0] - a * low
-        if np.array_equal(position[:size], codes * a + b):
-            values = np.empty(block.shape)
-            np.multiply(block, a, out=values)
-            values += b  # the same operations as the table's, so the same bits; NaN stays NaN
-            return values, np.full(block.shape, -1, dtype=np.int32)
-    slot = np.empty(block.shape, dtype=np.int16)  # SPAN fits
-    np.subtract(np.fmin(block, high + 1), low, out=slot, casting="unsafe")  # fmin: an empty cell is the last entry
-    if not valid.all() and not valid[slot].all():
-        return None
-    return position[slot], label_codes(missing, scale, known)[slot]
+        if np.array_equal(position[:size], (low + np.arange(size, dtype=np.float64)) * a + b):
+            for rows in chunks:  # the same operations as the table's, so the same bits; NaN stays NaN
+                np.add(np.multiply(block[rows], a), b, out=values[rows])
+            return values, codes
+    for rows in chunks:
+        slot = np.subtract(np.fmin(block[rows], high + 1), low).astype(np.int16)  # empty: the last entry
+        if not valid[slot].all():
+            return None
+        np.take(position, slot, out=values[rows])
+        np.take(missing, slot, out=codes[rows])
+    return values, codes
