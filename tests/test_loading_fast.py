@@ -14,6 +14,7 @@ import pytest
 
 from clusterresearch.errors import InputError
 from clusterresearch.loading.answers import number_positions, to_positions
+from clusterresearch.loading.readers import arrow_frame, pandas_frame
 from clusterresearch.loading.codes import coded, label_codes, long_categorical, missing_codes, string_order
 from clusterresearch.loading.scales import Scale
 
@@ -97,3 +98,53 @@ def test_number_positions_are_to_positions_per_column(scale, seed):
         position, missing = to_positions("f.csv", rows, "c", pd.Series(block[:, j]), scale)
         np.testing.assert_array_equal(found[0][:, j], position)
         np.testing.assert_array_equal(found[1][:, j], label_codes(missing, scale, known))
+
+
+CSV_BODIES = [
+    "1,2,x\n3,,y\n",
+    ",,\n5,6,\n",  # empty cells; a row with only its text empty
+    "1,2,\"a, quoted\nline break\"\n3,4,\"\"\"quoted\"\" words\"\n",
+    "1,2,x\n\n3,4,y\n",  # a blank row
+    "1,2\n3,4,z\n",  # a short row
+    "1,2,x,extra\n",  # a long row
+    "1.5,2,x\n",  # a fraction
+    "1,Agree,x\n",  # a label
+    "1,NaN,x\n2,nan,y\n",  # words pandas keeps as text here
+    " 1,2 ,x\n",  # spaces around numbers
+    "+1,-0,x\n007,2,y\n",
+    "9007199254740993,1,x\n",  # beyond float64's whole numbers
+    "TRUE,false,x\n",
+    "1,2,  \n3,4, spaced \n",  # spaces kept in text
+    "1,2,x\r\n3,4,y\r\n",
+    "1,2,ab\"c\n",  # a quote inside a field
+    "1,2,\"ab\"c\n",  # text after a closing quote
+    "\"1\",\"\",\"\"\n",  # quoted numbers and quoted empties
+    "1,2,x",  # no final line break
+    "",  # no data rows
+]
+
+
+@pytest.mark.parametrize("body", CSV_BODIES)
+@pytest.mark.parametrize("sep", [",", ";"])
+def test_arrow_frame_is_the_pandas_frame(body, sep):
+    """Arrow's reader gives exactly pandas' frame (values, dtypes, labels), or leaves the file to pandas."""
+    data = ("a,b,t\n" + body).replace(",", sep).encode("utf-8")
+    fast = arrow_frame(data, sep, 3, {2})
+    if fast is None:
+        return
+    pd.testing.assert_frame_equal(fast, pandas_frame(data, sep, 3, {2}), check_exact=True)
+
+
+def test_arrow_frame_takes_the_usual_file():
+    """The case it is for: whole-number answers with gaps, text columns mostly empty."""
+    data = b"id,q1,q2,essay\nR1,1,5,\nR2,,3,\"it, works\"\nR3,2,,\n"
+    fast = arrow_frame(data, ",", 4, {0, 3})
+    assert fast is not None
+    pd.testing.assert_frame_equal(fast, pandas_frame(data, ",", 4, {0, 3}), check_exact=True)
+
+
+def test_arrow_frame_skips_a_header_with_a_line_break():
+    data = b"\"a\nb\",c,t\n1,2,x\n3,4,y\n"
+    fast = arrow_frame(data, ",", 3, {2})
+    if fast is not None:
+        pd.testing.assert_frame_equal(fast, pandas_frame(data, ",", 3, {2}), check_exact=True)
