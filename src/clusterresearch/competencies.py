@@ -22,7 +22,7 @@ from .figures import gap_figure, likert_figure, overview_figure, show_figure
 from .formatting import count_share
 from .loading import Survey
 from .loading.source import SurveySource
-from .loading.survey import Grid
+from .loading.grid import Grid
 from .metrics import area_gap, area_stats, item_stats, self_vs_assessor
 from .metrics.compare import MAX_GROUPS, compare_pairs
 from .metrics.consistency import area_consistency

@@ -23,7 +23,8 @@ import numpy as np
 import pandas as pd
 
 from . import config
-from .loading.survey import Grid, read_grid
+from .loading.grid import Grid
+from .loading.survey import read_grid
 from .outputs import atomic_file, render_csv, sha256_file, staged_dir, write_text
 from .scope import columns as scope_columns
 
