@@ -28,7 +28,7 @@ def grid_of(answers: pd.DataFrame, areas=None):
     the metrics count on."""
     from types import SimpleNamespace
 
-    from clusterresearch.loading.survey import Grid
+    from clusterresearch.loading.grid import Grid
 
     people = [c for c in answers.columns if c not in ("item_id", "area", "type", "value", "missing")]
     respondents = answers[people].drop_duplicates("respondent_id").astype("str")

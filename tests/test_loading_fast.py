@@ -12,7 +12,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from clusterresearch.loading.codes import coded, long_categorical, missing_codes, string_order
+from clusterresearch.errors import InputError
+from clusterresearch.loading.answers import number_positions, to_positions
+from clusterresearch.loading.readers import arrow_frame, pandas_frame
+from clusterresearch.loading.codes import coded, label_codes, long_categorical, missing_codes, string_order
+from clusterresearch.loading.scales import Scale
 
 WORDS = np.array(["b", "a", "B", "ä", "Z-10", "Z-9", "é", "ß", "R0001", "R001", "", " x", "日本", "a b", "😀"], dtype=object)
 
@@ -58,3 +62,89 @@ def test_missing_labels_are_the_inferred_categorical(seed):
     got = long_categorical(*missing_codes(codes, labels))
     assert got.equals(want) and got.dtype == want.dtype and got.codes.dtype == want.codes.dtype
     assert got.categories.dtype == want.categories.dtype
+
+
+SCALES = [
+    Scale("agree5", ("1", "2", "3", "4", "5"), ("a", "b", "c", "d", "e"), ("disagree",) * 2 + ("neutral",) + ("agree",) * 2),
+    Scale("reversed", ("5", "4", "3", "2", "1"), ("a", "b", "c", "d", "e"), ("disagree",) * 2 + ("neutral",) + ("agree",) * 2),
+    Scale("dk", ("0", "1", "2", "3"), ("a", "b", "c", "d"), ("disagree", "disagree", "agree", "agree"),
+          missing=(("99", "Don't know"), ("-1", "Refused"))),
+    Scale("gaps", ("1", "3", "7"), ("a", "b", "c"), ("disagree", "neutral", "agree"), missing=(("9", "Skip"),)),
+]
+
+
+@pytest.mark.parametrize("scale", SCALES, ids=lambda s: s.id)
+@pytest.mark.parametrize("seed", range(4))
+def test_number_positions_are_to_positions_per_column(scale, seed):
+    """The numeric block's table look-up gives each column's `to_positions` (and
+    `label_codes`), or None exactly when some cell is not a code of the scale."""
+    rng = np.random.default_rng(seed)
+    codes = [float(c) for c in scale.codes] + [float(c) for c, _ in scale.missing]
+    stray = seed % 2 == 1  # odd seeds: one cell that is no code (a gap, a fraction or out of range)
+    block = rng.choice(codes + [np.nan], size=(int(rng.integers(1, 200)), 3))
+    if stray:
+        block[rng.integers(len(block)), rng.integers(3)] = rng.choice([2.5, 4.0 if scale.id == "gaps" else 42.0, 1e6])
+    known = ("Refused", "Skip", "Don't know")
+    found = number_positions(np.asfortranarray(block), scale, known)
+    rows = np.arange(2, len(block) + 2)
+    if stray:
+        assert found is None
+        with pytest.raises(InputError):
+            for j in range(block.shape[1]):
+                to_positions("f.csv", rows, "c", pd.Series(block[:, j]), scale)
+        return
+    assert found is not None and found[0].flags.c_contiguous
+    for j in range(block.shape[1]):
+        position, missing = to_positions("f.csv", rows, "c", pd.Series(block[:, j]), scale)
+        np.testing.assert_array_equal(found[0][:, j], position)
+        np.testing.assert_array_equal(found[1][:, j], label_codes(missing, scale, known))
+
+
+CSV_BODIES = [
+    "1,2,x\n3,,y\n",
+    ",,\n5,6,\n",  # empty cells; a row with only its text empty
+    "1,2,\"a, quoted\nline break\"\n3,4,\"\"\"quoted\"\" words\"\n",
+    "1,2,x\n\n3,4,y\n",  # a blank row
+    "1,2\n3,4,z\n",  # a short row
+    "1,2,x,extra\n",  # a long row
+    "1.5,2,x\n",  # a fraction
+    "1,Agree,x\n",  # a label
+    "1,NaN,x\n2,nan,y\n",  # words pandas keeps as text here
+    " 1,2 ,x\n",  # spaces around numbers
+    "+1,-0,x\n007,2,y\n",
+    "9007199254740993,1,x\n",  # beyond float64's whole numbers
+    "TRUE,false,x\n",
+    "1,2,  \n3,4, spaced \n",  # spaces kept in text
+    "1,2,x\r\n3,4,y\r\n",
+    "1,2,ab\"c\n",  # a quote inside a field
+    "1,2,\"ab\"c\n",  # text after a closing quote
+    "\"1\",\"\",\"\"\n",  # quoted numbers and quoted empties
+    "1,2,x",  # no final line break
+    "",  # no data rows
+]
+
+
+@pytest.mark.parametrize("body", CSV_BODIES)
+@pytest.mark.parametrize("sep", [",", ";"])
+def test_arrow_frame_is_the_pandas_frame(body, sep):
+    """Arrow's reader gives exactly pandas' frame (values, dtypes, labels), or leaves the file to pandas."""
+    data = ("a,b,t\n" + body).replace(",", sep).encode("utf-8")
+    fast = arrow_frame(data, sep, 3, {2})
+    if fast is None:
+        return
+    pd.testing.assert_frame_equal(fast, pandas_frame(data, sep, 3, {2}), check_exact=True)
+
+
+def test_arrow_frame_takes_the_usual_file():
+    """The case it is for: whole-number answers with gaps, text columns mostly empty."""
+    data = b"id,q1,q2,essay\nR1,1,5,\nR2,,3,\"it, works\"\nR3,2,,\n"
+    fast = arrow_frame(data, ",", 4, {0, 3})
+    assert fast is not None
+    pd.testing.assert_frame_equal(fast, pandas_frame(data, ",", 4, {0, 3}), check_exact=True)
+
+
+def test_arrow_frame_skips_a_header_with_a_line_break():
+    data = b"\"a\nb\",c,t\n1,2,x\n3,4,y\n"
+    fast = arrow_frame(data, ",", 3, {2})
+    if fast is not None:
+        pd.testing.assert_frame_equal(fast, pandas_frame(data, ",", 3, {2}), check_exact=True)

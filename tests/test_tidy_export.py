@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from clusterresearch.loading.survey import Grid
+from clusterresearch.loading.grid import Grid
 from clusterresearch.prepare import write_tidy_parquet
 
 GEOMETRY = pd.DataFrame({

@@ -14,6 +14,7 @@ grid's codes a row group at a time, `tidy_batches`; ``long_csv``: CSV).
 
 from __future__ import annotations
 
+import importlib
 import json
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -22,12 +23,12 @@ import numpy as np
 import pandas as pd
 
 from . import config
-from .loading.survey import Grid, read_grid
-from .metrics.areas import area_tables
-from .metrics.items import grid_geometry, item_tables, missing_tables, width_of
-from .metrics.tally import tally
+from .loading.grid import Grid
+from .loading.survey import read_grid
 from .outputs import atomic_file, render_csv, sha256_file, staged_dir, write_text
 from .scope import columns as scope_columns
+
+METRICS = "clusterresearch.metrics.areas"  # with items and tally; imports scipy.special (a quarter second)
 
 WIDE = "responses_wide.parquet"
 TIDY = "responses_tidy.parquet"
@@ -52,8 +53,11 @@ def run_prepare(study: str | Path | None = None, data: str | Path | None = None,
     responses were read: layout, rows left out by reason, names of the columns dropped.
     Returns the written paths."""
     out = Path(out) if out is not None else config.PROCESSED_DIR
-    grid = read_grid(data, study=study, instrument=instrument, registry=registry, encoding=encoding,
-                     format=format, responses=responses)
+    with ThreadPoolExecutor(1) as pool:  # imported while Arrow reads the responses without the GIL
+        metrics = pool.submit(importlib.import_module, METRICS)
+        grid = read_grid(data, study=study, instrument=instrument, registry=registry, encoding=encoding,
+                         format=format, responses=responses)
+        metrics.result()
     names = ([WIDE] + ([TIDY] if long else []) + ([TIDY_CSV] if long_csv else [])
              + [ESSAYS, ITEM_SUMMARY, AREA_SUMMARY, MISSING_SUMMARY])
     written: dict[str, str] = {}  # name -> sha256 of the bytes as they were written
@@ -88,6 +92,10 @@ def summaries(grid: Grid) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """item_summary, area_summary and missing_summary: the notebooks' statistics of every
     scope, counted once for all (`metrics.tally`), stacked with ``scope`` (all or the
     grouping column) and ``group`` (all or the group) in front."""
+    from .metrics.areas import area_tables
+    from .metrics.items import grid_geometry, item_tables, missing_tables, width_of
+    from .metrics.tally import tally
+
     columns = list(scope_columns(grid))
     bys = [[column] if column else [] for column in columns]
     scales = grid.scales()

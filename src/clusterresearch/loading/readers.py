@@ -103,12 +103,11 @@ def read_csv(path: Path, encoding: str | None, roles):
     check_header(path, header)
     role = roles(header)
     as_text = {i: TEXT for i, name in enumerate(header) if name in role.codes or name in role.texts or name == ""}
+    frame = arrow_frame(utf8, sep, len(header), set(as_text))
+    if frame is not None:
+        return header, frame, np.arange(2, len(frame) + 2, dtype=np.int64)
     try:
-        frame = pd.read_csv(
-            io.BytesIO(utf8), sep=sep, header=None, skiprows=1, names=list(range(len(header))),
-            dtype=as_text, keep_default_na=False, na_values=[""], skip_blank_lines=False,
-            encoding="utf-8", low_memory=False,
-        )
+        frame = pandas_frame(utf8, sep, len(header), set(as_text))
     except pd.errors.EmptyDataError:
         raise NoRows(header) from None
     except (pd.errors.ParserError, ValueError):
@@ -117,6 +116,54 @@ def read_csv(path: Path, encoding: str | None, roles):
         raise first_wide_row(path, text, sep, len(header))
     rows = np.arange(2, len(frame) + 2, dtype=np.int64)
     return header, frame, rows
+
+
+def pandas_frame(utf8: bytes, sep: str, width: int, texts: set[int]) -> pd.DataFrame:
+    """The data rows below the header, columns 0..width-1 (``texts`` as text), with pandas' parser."""
+    return pd.read_csv(io.BytesIO(utf8), sep=sep, header=None, skiprows=1, names=list(range(width)),
+                       dtype={i: TEXT for i in texts}, keep_default_na=False, na_values=[""],
+                       skip_blank_lines=False, encoding="utf-8", low_memory=False)
+
+
+def arrow_frame(utf8: bytes, sep: str, width: int, texts: set[int]) -> pd.DataFrame | None:
+    """The frame `pandas_frame` gives, read by Arrow's CSV reader (several
+    threads, no GIL held), or None wherever the two could differ, so that the pandas parser
+    reads it (and names the row of any fault): pandas before 3 (text is object there), rows
+    that are blank, short, long or unparsable, no data rows, and any column other than the
+    text ones that is not whole numbers (below 2**53) or empty."""
+    if TEXT != "str":
+        return None
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    from pyarrow import csv as pcsv
+
+    names = [str(i) for i in range(width)]
+    try:
+        table = pcsv.read_csv(
+            pa.BufferReader(utf8),
+            read_options=pcsv.ReadOptions(skip_rows=1, column_names=names),
+            parse_options=pcsv.ParseOptions(delimiter=sep, newlines_in_values=True, ignore_empty_lines=False),
+            convert_options=pcsv.ConvertOptions(
+                column_types={names[i]: pa.string() for i in texts}, null_values=[""], strings_can_be_null=True,
+                quoted_strings_can_be_null=True, true_values=[], false_values=[]))
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+    if not table.num_rows:
+        return None
+    columns = {}
+    for i, column in enumerate(table.columns):
+        if i in texts:
+            columns[i] = column.to_pandas()
+        elif pa.types.is_null(column.type):
+            columns[i] = np.full(table.num_rows, np.nan)
+        elif pa.types.is_int64(column.type):
+            low, high = pc.min_max(column).values()
+            if max(abs(low.as_py()), abs(high.as_py())) >= 2 ** 53:
+                return None
+            columns[i] = column.cast(pa.float64()).to_numpy() if column.null_count else column.to_numpy()
+        else:
+            return None
+    return pd.DataFrame(columns, copy=False)
 
 
 # --------------------------------------------------------------------------- XLSX

@@ -29,7 +29,7 @@ import pandas as pd
 
 from .. import config
 from ..loading.study import load_areas, load_study
-from ..loading.survey import Grid
+from ..loading.grid import Grid
 from ..metrics.statements import check_statements, load_statements
 from ..outputs import staged_dir, write_csv
 from .levels import draw_levels, hand_out, item_noise
@@ -183,7 +183,7 @@ def find_seed(instrument, registry, statements, start: int = BASE_SEED, tries: i
 
 
 def as_grid(answers: pd.DataFrame, study) -> Grid:
-    """Generated answers as the survey model the metrics count on (`loading.survey.Grid`)."""
+    """Generated answers as the survey model the metrics count on (`loading.grid.Grid`)."""
     wide = answers.pivot(index=["respondent_id", "country", "cluster"], columns="item_id", values="value")
     items = answers[["item_id", "area", "type"]].drop_duplicates("item_id").astype("str").reset_index(drop=True)
     wide = wide.reindex(columns=list(items["item_id"])).sort_index(level="respondent_id")
