@@ -6,7 +6,8 @@ import pytest
 
 from clusterresearch import config
 from clusterresearch.roadmap.analysis import SERVICE_COLUMNS, load_services
-from clusterresearch.roadmap.network import ACTOR_TYPES, LINK_KINDS, load_network
+from clusterresearch.roadmap.folder import load_network
+from clusterresearch.roadmap.network import ACTOR_TYPES, LINK_KINDS
 
 ROADMAP_PAPER = config.PROJ_ROOT.parent / "shared" / "seeds" / "000_a32586105378ae37.txt"
 

@@ -10,7 +10,7 @@ import pytest
 from clusterresearch import config
 from clusterresearch.cli import main
 from clusterresearch.errors import InputError
-from clusterresearch.roadmap.network import (
+from clusterresearch.roadmap.folder import (
     ACTOR_COLUMNS, FLOW_COLUMNS, LINK_COLUMNS, ACTOR_RESTRICTION_COLUMNS, LINK_RESTRICTION_COLUMNS, load_network,
 )
 

@@ -12,7 +12,7 @@ from clusterresearch import config
 from clusterresearch.cli import main
 from clusterresearch.roadmap.analysis import load_services, model, with_readiness
 from clusterresearch.roadmap.measures import SENSITIVITY_GRID
-from clusterresearch.roadmap.network import load_network
+from clusterresearch.roadmap.folder import load_network
 from clusterresearch.roadmap.readiness import SurveyScope
 from clusterresearch.roadmap.pipeline import STAGE_FILES
 from clusterresearch.roadmap.scenarios import FLOW_TABLE_COLUMNS, Parameters

@@ -21,7 +21,7 @@ from .formatting import interval, percent
 from .figures.trend import trend_alt, trend_figure
 from .loading.groups import group_order
 from .metrics import area_stats
-from .report import frames, tables
+from .report import tables
 
 
 class ReportSections:

@@ -47,7 +47,8 @@ def shared_inputs(survey: Any, job: Job) -> dict[str, Path]:
         files[f"study/{name}"] = path
     network = job.parameters.get("network_dir")
     if network:
-        from ..roadmap.network import SERVICES_PATH, network_files
+        from ..roadmap.folder import network_files
+        from ..roadmap.network import SERVICES_PATH
 
         files["services"] = SERVICES_PATH
         for path in network_files(network):

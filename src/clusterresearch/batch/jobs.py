@@ -237,7 +237,7 @@ def check_inputs(jobs: Sequence[Job], survey: Any = None) -> None:
     """The network folder a roadmap job will read is read and validated here, once, so that
     a bad network file is the usual one-line error before any report runs; with a survey,
     the network's declared readiness areas must be areas of it."""
-    from ..roadmap.network import load_network
+    from ..roadmap.folder import load_network
     from ..roadmap.readiness import check_declared_areas
 
     folders = {job.parameters.get("network_dir"): job.scope != NO_SURVEY for job in jobs if job.notebook == "roadmap"}

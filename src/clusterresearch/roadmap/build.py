@@ -13,7 +13,7 @@ from .. import config
 from ..errors import InputError
 from ..loading.source import SurveySource
 from .analysis import Model, Roadmap, load_services, model, with_readiness
-from .network import load_network
+from .folder import load_network
 from .readiness import check_declared_areas, survey_area_stats
 from .scenarios import Parameters
 
