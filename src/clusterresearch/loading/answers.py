@@ -58,24 +58,26 @@ def to_positions(file, rows: np.ndarray, column: str, cells: pd.Series, scale: S
     return position[codes], missing[codes]
 
 
-def number_positions(block: np.ndarray, scale: Scale, known: tuple[str, ...]
-                     ) -> tuple[np.ndarray, np.ndarray] | None:
+def number_positions(block, scale: Scale, known: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray] | None:
     """`to_positions` of several numeric columns of one scale at once (``block``: cells x
-    columns, float, NaN = empty), with the missing codes as indexes into ``known`` (the
-    study's labels, `codes.label_codes`): whole-number codes index a table of their answers.
-    None when a cell is not such a code of the scale, so that `to_positions` names it.
+    columns, float, NaN = empty; or a list of such columns), with the missing codes as
+    indexes into ``known`` (the study's labels, `codes.label_codes`): whole-number codes
+    index a table of their answers. None when a cell is not such a code of the scale, so
+    that `to_positions` names it.
 
-    Both arrays are C-ordered, whatever the block's order, and made a few thousand rows at a
-    time: a temporary as large as the block is fresh memory, paged in at about the cost of
-    the whole computation."""
-    flat = block.ravel(order="K")  # no copy: the reductions need no order
-    low, high = (np.fmin.reduce(flat), np.fmax.reduce(flat)) if flat.size else (np.nan, np.nan)  # NaN (empty) ignored
+    Both arrays are C-ordered and made a few thousand rows at a time from the columns as
+    they are (a frame's columns need no copy into one block first): a temporary as large as
+    the block is fresh memory, paged in at about the cost of the whole computation."""
+    columns = [block[:, j] for j in range(block.shape[1])] if isinstance(block, np.ndarray) else list(block)
+    shape = (len(columns[0]) if columns else 0, len(columns))
+    bounds = [(np.fmin.reduce(c), np.fmax.reduce(c)) for c in columns if len(c)]  # NaN (empty) ignored
+    low = np.fmin.reduce([b[0] for b in bounds]) if bounds else np.nan
+    high = np.fmax.reduce([b[1] for b in bounds]) if bounds else np.nan
     if np.isnan(low):  # no answer at all
-        return np.full(block.shape, np.nan), np.full(block.shape, -1, dtype=np.int32)
+        return np.full(shape, np.nan), np.full(shape, -1, dtype=np.int32)
     if not (np.isfinite(low) and np.isfinite(high) and high - low <= SPAN):
         return None
-    chunks = [slice(start, start + CHUNK) for start in range(0, len(block), CHUNK)]
-    if any(np.fmax.reduce((part - np.floor(part)).ravel()) != 0 for part in (block[rows] for rows in chunks)):
+    if any(np.fmax.reduce(c - np.floor(c)) != 0 for c in columns):
         return None  # a fraction somewhere
     lookup = scale.lookup()
     labels = {label: i for i, label in enumerate(scale.missing_labels)}
@@ -91,16 +93,23 @@ def number_positions(block: np.ndarray, scale: Scale, known: tuple[str, ...]
             position[u] = found[0]
             missing[u] = -1 if found[1] is None else labels[found[1]]
     missing = label_codes(missing, scale, known)
-    values, codes = np.empty(block.shape), np.full(block.shape, -1, dtype=np.int32)
+    values, codes = np.empty(shape), np.full(shape, -1, dtype=np.int32)
+    chunks = [slice(start, start + CHUNK) for start in range(0, shape[0], CHUNK)]
+    linear = None
     if valid.all() and (missing == -1).all():  # every code in the range an answer: positions = a * code + b
         a = position[1] - position[0] if size > 1 else 1.0
         b = position[0] - a * low
         if np.array_equal(position[:size], (low + np.arange(size, dtype=np.float64)) * a + b):
-            for rows in chunks:  # the same operations as the table's, so the same bits; NaN stays NaN
-                np.add(np.multiply(block[rows], a), b, out=values[rows])
-            return values, codes
+            linear = a, b
+    part = np.empty((CHUNK, shape[1]))
     for rows in chunks:
-        slot = np.subtract(np.fmin(block[rows], high + 1), low).astype(np.int16)  # empty: the last entry
+        cells = part[:len(values[rows])]
+        for j, column in enumerate(columns):
+            cells[:, j] = column[rows]
+        if linear is not None:  # the same operations as the table's, so the same bits; NaN stays NaN
+            np.add(np.multiply(cells, linear[0]), linear[1], out=values[rows])
+            continue
+        slot = np.subtract(np.fmin(cells, high + 1), low).astype(np.int16)  # empty: the last entry
         if not valid[slot].all():
             return None
         np.take(position, slot, out=values[rows])

@@ -44,9 +44,8 @@ def check_groups(file, respondents: pd.DataFrame, study) -> None:
     other grouping columns it gives."""
     for spec in study.groups:
         given = respondents[spec.column].notna().to_numpy()  # an empty cell is no value, not an error
-        people = respondents[given].reset_index(drop=True)
-        rows = people["_row"].to_numpy()
-        values = people[spec.column]
+        rows = respondents["_row"].to_numpy()[given]
+        values = respondents[spec.column][given].reset_index(drop=True)
         if spec.kind == "country":
             require_countries(file, rows, values, column=spec.column)
         if spec.names is None:
@@ -55,14 +54,16 @@ def check_groups(file, respondents: pd.DataFrame, study) -> None:
         for other in study.groups:
             if other.kind == "country" and other.column in names.columns:
                 require_countries(spec.names, names.attrs["rows"], names[other.column], column=other.column)
-        known = pd.Series(True, index=names["id"].to_numpy())
-        absent = values.map(known).isna().to_numpy()
         nested = [g.column for g in study.groups if g.column in names.columns and g.column != spec.column]
-        wrong = [(values.map(pd.Series(names[c].to_numpy(), index=names["id"].to_numpy())) != people[c]).to_numpy()
+        people = {c: respondents[c][given].reset_index(drop=True) for c in nested}
+        codes, groups = pd.factorize(values)  # a few hundred groups: each looked up once
+        at = pd.Index(names["id"].to_numpy()).get_indexer(groups)
+        absent = (at < 0)[codes]
+        wrong = [(np.append(names[c].to_numpy(dtype=object), None)[at][codes] != people[c].to_numpy(dtype=object))
                  & ~absent & people[c].notna().to_numpy() for c in nested]
         hit = first_bad(np.column_stack(wrong + [absent]), rows, nested + [spec.column])
         if hit is None:
-            require_same_within(file, rows, values, {c: people[c] for c in nested}, spec.column)
+            require_same_within(file, rows, values, people, spec.column)
             continue
         row, column, i, _ = hit
         value = values.iloc[i]

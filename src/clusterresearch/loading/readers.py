@@ -93,11 +93,12 @@ def first_wide_row(path: Path, text: str, sep: str, width: int) -> InputError:
 
 def read_csv(path: Path, encoding: str | None, roles):
     text, utf8 = decode(path, path.read_bytes(), encoding)
-    if not text.strip():
+    if not text or text.isspace():  # = not text.strip(), without copying the text
         raise InputError(path, where(row=1), "empty file: the first row must be a header naming the columns")
-    sep = delimiter(text.split("\n", 1)[0])
+    end = text.find("\n")
+    sep = delimiter(text[:end] if end >= 0 else text)
     try:
-        header = [name.strip() for name in next(csv.reader(io.StringIO(text, newline=""), delimiter=sep))]
+        header = [name.strip() for name in first_record(text, sep)]
     except csv.Error as exc:
         raise InputError(path, where(row=1), f"cannot be read as CSV: {exc}") from None
     check_header(path, header)
@@ -116,6 +117,22 @@ def read_csv(path: Path, encoding: str | None, roles):
         raise first_wide_row(path, text, sep, len(header))
     rows = np.arange(2, len(frame) + 2, dtype=np.int64)
     return header, frame, rows
+
+
+def first_record(text: str, sep: str) -> list[str]:
+    """The first CSV record of ``text``, parsed from its first lines only where they hold it
+    whole (a reader over all of a large file's text copies it first, 50 ms for 50 MB)."""
+    size = 1 << 16
+    while size < len(text):
+        rows = csv.reader(io.StringIO(text[:size], newline=""), delimiter=sep)
+        try:
+            record = next(rows)
+        except (csv.Error, StopIteration):
+            break  # the whole text says which error
+        if rows.line_num < len(io.StringIO(text[:size], newline="").readlines()):  # ended before the cut line
+            return record
+        size *= 8
+    return next(csv.reader(io.StringIO(text, newline=""), delimiter=sep))
 
 
 def pandas_frame(utf8: bytes, sep: str, width: int, texts: set[int]) -> pd.DataFrame:

@@ -73,8 +73,8 @@ def _positions(table: RawTable, study: Study, scaled: list[tuple[str, str]]) -> 
             by_scale.setdefault(scale, []).append(j)
     done = np.zeros(len(scaled), dtype=bool)
     for scale, js in by_scale.items():
-        block = table.frame[[scaled[j][0] for j in js]].to_numpy(dtype=np.float64)
-        found = number_positions(block, study.scales[scale], known)
+        columns = [table.frame[scaled[j][0]].to_numpy(dtype=np.float64) for j in js]  # views: no block copied
+        found = number_positions(columns, study.scales[scale], known)
         if found is not None and len(js) == len(scaled):
             values, missing = found
         elif found is not None:

@@ -147,7 +147,8 @@ def _read_responses(path: Path, study: Study, keys: tuple[str, ...], roles, enco
     layout = layout_of(path, format, encoding)
     mapped = set(keys) | set(study.instrument["column"])
     keep = None if layout == "wide" else mapped | set(PLATFORM_IDS[layout])
-    exp = read_export(path, format=format, encoding=encoding, keep=keep, responses=responses, roles=roles)
+    exp = read_export(path, format=format, encoding=encoding, keep=keep, responses=responses, roles=roles,
+                      layout=layout)
     table, dropped = exp.table, list(exp.dropped)
     if layout != "wide":
         id_column = keys[0]

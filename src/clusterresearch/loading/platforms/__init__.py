@@ -65,7 +65,7 @@ def layout_of(path: str | Path, format: str = "auto", encoding: str | None = Non
 
 def read_export(path: str | Path, format: str = "auto", encoding: str | None = None,
                 keep: Iterable[str] | None = None, responses: str = "complete",
-                roles: RolesFor = all_codes) -> Export:
+                roles: RolesFor = all_codes, layout: str | None = None) -> Export:
     """Read a responses file in any supported layout into an `Export`.
 
     ``format``: one of `FORMATS` ("auto" recognises the layout from the header rows).
@@ -73,9 +73,11 @@ def read_export(path: str | Path, format: str = "auto", encoding: str | None = N
     column is dropped here and named in ``Export.dropped``; None keeps every column that
     does not hold personal data. ``responses``: "complete" (default) or "all".
     ``roles`` applies to the wide layout only (which columns `read_table` reads as text).
+    ``layout``: what `layout_of` gave for these arguments, if the caller asked already (its
+    header rows are then not read twice).
     """
     path = Path(path)
-    layout = layout_of(path, format, encoding)
+    layout = layout or layout_of(path, format, encoding)
     if layout == "wide":
         reading = wide.read(path, encoding, roles)
     else:
