@@ -196,7 +196,7 @@ def test_several_respondents_per_cluster_and_any_countries(tmp_path):
     rows = [f"R{i},{c},{c}-{i % 3},{1 + i % 5}" for i, c in enumerate(["SE", "NO", "IT", "ES"] * 5)]
     path.write_text("respondent_id,country,cluster,neg_conflicts\n" + "\n".join(rows) + "\n")
     answers = load_survey(path).answers
-    assert len(answers) == 20 and answers.groupby("cluster").size().max() > 1
+    assert len(answers) == 20 and answers.groupby("cluster", observed=True).size().max() > 1
 
 
 def test_semicolon_csv_and_numeric_ids(tmp_path):
