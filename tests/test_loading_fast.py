@@ -114,6 +114,7 @@ CSV_BODIES = [
     "+1,-0,x\n007,2,y\n",
     "9007199254740993,1,x\n",  # beyond float64's whole numbers
     "TRUE,false,x\n",
+    "0x4,0X1F,x\n1,2,y\n",  # hexadecimal: text to pandas (Arrow would read 4 and 31)
     "1,2,  \n3,4, spaced \n",  # spaces kept in text
     "1,2,x\r\n3,4,y\r\n",
     "1,2,ab\"c\n",  # a quote inside a field

@@ -147,8 +147,11 @@ def arrow_frame(utf8: bytes, sep: str, width: int, texts: set[int]) -> pd.DataFr
     threads, no GIL held), or None wherever the two could differ, so that the pandas parser
     reads it (and names the row of any fault): pandas before 3 (text is object there), rows
     that are blank, short, long or unparsable, no data rows, and any column other than the
-    text ones that is not whole numbers (below 2**53) or empty."""
+    text ones that is not whole numbers (below 2**53) or empty, and any file with a
+    hexadecimal-looking "0x" anywhere (Arrow parses it as a number, pandas does not)."""
     if TEXT != "str":
+        return None
+    if b"0x" in utf8 or b"0X" in utf8:  # Arrow reads "0x1F" as the number 31; pandas keeps it as text
         return None
     import pyarrow as pa
     import pyarrow.compute as pc
