@@ -53,6 +53,34 @@ def test_one_clusters_answers_change_three_keys(tmp_path):
     assert len(old) == 15
 
 
+WEIGHTED = Path(__file__).parent / "data" / "studies" / "weighted"
+
+
+def _study_keys(study: Path, out: Path) -> dict[str, str]:
+    source = SurveySource(study_dir=study)
+    survey = source.load()
+    options = ReproduceOptions(source=source, out=out, only="competencies", notebooks={"competencies": STUB},
+                               min_group=1)
+    jobs = plan_jobs(scopes(survey), options)
+    return {name: build["key"] for name, build in buildinfo.build_keys(jobs, survey, {}).items()}
+
+
+def test_a_weight_or_a_psu_changes_every_key_of_a_weighted_study(tmp_path):
+    """Weighted figures read the weights, and a scope's design-based intervals the design of
+    the whole sample: a changed weight (or PSU) is never a reason to reuse a report."""
+    study = tmp_path / "study"
+    shutil.copytree(WEIGHTED, study)
+    responses = study / "responses.csv"
+    original = responses.read_text()
+    old = _study_keys(study, tmp_path / "site")
+    assert len(old) == 3  # all data, sector d, sector x
+    responses.write_text(original.replace("F5,d,B,b2,3,", "F5,d,B,b2,4,"))  # F5's weight 3 -> 4
+    assert _study_keys(study, tmp_path / "site").keys() == old.keys()
+    assert all(new != old[name] for name, new in _study_keys(study, tmp_path / "site").items())
+    responses.write_text(original.replace("F6,x,B,b3,", "F6,x,B,b2,"))  # F6 moves to F5's PSU
+    assert all(new != old[name] for name, new in _study_keys(study, tmp_path / "site").items())
+
+
 def _recording(tmp_path, monkeypatch):
     """argv of a reproduce of the stub notebook on LT's six scopes of a copy of the responses,
     its --out, and the list each run's jobs are added to (by stem)."""

@@ -10,7 +10,8 @@ rest; ``--force`` runs everything.
 
 Per scope, only the scope's own rows count (:func:`scope_digest`, through
 ``scope.select``): changing one cluster's answers changes that cluster's, its country's and
-the all-data keys, and no other.
+the all-data keys, and no other. A weighted study's design columns (weight, strata, psu,
+fpc) count in every scope's key.
 """
 
 from __future__ import annotations
@@ -85,7 +86,11 @@ def scope_digest(survey: Any, column: str | None, group: str) -> str:
     answers = select(survey.answers, Scope(column, group))
     people = set(answers["respondent_id"].astype("str"))
     essays = survey.essays[survey.essays["respondent_id"].astype("str").isin(people)]
-    return hashlib.sha256((frame_digest(answers) + frame_digest(essays)).encode()).hexdigest()
+    # a weighted study's figures read the weights, and a scope's design-based intervals the
+    # design of every respondent (a scope is a domain of the whole sample): all of it counts
+    design = getattr(survey.grid, "design", None)
+    return hashlib.sha256((frame_digest(answers) + frame_digest(essays)
+                           + ("" if design is None else frame_digest(design))).encode()).hexdigest()
 
 
 def build_keys(jobs: Sequence[Job], survey: Any, export: Mapping[str, Any]) -> dict[str, dict]:
