@@ -193,11 +193,18 @@ def test_the_record_ends_a_rerun_only_when_nothing_changed(tmp_path, monkeypatch
     assert ran[-1] == ["competencies_cluster_LT03"]
     assert "nothing changed" not in capsys.readouterr().err
 
+    # a report's figures (its _files folder) deleted: the same, that report is built again
+    (out / "confidential" / "competencies_cluster_LT02_files" / "table.csv").unlink()
+    assert cli.main(argv) == 0
+    assert ran[-1] == ["competencies_cluster_LT02"]
+    assert "nothing changed" not in capsys.readouterr().err
+    assert (out / "confidential" / "competencies_cluster_LT02_files" / "table.csv").is_file()
+
     # an option that shapes the pages: the record does not stand; the public report is rebuilt
     # (confidential ones mask nothing, so their parameters are the same)
     assert cli.main(argv + ["--min-group", "4"]) == 0
     assert ran[-1] == ["competencies_country_LT"]
-    assert cli.main(argv + ["--min-group", "4"]) == 0 and len(ran) == 3  # the new record stands
+    assert cli.main(argv + ["--min-group", "4"]) == 0 and len(ran) == 4  # the new record stands
     assert "nothing changed since the last run" in capsys.readouterr().err
     # the notebook is another file with the same bytes: a config path the record keys on
     notebook = tmp_path / "stub.ipynb"

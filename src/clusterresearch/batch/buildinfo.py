@@ -140,13 +140,15 @@ def _files(job: Job) -> list[Path]:
 
 
 def reusable(out: Path, jobs: Sequence[Job], builds: Mapping[str, dict]) -> list[Job]:
-    """Jobs whose last build had the same key and whose files are all still in ``out``."""
+    """Jobs whose last build had the same key and whose files (page, notebook, every figure
+    the build wrote) are all still in ``out``."""
     previous = _previous(out)
     keep = []
     for job in jobs:
         name = f"{job.visibility}/{job.stem}"
         old = previous.get(name)
-        if old and old.get("key") == builds[name]["key"] and all(p.exists() for p in _files(job)[:2]):
+        if old and old.get("key") == builds[name]["key"] and all(p.exists() for p in _files(job)[:2]) \
+                and all((Path(job.output_dir) / f).is_file() for f in old.get("figures", [])):
             keep.append(job)
     return keep
 
@@ -225,7 +227,10 @@ def write_builds(out: Path, builds: Mapping[str, dict], done: Iterable[tuple[str
         # public/ is published as it is: its record keeps the key only, not the inputs
         # (absolute paths of the builder's machine, parameters); confidential/ keeps both.
         record = builds[name] if visibility != "public" else {"key": builds[name]["key"]}
-        by_visibility.setdefault(visibility, {})[name] = record
+        folder = out / visibility / f"{stem}_files"  # the report's figures: reused only while all are there
+        figures = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()) \
+            if folder.is_dir() else []
+        by_visibility.setdefault(visibility, {})[name] = {**record, "figures": figures}
     for visibility, reports in by_visibility.items():
         if (out / visibility).is_dir():
             document = {"format": FORMAT, "reports": dict(sorted(reports.items()))}
