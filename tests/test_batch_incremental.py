@@ -81,6 +81,40 @@ def test_a_weight_or_a_psu_changes_every_key_of_a_weighted_study(tmp_path):
     assert all(new != old[name] for name, new in _study_keys(study, tmp_path / "site").items())
 
 
+def test_an_optional_study_file_added_is_not_nothing_changed(tmp_path):
+    """A study without areas.csv (or scales.csv) that gets one: every report reads it, so the
+    run's record (the files the last run listed) must list it before it exists."""
+    study = tmp_path / "study"
+    shutil.copytree(WEIGHTED, study)
+    assert not (study / "areas.csv").exists() and not (study / "scales.csv").exists()
+    source = SurveySource(study_dir=study)
+    survey = source.load()
+    options = ReproduceOptions(source=source, out=tmp_path / "site", only="competencies",
+                               notebooks={"competencies": STUB}, min_group=1)
+    listed = buildinfo.run_inputs(plan_jobs(scopes(survey), options), survey)  # what the record keeps
+    before = record.run_key(options, listed)
+    (study / "areas.csv").write_text("area,title,description\nbeta,Beta first,\nalpha,Alpha second,\n")
+    assert record.run_key(options, listed) != before
+    (study / "areas.csv").unlink()
+    (study / "scales.csv").write_text("scale,code,label,side\nagree5,1,No,disagree\nagree5,2,Yes,agree\n")
+    assert record.run_key(options, listed) != before
+
+
+def test_an_optional_network_file_added_is_not_nothing_changed(tmp_path):
+    """The same for a network folder without network.toml or restriction files."""
+    network = tmp_path / "network"
+    network.mkdir()
+    for name in ("actors.csv", "links.csv", "flows.csv"):
+        shutil.copy(config.ROADMAP_EXAMPLE_DIR / name, network / name)
+    options = ReproduceOptions(out=tmp_path / "site", only="roadmap", no_survey=True, network=network)
+    listed = buildinfo.run_inputs(plan_jobs([], options), None)
+    before = record.run_key(options, listed)
+    for name in ("network.toml", "actor_restrictions.csv", "link_restrictions.csv"):
+        shutil.copy(config.ROADMAP_EXAMPLE_DIR / name, network / name)
+        assert record.run_key(options, listed) != before, name
+        (network / name).unlink()
+
+
 def _recording(tmp_path, monkeypatch):
     """argv of a reproduce of the stub notebook on LT's six scopes of a copy of the responses,
     its --out, and the list each run's jobs are added to (by stem)."""

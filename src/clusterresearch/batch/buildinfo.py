@@ -32,6 +32,8 @@ from .jobs import NO_SURVEY, Job
 from .record import code_digest, file_digest, library_versions
 
 BUILD_FILE = ".build.json"
+# the study folder's files that are read where present (``Study.files`` lists those present)
+OPTIONAL_STUDY_FILES = ("scales.csv", "areas.csv")
 FORMAT = 1
 
 
@@ -41,18 +43,24 @@ def shared_inputs(survey: Any, job: Job) -> dict[str, Path]:
     for the roadmap, the IT services file and the network folder. The one list to extend
     when reports read more."""
     files: dict[str, Path] = {}
-    for path in survey.study.files() if survey is not None else ():
+    if survey is not None:
         study = survey.study
-        path = Path(path)
-        name = path.relative_to(study.dir).as_posix() if path.is_relative_to(study.dir) else path.name
-        files[f"study/{name}"] = path
+        # an optional file the study lacks counts as "missing": adding one changes the reports
+        optional = [study.dir / name for name in OPTIONAL_STUDY_FILES]
+        for path in [*study.files(), *optional]:
+            path = Path(path)
+            name = path.relative_to(study.dir).as_posix() if path.is_relative_to(study.dir) else path.name
+            files[f"study/{name}"] = path
     network = job.parameters.get("network_dir")
     if network:
-        from ..roadmap.folder import network_files
+        from ..roadmap.description import DESCRIPTION_FILE
+        from ..roadmap.folder import ACTOR_RESTRICTIONS_FILE, LINK_RESTRICTIONS_FILE, network_files
         from ..roadmap.network import SERVICES_PATH
 
         files["services"] = SERVICES_PATH
-        for path in network_files(network):
+        optional = [Path(network) / name for name in (ACTOR_RESTRICTIONS_FILE, LINK_RESTRICTIONS_FILE,
+                                                      DESCRIPTION_FILE)]
+        for path in [*network_files(network), *optional]:
             files[f"network/{path.name}"] = path
     return files
 
