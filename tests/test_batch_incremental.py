@@ -115,6 +115,32 @@ def test_an_optional_network_file_added_is_not_nothing_changed(tmp_path):
         (network / name).unlink()
 
 
+def test_a_respondent_added_elsewhere_changes_the_pages_that_count_them(tmp_path):
+    """Every page's header links the other scopes with their counts ("All respondents (n =
+    12)"): a respondent added to an LT cluster changes what a PL cluster's page says, though
+    not its answers."""
+    from clusterresearch.batch.site import navigate
+
+    data = tmp_path / "responses.csv"
+    shutil.copy(config.RESPONSES_PATH, data)
+
+    def keys() -> dict[str, str]:
+        survey = load_survey(data)
+        options = ReproduceOptions(source=SurveySource(data_path=data), out=tmp_path / "site", only="competencies",
+                                   notebooks={"competencies": STUB})
+        jobs = navigate(plan_jobs(scopes(survey), options))
+        return {name: build["key"] for name, build in buildinfo.build_keys(jobs, survey, {}).items()}
+
+    old = keys()
+    last = data.read_text().splitlines()[-1]
+    assert last.startswith("R12,LT,")
+    with data.open("a") as file:
+        file.write("R13" + last[3:] + "\n")
+    new = keys()
+    assert new["confidential/competencies_cluster_PL01"] != old["confidential/competencies_cluster_PL01"]
+    assert new.keys() == old.keys()
+
+
 def _recording(tmp_path, monkeypatch):
     """argv of a reproduce of the stub notebook on LT's six scopes of a copy of the responses,
     its --out, and the list each run's jobs are added to (by stem)."""

@@ -101,6 +101,18 @@ def scope_digest(survey: Any, column: str | None, group: str) -> str:
                            + ("" if design is None else frame_digest(design))).encode()).hexdigest()
 
 
+def navigation(job: Job) -> list:
+    """What the page's header says of the other scopes (`page.report_page`): the links it
+    shows, with their counts (``Country PL (n = 7)``), and how many scopes the site has. A
+    respondent added to another group changes it, and so this page."""
+    from ..page import neighbours
+
+    siblings = tuple(getattr(job, "siblings", ()) or ())
+    if len(siblings) <= 1:
+        return []
+    return [len(siblings), [[s.label, s.href, s.current] for s in neighbours(siblings)]]
+
+
 def build_keys(jobs: Sequence[Job], survey: Any, export: Mapping[str, Any]) -> dict[str, dict]:
     """Per job (``visibility/stem``): its inputs' digests and the key over them all."""
     digests: dict[str, str] = {}  # every file hashed once per run
@@ -124,6 +136,7 @@ def build_keys(jobs: Sequence[Job], survey: Any, export: Mapping[str, Any]) -> d
             "title": job.title,
             "scope answers": scopes[(job.scope, job.group)],
             "files": {name: digest(path) for name, path in shared_inputs(survey, job).items()},
+            "navigation": navigation(job),
             **common,
         }
         key = hashlib.sha256(json.dumps(inputs, sort_keys=True).encode()).hexdigest()
