@@ -116,6 +116,8 @@ CSV_BODIES = [
     "TRUE,false,x\n",
     "0x4,0X1F,x\n1,2,y\n",  # hexadecimal: text to pandas (Arrow would read 4 and 31)
     "1,2,\"never closed\n3,4,y\n5,6,z\n",  # a quote left open: an error, not one long cell
+    "1,2,a\"b\n3,4,\"never closed\n5,6,z\n",  # the same after a quote inside a field (even quotes)
+    "1,2,a\"b\n3,4,\"never closed",  # the same on the last line, no final line break
     "1,2,  \n3,4, spaced \n",  # spaces kept in text
     "1,2,x\r\n3,4,y\r\n",
     "1,2,ab\"c\n",  # a quote inside a field

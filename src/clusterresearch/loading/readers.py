@@ -163,7 +163,10 @@ def arrow_frame(utf8: bytes, sep: str, width: int, texts: set[int]) -> pd.DataFr
         return None
     if b"0x" in utf8 or b"0X" in utf8:  # Arrow reads "0x1F" as the number 31; pandas keeps it as text
         return None
-    if utf8.count(b'"') % 2:  # a quote never closed: Arrow takes the rest of the file as one cell
+    # a quote never closed: pandas refuses the file, Arrow takes the rest of it as one cell (the
+    # last cell of the table); an odd number of quotes, or a last line without a line break and
+    # with a quote, or a last cell holding a line break may be that: pandas decides
+    if utf8.count(b'"') % 2 or (not utf8.endswith((b"\n", b"\r")) and b'"' in utf8[utf8.rfind(b"\n") + 1:]):
         return None
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -181,6 +184,9 @@ def arrow_frame(utf8: bytes, sep: str, width: int, texts: set[int]) -> pd.DataFr
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         return None
     if not table.num_rows:
+        return None
+    last = table.column(width - 1)[-1].as_py()
+    if isinstance(last, str) and ("\n" in last or "\r" in last):
         return None
     columns = {}
     for i, column in enumerate(table.columns):
