@@ -53,6 +53,94 @@ def test_one_clusters_answers_change_three_keys(tmp_path):
     assert len(old) == 15
 
 
+WEIGHTED = Path(__file__).parent / "data" / "studies" / "weighted"
+
+
+def _study_keys(study: Path, out: Path) -> dict[str, str]:
+    source = SurveySource(study_dir=study)
+    survey = source.load()
+    options = ReproduceOptions(source=source, out=out, only="competencies", notebooks={"competencies": STUB},
+                               min_group=1)
+    jobs = plan_jobs(scopes(survey), options)
+    return {name: build["key"] for name, build in buildinfo.build_keys(jobs, survey, {}).items()}
+
+
+def test_a_weight_or_a_psu_changes_every_key_of_a_weighted_study(tmp_path):
+    """Weighted figures read the weights, and a scope's design-based intervals the design of
+    the whole sample: a changed weight (or PSU) is never a reason to reuse a report."""
+    study = tmp_path / "study"
+    shutil.copytree(WEIGHTED, study)
+    responses = study / "responses.csv"
+    original = responses.read_text()
+    old = _study_keys(study, tmp_path / "site")
+    assert len(old) == 3  # all data, sector d, sector x
+    responses.write_text(original.replace("F5,d,B,b2,3,", "F5,d,B,b2,4,"))  # F5's weight 3 -> 4
+    assert _study_keys(study, tmp_path / "site").keys() == old.keys()
+    assert all(new != old[name] for name, new in _study_keys(study, tmp_path / "site").items())
+    responses.write_text(original.replace("F6,x,B,b3,", "F6,x,B,b2,"))  # F6 moves to F5's PSU
+    assert all(new != old[name] for name, new in _study_keys(study, tmp_path / "site").items())
+
+
+def test_an_optional_study_file_added_is_not_nothing_changed(tmp_path):
+    """A study without areas.csv (or scales.csv) that gets one: every report reads it, so the
+    run's record (the files the last run listed) must list it before it exists."""
+    study = tmp_path / "study"
+    shutil.copytree(WEIGHTED, study)
+    assert not (study / "areas.csv").exists() and not (study / "scales.csv").exists()
+    source = SurveySource(study_dir=study)
+    survey = source.load()
+    options = ReproduceOptions(source=source, out=tmp_path / "site", only="competencies",
+                               notebooks={"competencies": STUB}, min_group=1)
+    listed = buildinfo.run_inputs(plan_jobs(scopes(survey), options), survey)  # what the record keeps
+    before = record.run_key(options, listed)
+    (study / "areas.csv").write_text("area,title,description\nbeta,Beta first,\nalpha,Alpha second,\n")
+    assert record.run_key(options, listed) != before
+    (study / "areas.csv").unlink()
+    (study / "scales.csv").write_text("scale,code,label,side\nagree5,1,No,disagree\nagree5,2,Yes,agree\n")
+    assert record.run_key(options, listed) != before
+
+
+def test_an_optional_network_file_added_is_not_nothing_changed(tmp_path):
+    """The same for a network folder without network.toml or restriction files."""
+    network = tmp_path / "network"
+    network.mkdir()
+    for name in ("actors.csv", "links.csv", "flows.csv"):
+        shutil.copy(config.ROADMAP_EXAMPLE_DIR / name, network / name)
+    options = ReproduceOptions(out=tmp_path / "site", only="roadmap", no_survey=True, network=network)
+    listed = buildinfo.run_inputs(plan_jobs([], options), None)
+    before = record.run_key(options, listed)
+    for name in ("network.toml", "actor_restrictions.csv", "link_restrictions.csv"):
+        shutil.copy(config.ROADMAP_EXAMPLE_DIR / name, network / name)
+        assert record.run_key(options, listed) != before, name
+        (network / name).unlink()
+
+
+def test_a_respondent_added_elsewhere_changes_the_pages_that_count_them(tmp_path):
+    """Every page's header links the other scopes with their counts ("All respondents (n =
+    12)"): a respondent added to an LT cluster changes what a PL cluster's page says, though
+    not its answers."""
+    from clusterresearch.batch.site import navigate
+
+    data = tmp_path / "responses.csv"
+    shutil.copy(config.RESPONSES_PATH, data)
+
+    def keys() -> dict[str, str]:
+        survey = load_survey(data)
+        options = ReproduceOptions(source=SurveySource(data_path=data), out=tmp_path / "site", only="competencies",
+                                   notebooks={"competencies": STUB})
+        jobs = navigate(plan_jobs(scopes(survey), options))
+        return {name: build["key"] for name, build in buildinfo.build_keys(jobs, survey, {}).items()}
+
+    old = keys()
+    last = data.read_text().splitlines()[-1]
+    assert last.startswith("R12,LT,")
+    with data.open("a") as file:
+        file.write("R13" + last[3:] + "\n")
+    new = keys()
+    assert new["confidential/competencies_cluster_PL01"] != old["confidential/competencies_cluster_PL01"]
+    assert new.keys() == old.keys()
+
+
 def _recording(tmp_path, monkeypatch):
     """argv of a reproduce of the stub notebook on LT's six scopes of a copy of the responses,
     its --out, and the list each run's jobs are added to (by stem)."""
@@ -165,11 +253,18 @@ def test_the_record_ends_a_rerun_only_when_nothing_changed(tmp_path, monkeypatch
     assert ran[-1] == ["competencies_cluster_LT03"]
     assert "nothing changed" not in capsys.readouterr().err
 
+    # a report's figures (its _files folder) deleted: the same, that report is built again
+    (out / "confidential" / "competencies_cluster_LT02_files" / "table.csv").unlink()
+    assert cli.main(argv) == 0
+    assert ran[-1] == ["competencies_cluster_LT02"]
+    assert "nothing changed" not in capsys.readouterr().err
+    assert (out / "confidential" / "competencies_cluster_LT02_files" / "table.csv").is_file()
+
     # an option that shapes the pages: the record does not stand; the public report is rebuilt
     # (confidential ones mask nothing, so their parameters are the same)
     assert cli.main(argv + ["--min-group", "4"]) == 0
     assert ran[-1] == ["competencies_country_LT"]
-    assert cli.main(argv + ["--min-group", "4"]) == 0 and len(ran) == 3  # the new record stands
+    assert cli.main(argv + ["--min-group", "4"]) == 0 and len(ran) == 4  # the new record stands
     assert "nothing changed since the last run" in capsys.readouterr().err
     # the notebook is another file with the same bytes: a config path the record keys on
     notebook = tmp_path / "stub.ipynb"

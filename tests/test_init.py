@@ -169,7 +169,7 @@ BAD_FILES = {
     "garbage.sav": "not a readable SPSS .sav file",
     "no_answers.csv": "nothing to draft",
     "notes.txt": "unknown file type",
-    "broken_quote.csv": "cannot be read as CSV",
+    "broken_quote.csv": "row 3: a quote opened in this row is never closed",
     "missing.sav": "file not found",
     "only_personal.csv": "nothing to draft",
 }

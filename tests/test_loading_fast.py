@@ -114,6 +114,10 @@ CSV_BODIES = [
     "+1,-0,x\n007,2,y\n",
     "9007199254740993,1,x\n",  # beyond float64's whole numbers
     "TRUE,false,x\n",
+    "0x4,0X1F,x\n1,2,y\n",  # hexadecimal: text to pandas (Arrow would read 4 and 31)
+    "1,2,\"never closed\n3,4,y\n5,6,z\n",  # a quote left open: an error, not one long cell
+    "1,2,a\"b\n3,4,\"never closed\n5,6,z\n",  # the same after a quote inside a field (even quotes)
+    "1,2,a\"b\n3,4,\"never closed",  # the same on the last line, no final line break
     "1,2,  \n3,4, spaced \n",  # spaces kept in text
     "1,2,x\r\n3,4,y\r\n",
     "1,2,ab\"c\n",  # a quote inside a field
@@ -148,3 +152,18 @@ def test_arrow_frame_skips_a_header_with_a_line_break():
     fast = arrow_frame(data, ",", 3, {2})
     if fast is not None:
         pd.testing.assert_frame_equal(fast, pandas_frame(data, ",", 3, {2}), check_exact=True)
+
+
+def test_a_quote_left_open_is_an_error_naming_its_row(tmp_path):
+    """Not the rest of the file read into one essay (1000 respondents gone without a word)."""
+    from clusterresearch.errors import InputError
+    from clusterresearch.loading.formats import ColumnRoles, read_table
+
+    rows = [f"R{i},{i % 5 + 1},ok" for i in range(2000)]
+    rows[1500] = 'R1500,1,"I said ""no'
+    path = tmp_path / "responses.csv"
+    path.write_text("respondent_id,q1,essay\n" + "\n".join(rows) + "\n")
+    with pytest.raises(InputError) as error:
+        read_table(path, roles=lambda header: ColumnRoles(codes=frozenset({"respondent_id"}),
+                                                           texts=frozenset({"essay"})))
+    assert str(error.value) == f"{path}: row 1502: a quote opened in this row is never closed"

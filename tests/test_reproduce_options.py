@@ -22,3 +22,18 @@ def test_bad_options_are_one_line_errors(tmp_path, capsys, args, said):
     assert status == 2 and len(err) == 1, err
     assert said.replace("{missing}", str(missing)) in err[0]
     assert not (tmp_path / "site").exists()
+
+
+@pytest.mark.parametrize("argv, where", [
+    (["reproduce", "--min-group", "abc"], "--min-group: invalid int value: 'abc'"),
+    (["prepare", "--format", "bogus"], "--format: invalid choice: 'bogus'"),
+    (["prepare", "--nosuch"], "clusterresearch: unrecognized arguments: --nosuch"),
+    (["init"], "clusterresearch init: the following arguments are required: dir, --from"),
+])
+def test_a_bad_option_is_one_error_line(argv, where, capsys):
+    """argparse's own errors are said as every other: one line, exit status 2, no usage block."""
+    with pytest.raises(SystemExit) as exc:
+        cli.main(argv)
+    assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith(f"error: {where}"), err

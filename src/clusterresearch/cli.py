@@ -197,10 +197,21 @@ def _study_options(p: argparse.ArgumentParser, roadmap: bool = False) -> None:
                         "Previews, tests and spam are always left out")
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, with its errors said as every other: one line ``error: <option>: <what>``
+    (``error: <command>: <what>`` when no one option is at fault), exit status 2, no usage
+    block (``--help`` shows it)."""
+
+    def error(self, message: str):
+        where_, _, what = message.partition(": ") if message.startswith("argument ") else ("", "", message)
+        where_ = where_.removeprefix("argument ") or self.prog
+        self.exit(2, f"error: {where_}: {what} (see {self.prog} --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
     from . import __version__
 
-    parser = argparse.ArgumentParser(prog="clusterresearch", description=__doc__.splitlines()[0])
+    parser = _Parser(prog="clusterresearch", description=__doc__.splitlines()[0])
     parser.add_argument("--version", action="version", version=f"clusterresearch {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
 

@@ -10,7 +10,8 @@ rest; ``--force`` runs everything.
 
 Per scope, only the scope's own rows count (:func:`scope_digest`, through
 ``scope.select``): changing one cluster's answers changes that cluster's, its country's and
-the all-data keys, and no other.
+the all-data keys, and no other. A weighted study's design columns (weight, strata, psu,
+fpc) count in every scope's key.
 """
 
 from __future__ import annotations
@@ -31,6 +32,8 @@ from .jobs import NO_SURVEY, Job
 from .record import code_digest, file_digest, library_versions
 
 BUILD_FILE = ".build.json"
+# the study folder's files that are read where present (``Study.files`` lists those present)
+OPTIONAL_STUDY_FILES = ("scales.csv", "areas.csv")
 FORMAT = 1
 
 
@@ -40,18 +43,24 @@ def shared_inputs(survey: Any, job: Job) -> dict[str, Path]:
     for the roadmap, the IT services file and the network folder. The one list to extend
     when reports read more."""
     files: dict[str, Path] = {}
-    for path in survey.study.files() if survey is not None else ():
+    if survey is not None:
         study = survey.study
-        path = Path(path)
-        name = path.relative_to(study.dir).as_posix() if path.is_relative_to(study.dir) else path.name
-        files[f"study/{name}"] = path
+        # an optional file the study lacks counts as "missing": adding one changes the reports
+        optional = [study.dir / name for name in OPTIONAL_STUDY_FILES]
+        for path in [*study.files(), *optional]:
+            path = Path(path)
+            name = path.relative_to(study.dir).as_posix() if path.is_relative_to(study.dir) else path.name
+            files[f"study/{name}"] = path
     network = job.parameters.get("network_dir")
     if network:
-        from ..roadmap.folder import network_files
+        from ..roadmap.description import DESCRIPTION_FILE
+        from ..roadmap.folder import ACTOR_RESTRICTIONS_FILE, LINK_RESTRICTIONS_FILE, network_files
         from ..roadmap.network import SERVICES_PATH
 
         files["services"] = SERVICES_PATH
-        for path in network_files(network):
+        optional = [Path(network) / name for name in (ACTOR_RESTRICTIONS_FILE, LINK_RESTRICTIONS_FILE,
+                                                      DESCRIPTION_FILE)]
+        for path in [*network_files(network), *optional]:
             files[f"network/{path.name}"] = path
     return files
 
@@ -85,7 +94,23 @@ def scope_digest(survey: Any, column: str | None, group: str) -> str:
     answers = select(survey.answers, Scope(column, group))
     people = set(answers["respondent_id"].astype("str"))
     essays = survey.essays[survey.essays["respondent_id"].astype("str").isin(people)]
-    return hashlib.sha256((frame_digest(answers) + frame_digest(essays)).encode()).hexdigest()
+    # a weighted study's figures read the weights, and a scope's design-based intervals the
+    # design of every respondent (a scope is a domain of the whole sample): all of it counts
+    design = getattr(survey.grid, "design", None)
+    return hashlib.sha256((frame_digest(answers) + frame_digest(essays)
+                           + ("" if design is None else frame_digest(design))).encode()).hexdigest()
+
+
+def navigation(job: Job) -> list:
+    """What the page's header says of the other scopes (`page.report_page`): the links it
+    shows, with their counts (``Country PL (n = 7)``), and how many scopes the site has. A
+    respondent added to another group changes it, and so this page."""
+    from ..page import neighbours
+
+    siblings = tuple(getattr(job, "siblings", ()) or ())
+    if len(siblings) <= 1:
+        return []
+    return [len(siblings), [[s.label, s.href, s.current] for s in neighbours(siblings)]]
 
 
 def build_keys(jobs: Sequence[Job], survey: Any, export: Mapping[str, Any]) -> dict[str, dict]:
@@ -111,6 +136,7 @@ def build_keys(jobs: Sequence[Job], survey: Any, export: Mapping[str, Any]) -> d
             "title": job.title,
             "scope answers": scopes[(job.scope, job.group)],
             "files": {name: digest(path) for name, path in shared_inputs(survey, job).items()},
+            "navigation": navigation(job),
             **common,
         }
         key = hashlib.sha256(json.dumps(inputs, sort_keys=True).encode()).hexdigest()
@@ -135,13 +161,15 @@ def _files(job: Job) -> list[Path]:
 
 
 def reusable(out: Path, jobs: Sequence[Job], builds: Mapping[str, dict]) -> list[Job]:
-    """Jobs whose last build had the same key and whose files are all still in ``out``."""
+    """Jobs whose last build had the same key and whose files (page, notebook, every figure
+    the build wrote) are all still in ``out``."""
     previous = _previous(out)
     keep = []
     for job in jobs:
         name = f"{job.visibility}/{job.stem}"
         old = previous.get(name)
-        if old and old.get("key") == builds[name]["key"] and all(p.exists() for p in _files(job)[:2]):
+        if old and old.get("key") == builds[name]["key"] and all(p.exists() for p in _files(job)[:2]) \
+                and all((Path(job.output_dir) / f).is_file() for f in old.get("figures", [])):
             keep.append(job)
     return keep
 
@@ -220,7 +248,10 @@ def write_builds(out: Path, builds: Mapping[str, dict], done: Iterable[tuple[str
         # public/ is published as it is: its record keeps the key only, not the inputs
         # (absolute paths of the builder's machine, parameters); confidential/ keeps both.
         record = builds[name] if visibility != "public" else {"key": builds[name]["key"]}
-        by_visibility.setdefault(visibility, {})[name] = record
+        folder = out / visibility / f"{stem}_files"  # the report's figures: reused only while all are there
+        figures = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()) \
+            if folder.is_dir() else []
+        by_visibility.setdefault(visibility, {})[name] = {**record, "figures": figures}
     for visibility, reports in by_visibility.items():
         if (out / visibility).is_dir():
             document = {"format": FORMAT, "reports": dict(sorted(reports.items()))}

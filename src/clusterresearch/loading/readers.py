@@ -88,6 +88,14 @@ def first_wide_row(path: Path, text: str, sep: str, width: int) -> InputError:
     for number, record in enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=sep), start=1):
         if number > 1 and len(record) > width:
             return InputError(path, where(row=number), f"{len(record)} fields but the header has {width}")
+    records = csv.reader(io.StringIO(text, newline=""), delimiter=sep, strict=True)
+    number = 0
+    try:
+        for number, _ in enumerate(records, start=1):
+            pass
+    except csv.Error:
+        if records.line_num and text.count('"') % 2:  # the file ends inside a quoted field
+            return InputError(path, where(row=number + 1), "a quote opened in this row is never closed")
     return InputError(path, where(), "cannot be read as CSV")
 
 
@@ -147,8 +155,18 @@ def arrow_frame(utf8: bytes, sep: str, width: int, texts: set[int]) -> pd.DataFr
     threads, no GIL held), or None wherever the two could differ, so that the pandas parser
     reads it (and names the row of any fault): pandas before 3 (text is object there), rows
     that are blank, short, long or unparsable, no data rows, and any column other than the
-    text ones that is not whole numbers (below 2**53) or empty."""
+    text ones that is not whole numbers (below 2**53) or empty, and any file with a
+    hexadecimal-looking "0x" anywhere (Arrow parses it as a number, pandas does not) or an
+    odd number of quotes (a quoted cell left open: pandas refuses it, Arrow reads the rest of
+    the file into that cell)."""
     if TEXT != "str":
+        return None
+    if b"0x" in utf8 or b"0X" in utf8:  # Arrow reads "0x1F" as the number 31; pandas keeps it as text
+        return None
+    # a quote never closed: pandas refuses the file, Arrow takes the rest of it as one cell (the
+    # last cell of the table); an odd number of quotes, or a last line without a line break and
+    # with a quote, or a last cell holding a line break may be that: pandas decides
+    if utf8.count(b'"') % 2 or (not utf8.endswith((b"\n", b"\r")) and b'"' in utf8[utf8.rfind(b"\n") + 1:]):
         return None
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -166,6 +184,9 @@ def arrow_frame(utf8: bytes, sep: str, width: int, texts: set[int]) -> pd.DataFr
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         return None
     if not table.num_rows:
+        return None
+    last = table.column(width - 1)[-1].as_py()
+    if isinstance(last, str) and ("\n" in last or "\r" in last):
         return None
     columns = {}
     for i, column in enumerate(table.columns):
