@@ -184,6 +184,11 @@ def test_own_study_without_a_network_builds_no_roadmap_report(tmp_path, monkeypa
     assert {notebook for notebook, _, _ in _index(out)} == {"competencies"}
     assert "no roadmap report: the worked example network is not about this study" in capsys.readouterr().err
 
+    # a bad --group is the one line of its error, nothing said before it
+    assert cli.main(["reproduce", "--study", str(DATA), "--out", str(out), "--group", "cluster=ZZ"]) == 2
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: ") and "cluster=ZZ" in lines[0], lines
+
 
 def test_missing_kernelspec_explains_the_fix():
     with pytest.raises(InputError, match="ipykernel install --sys-prefix"):

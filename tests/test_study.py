@@ -37,6 +37,8 @@ EXPECTED = {
     "toml_kinds_unknown": ("study.toml", "[kinds], key 'likret': unknown key: did you mean 'likert'?"),
     "weight_not_positive": ("responses.csv", "row 3, column 'w'"),
     "weight_not_a_number": ("responses.csv", "row 4, column 'w'"),
+    "weight_decimal_comma": ("responses.csv", "row 2, column 'w': '1,5' is not a positive number (weight of study.toml); "
+                                              "write decimals with a point"),
     "weight_column_absent": ("responses.csv", "row 1, column 'w'"),
     "strata_empty": ("responses.csv", "row 3, column 's'"),
     "weight_first_bad_row": ("responses.csv", "row 2, column 'w'"),

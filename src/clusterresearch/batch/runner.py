@@ -192,14 +192,14 @@ def _reproduce(opts: ReproduceOptions, started: float) -> int:
         if opts.only is None and not survey.study.shipped and _is_worked_example(opts.network):
             # the worked example illustrates the shipped study; it says nothing about this one
             opts = replace(opts, only="competencies")
-            if opts.progress:
-                print("reproduce: no roadmap report: the worked example network is not about this study; "
-                      "--network DIR gives your cluster's roadmap", file=sys.stderr)
     jobs = plan_jobs(found, opts)
     if not jobs:
         raise InputError(survey.source if survey else "--only", "file", "no report to build for these options")
     check_notebooks(jobs)
     check_inputs(jobs, survey)
+    if opts.progress and opts.only != given.only:  # said once the input is known good (an error is one line)
+        print("reproduce: no roadmap report: the worked example network is not about this study; "
+              "--network DIR gives your cluster's roadmap", file=sys.stderr)
     jobs = navigate(jobs)
     builds = buildinfo.build_keys(jobs, survey, {"with_code": opts.with_code, "kernel": opts.kernel_name})
     # the all-data competencies report reads everything the statements summary does

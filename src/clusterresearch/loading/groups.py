@@ -132,8 +132,11 @@ def read_design(file, respondents: pd.DataFrame, study) -> pd.DataFrame:
         bad = ~np.isfinite(number) | (number <= 0)
         if bad.any():
             i = _first_in_file(bad, rows)
+            cell = str(text.iloc[i])
+            # a comma-decimal locale's 1,86 is not read as 1.86: in a comma-separated file "1,860" is a thousand
+            hint = "; write decimals with a point (1.86), not a comma" if "," in cell and "." not in cell else ""
             raise InputError(file, where(row=int(rows[i]), column=column),
-                             f"{text.iloc[i]!r} is not a positive number ({role} of study.toml)")
+                             f"{cell!r} is not a positive number ({role} of study.toml){hint}")
         out[role] = number
     if "weight" not in out:
         out["weight"] = 1.0
