@@ -56,6 +56,10 @@ CASES = {
     "weight_not_a_number": {"study.toml": BASE["study.toml"].replace('compare = "unit"', 'compare = "unit"\nweight = "w"'),
                             "responses.csv": "respondent_id,unit,country,w,q1,q2,q3\nA,U1,DE,1.5,0,Yes,4\n"
                                              "B,U1,DE,2,2,Partly,5\nC,U2,FR,heavy,9,no,\n"},
+    # a comma-decimal locale's semicolon file: the weight 1,5 is refused with the hint to write a point
+    "weight_decimal_comma": {"study.toml": BASE["study.toml"].replace('compare = "unit"', 'compare = "unit"\nweight = "w"'),
+                             "responses.csv": "respondent_id;unit;country;w;q1;q2;q3\nA;U1;DE;1,5;0;Yes;4\n"
+                                              "B;U1;DE;2;2;Partly;5\nC;U2;FR;0,75;9;no;\n"},
     "weight_column_absent": {"study.toml": BASE["study.toml"].replace('compare = "unit"', 'compare = "unit"\nweight = "w"')},
     "strata_empty": {"study.toml": BASE["study.toml"].replace('compare = "unit"', 'compare = "unit"\nstrata = "s"'),
                      "responses.csv": "respondent_id,unit,country,s,q1,q2,q3\nA,U1,DE,S1,0,Yes,4\n"
