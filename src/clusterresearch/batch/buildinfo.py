@@ -32,8 +32,6 @@ from .jobs import NO_SURVEY, Job
 from .record import code_digest, file_digest, library_versions
 
 BUILD_FILE = ".build.json"
-# the study folder's files that are read where present (``Study.files`` lists those present)
-OPTIONAL_STUDY_FILES = ("scales.csv", "areas.csv")
 FORMAT = 1
 
 
@@ -45,22 +43,17 @@ def shared_inputs(survey: Any, job: Job) -> dict[str, Path]:
     files: dict[str, Path] = {}
     if survey is not None:
         study = survey.study
-        # an optional file the study lacks counts as "missing": adding one changes the reports
-        optional = [study.dir / name for name in OPTIONAL_STUDY_FILES]
-        for path in [*study.files(), *optional]:
+        for path in study.files(absent=True):  # an optional file it lacks counts, as "missing"
             path = Path(path)
             name = path.relative_to(study.dir).as_posix() if path.is_relative_to(study.dir) else path.name
             files[f"study/{name}"] = path
     network = job.parameters.get("network_dir")
     if network:
-        from ..roadmap.description import DESCRIPTION_FILE
-        from ..roadmap.folder import ACTOR_RESTRICTIONS_FILE, LINK_RESTRICTIONS_FILE, network_files
+        from ..roadmap.folder import network_files
         from ..roadmap.network import SERVICES_PATH
 
         files["services"] = SERVICES_PATH
-        optional = [Path(network) / name for name in (ACTOR_RESTRICTIONS_FILE, LINK_RESTRICTIONS_FILE,
-                                                      DESCRIPTION_FILE)]
-        for path in [*network_files(network), *optional]:
+        for path in network_files(network, absent=True):
             files[f"network/{path.name}"] = path
     return files
 

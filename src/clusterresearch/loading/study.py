@@ -113,10 +113,11 @@ class Study:
         titles = dict(zip(self.areas["area"], self.areas["title"]))
         return titles.get(area) or area
 
-    def files(self) -> list[Path]:
-        """Every file of the study folder that shapes a report (for build records)."""
+    def files(self, absent: bool = False) -> list[Path]:
+        """Every file of the study folder that shapes a report (for build records); with
+        ``absent``, also the optional ones the folder lacks (adding one changes the reports)."""
         names = [STUDY_FILE, "instrument.csv", "scales.csv", "areas.csv"]
-        paths = [self.dir / n for n in names if (self.dir / n).is_file()]
+        paths = [self.dir / n for n in names if absent or (self.dir / n).is_file()]
         paths += [g.names for g in self.groups if g.names is not None]
         if self.statements is not None:
             paths.append(self.statements)

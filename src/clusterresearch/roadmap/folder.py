@@ -222,16 +222,17 @@ def _read_link_restrictions(path: Path, known: dict[str, str], links: pd.DataFra
     return pd.DataFrame(rows, columns=list(LINK_RESTRICTION_COLUMNS))
 
 
-def network_files(folder: str | Path) -> list[Path]:
+def network_files(folder: str | Path, absent: bool = False) -> list[Path]:
     """The files a network folder is read from, in reading order (the three required files,
-    the restriction files and network.toml where present): the one list of a network's
-    inputs, for ``Network.files``, build records and reproduce's preload."""
+    the restriction files and network.toml where present; with ``absent``, those it lacks
+    too, since adding one changes the model): the one list of a network's inputs, for
+    ``Network.files``, build records and reproduce's preload."""
     from .description import DESCRIPTION_FILE
 
     folder = Path(folder)
     files = [folder / ACTORS_FILE, folder / LINKS_FILE, folder / FLOWS_FILE]
-    files += [folder / name for name in (ACTOR_RESTRICTIONS_FILE, LINK_RESTRICTIONS_FILE) if (folder / name).exists()]
-    return files + [folder / DESCRIPTION_FILE] * (folder / DESCRIPTION_FILE).is_file()
+    optional = [folder / name for name in (ACTOR_RESTRICTIONS_FILE, LINK_RESTRICTIONS_FILE, DESCRIPTION_FILE)]
+    return files + [path for path in optional if absent or path.is_file()]
 
 
 def load_network(folder: str | Path) -> Network:
