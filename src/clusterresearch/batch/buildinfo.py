@@ -153,6 +153,17 @@ def _files(job: Job) -> list[Path]:
     return [Path(job.output_html), Path(job.output_notebook), Path(job.output_dir)]
 
 
+def figures(folder: Path) -> list[Path]:
+    """The files a report wrote into its ``<stem>_files`` folder (none if there is none)."""
+    return sorted(p for p in Path(folder).rglob("*") if p.is_file()) if Path(folder).is_dir() else []
+
+
+def outputs(jobs: Sequence[Job]) -> list[Path]:
+    """Every file the reports wrote: page, notebook and each figure (a page whose figures
+    were deleted is not the page the run built)."""
+    return [path for job in jobs for path in (*_files(job)[:2], *figures(Path(job.output_dir)))]
+
+
 def reusable(out: Path, jobs: Sequence[Job], builds: Mapping[str, dict]) -> list[Job]:
     """Jobs whose last build had the same key and whose files (page, notebook, every figure
     the build wrote) are all still in ``out``."""
@@ -242,9 +253,8 @@ def write_builds(out: Path, builds: Mapping[str, dict], done: Iterable[tuple[str
         # (absolute paths of the builder's machine, parameters); confidential/ keeps both.
         record = builds[name] if visibility != "public" else {"key": builds[name]["key"]}
         folder = out / visibility / f"{stem}_files"  # the report's figures: reused only while all are there
-        figures = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()) \
-            if folder.is_dir() else []
-        by_visibility.setdefault(visibility, {})[name] = {**record, "figures": figures}
+        drawn = [path.relative_to(folder).as_posix() for path in figures(folder)]
+        by_visibility.setdefault(visibility, {})[name] = {**record, "figures": drawn}
     for visibility, reports in by_visibility.items():
         if (out / visibility).is_dir():
             document = {"format": FORMAT, "reports": dict(sorted(reports.items()))}

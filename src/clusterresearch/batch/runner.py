@@ -262,21 +262,10 @@ def _reproduce(opts: ReproduceOptions, started: float) -> int:
             cluster.close()
     code = _summary(jobs, results, written[0], started)
     if code == 0:
-        record.write(given, buildinfo.run_inputs(jobs, survey), _outputs(jobs) + written,
+        record.write(given, buildinfo.run_inputs(jobs, survey), buildinfo.outputs(jobs) + written,
                      {"reports": len(jobs), "public": sum(job.public for job in jobs),
                       "confidential": sum(not job.public for job in jobs), "index": str(written[0])})
     return code
-
-
-def _outputs(jobs: list) -> list[Path]:
-    """Every file the reports wrote: page, notebook and each figure of their ``_files`` folder
-    (a page whose figures were deleted is not the page the run built)."""
-    files = []
-    for job in jobs:
-        files += [Path(job.output_html), Path(job.output_notebook)]
-        folder = Path(job.output_dir)
-        files += sorted(p for p in folder.rglob("*") if p.is_file()) if folder.is_dir() else []
-    return files
 
 
 def _summary(jobs: list, results: list, index: Path, started: float) -> int:
