@@ -4,7 +4,8 @@ as whole processes, side by side.
 Not a test: it prints timings and memory. It writes a seeded wide CSV with N respondents
 (default 100,000) answering every item of the shipped instrument, then runs, --runs times
 each and interleaved (baseline, prepare, baseline, prepare ...; best of the runs counts),
-each as a fresh process timed from its start to its exit, imports included:
+each as a fresh process timed from its start to its exit, imports included (the package
+byte-compiled first, as an installed wheel is):
 
 - baseline: ``python -c "import pandas; pd.read_csv(file).groupby('cluster')[items].mean()"``;
 - prepare:  ``clusterresearch prepare --study DIR --out OUT`` (read, validate, summarise,
@@ -100,8 +101,20 @@ def run(argv: list[str]) -> dict:
     return {"seconds": seconds, "peak_mb": usage.ru_maxrss / 1024}  # KiB on Linux
 
 
+def byte_compile() -> None:
+    """Compile the package's modules as `pip install` of the wheel does, so that prepare, like
+    the baseline's pandas, loads bytecode: an editable install run with
+    PYTHONDONTWRITEBYTECODE set would compile every module again in every process."""
+    import compileall
+
+    import clusterresearch
+
+    compileall.compile_dir(Path(clusterresearch.__file__).parent, quiet=1)
+
+
 def measure(modes: list[str], data: Path, work: Path, scaled: list[str], runs: int) -> dict[str, dict]:
     """Best of ``runs`` per mode, the modes interleaved so that both see the same machine."""
+    byte_compile()
     best: dict[str, dict] = {}
     for _ in range(runs):
         for mode in modes:

@@ -177,14 +177,13 @@ def _field_texts(column, float_format: str):
     import pandas as pd
 
     dtype = column.dtype
-    values = column.to_numpy()
     if isinstance(dtype, np.dtype) and dtype.kind == "f":
-        return _float_texts(np.ascontiguousarray(values, dtype=np.float64), float_format)
+        return _float_texts(np.ascontiguousarray(column.to_numpy(), dtype=np.float64), float_format)
     if isinstance(dtype, np.dtype) and dtype.kind in "iub":
-        codes, uniques = pd.factorize(values)
+        codes, uniques = pd.factorize(column.to_numpy())
         return np.array([str(v) for v in np.asarray(uniques).tolist()], dtype=object)[codes]
     if dtype == object or (isinstance(dtype, pd.StringDtype) and dtype.na_value is np.nan):
-        codes, uniques = pd.factorize(np.asarray(values, dtype=object), use_na_sentinel=True)
+        codes, uniques = pd.factorize(column if dtype != object else column.to_numpy(), use_na_sentinel=True)
         uniques = np.asarray(uniques, dtype=object)
         if not all(isinstance(v, str) for v in uniques):
             return None

@@ -119,6 +119,8 @@ def _stacked(columns: list[str | None], tables: list[pd.DataFrame]) -> pd.DataFr
 def _typed(table: pd.DataFrame) -> pd.DataFrame:
     """Counts as int64, labels as str."""
     for name in table.columns:
+        if table[name].dtype == "int64":
+            continue
         if name in ("n", "k") or (name.startswith("n_") and name != "n_effective"):  # Kish's n is not a count
             table[name] = pd.to_numeric(table[name]).fillna(0).astype("int64")
         elif table[name].dtype == object or isinstance(table[name].dtype, pd.CategoricalDtype):
@@ -209,8 +211,10 @@ def wide_table(grid: Grid):
     scales = {row["item_id"]: row for row in grid.scales().to_dict("records")}
     arrays, names = [], []
     for name in grid.respondents.columns:
-        arrays.append(pa.array(grid.respondents[name].astype("str"), type=pa.string(),
-                               from_pandas=True))  # an empty group cell (NaN) is null
+        array = pa.array(grid.respondents[name].astype("str"), type=pa.string(),
+                         from_pandas=True)  # an empty group cell (NaN) is null
+        # one chunk, so the file's pages do not depend on the blocks the CSV was read in
+        arrays.append(array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array)
         names.append(name)
     columns = np.ascontiguousarray(grid.values.T)  # one pass, then each item's column is contiguous
     missing = []
@@ -242,7 +246,8 @@ def write_wide_parquet(grid: Grid, sink) -> None:
     import pyarrow.parquet as pq
 
     table = wide_table(grid)
-    items = [c for c in table.column_names if c in set(grid.items["item_id"])]
+    scaled = set(grid.items["item_id"])
+    items = [c for c in table.column_names if c in scaled]
     pq.write_table(table, sink, compression="zstd", write_statistics=items)
 
 

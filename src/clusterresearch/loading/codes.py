@@ -23,7 +23,7 @@ def coded(column: pd.Series, sort: bool) -> tuple[np.ndarray, pd.Index]:
     is sorted) or in first-seen order (items). Sorting only the distinct values gives
     np.unique's order (Python's string order) without sorting every cell."""
     text = column.astype("str").where(column.notna())  # no value stays NaN (pandas 2 writes "nan")
-    codes, uniques = pd.factorize(text.to_numpy(dtype=object))
+    codes, uniques = pd.factorize(text)  # Arrow's own hashing under pandas 3: no Python string per cell
     uniques = np.asarray(uniques, dtype=object)
     if sort:
         order = np.argsort(uniques, kind="stable")

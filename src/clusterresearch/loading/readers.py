@@ -8,6 +8,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 import zipfile
 from pathlib import Path
 
@@ -21,6 +22,7 @@ DELIMITERS = (",", ";", "\t")
 # astype("str") writes it as the text 'nan' (which then reads as an item id, a group, ...), so
 # under pandas 2 text stays in object columns: str values and NaN, the same cells.
 TEXT = "str" if int(pd.__version__.split(".")[0]) >= 3 else object
+HEX = re.compile(rb"0[xX]")  # one pass over the file, not one per case
 
 
 class NoRows(Exception):
@@ -161,7 +163,7 @@ def arrow_frame(utf8: bytes, sep: str, width: int, texts: set[int]) -> pd.DataFr
     the file into that cell)."""
     if TEXT != "str":
         return None
-    if b"0x" in utf8 or b"0X" in utf8:  # Arrow reads "0x1F" as the number 31; pandas keeps it as text
+    if HEX.search(utf8):  # Arrow reads "0x1F" as the number 31; pandas keeps it as text
         return None
     # a quote never closed: pandas refuses the file, Arrow takes the rest of it as one cell (the
     # last cell of the table); an odd number of quotes, or a last line without a line break and

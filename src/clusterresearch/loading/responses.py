@@ -44,7 +44,7 @@ def read_wide(table: RawTable, study: Study, keys, by_column):
     asked = [c for c in inst["column"] if c in set(table.header)]
     scaled = [c for c in asked if inst["type"].iloc[by_column[c]] != "text"]
     values, missing = _positions(table, study, [(c, inst["scale"].iloc[by_column[c]]) for c in scaled])
-    respondents = pd.DataFrame({name: ids[name].to_numpy() for name in keys})
+    respondents = pd.DataFrame({name: ids[name].array for name in keys})
     respondents["_row"] = table.rows
     items = _items(inst, [by_column[c] for c in scaled])
     texts = [c for c in asked if inst["type"].iloc[by_column[c]] == "text"]

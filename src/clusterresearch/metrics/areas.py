@@ -183,28 +183,26 @@ def area_table(keys: pd.DataFrame, n: np.ndarray, sums: dict[str, np.ndarray], p
     answered items per row, the rows' ``sums`` of the answers' keyed positions, their
     squares and the competent side (`Keyed.sums`), and the rated respondent x area
     pairs' ``index`` with the row each belongs to (``pair_rows``), in respondent order."""
-    table = keys.copy()
     total, squares, agree = sums["total"], sums["squares"], sums["agree"].astype(np.int64)
     with np.errstate(invalid="ignore", divide="ignore"):
         mean = total / np.where(n > 0, n, np.nan)
         spread = np.sqrt((squares - n * mean ** 2).clip(min=0) / np.where(n > 1, n - 1, np.nan))
-    table["n"], table["mean"], table["spread"] = n.astype(np.int64), mean, spread
-    table["n_agree"] = agree
-    with np.errstate(invalid="ignore", divide="ignore"):
-        table["share_agree"] = agree / np.where(n > 0, n, np.nan)
+        share = agree / np.where(n > 0, n, np.nan)
+    table = {name: keys[name].array for name in keys.columns}  # built whole: a frame grown column by column copies
+    table.update({"n": n.astype(np.int64), "mean": mean, "spread": spread, "n_agree": agree, "share_agree": share})
     table["ci_low"], table["ci_high"] = wilson_interval(agree, n)
 
     # over respondents: a respondent x area pair belongs to the row of its first answer
     per = pd.Series(index).groupby(pair_rows, sort=False).agg(
-        ["count", "mean", "std"]).reindex(np.arange(len(table)))
+        ["count", "mean", "std"]).reindex(np.arange(len(keys)))
     table["n_respondents"] = per["count"].fillna(0).to_numpy(dtype=np.int64)
     table["index_mean"], table["index_sd"] = per["mean"].to_numpy(), per["std"].to_numpy()
-    table["index_ci_low"], table["index_ci_high"] = t_interval(table["index_mean"], table["index_sd"],
-                                                               table["n_respondents"])
-    table["index_range"] = table["area"].map(ranges).fillna("").astype("str")
+    low, high = t_interval(per["mean"], per["std"], pd.Series(table["n_respondents"], index=per.index))
+    table["index_ci_low"], table["index_ci_high"] = low.to_numpy(), high.to_numpy()
+    table["index_range"] = keys["area"].map(ranges).fillna("").astype("str").array
     columns = by + ["area", "n", "mean", "spread", "n_agree", "share_agree", "ci_low", "ci_high",
                     "n_respondents", "index_mean", "index_sd", "index_ci_low", "index_ci_high", "index_range"]
-    return table[columns].reset_index(drop=True)
+    return pd.DataFrame({name: table[name] for name in columns})
 
 
 def area_gap(grid, items: pd.DataFrame | None = None, by: Sequence[str] = ()) -> pd.DataFrame:

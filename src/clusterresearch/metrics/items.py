@@ -113,23 +113,19 @@ def item_table(keys: pd.DataFrame, counts: np.ndarray, missing: np.ndarray, area
     """item_stats of one grouping from its counts: ``keys`` (the grouping's columns and
     item_id) and ``counts[row, p]`` (column 0 = no answer), ``missing`` codes, the
     ``area`` and ``kind`` (type) of each row."""
-    table = keys.copy()
-    table["area"], table["type"] = area, kind
-    geo = geometry.loc[table["item_id"]]
-    table["scale"] = geo["scale"].to_numpy()
-    table["k"] = geo["k"].to_numpy()
+    geo = geometry.loc[keys["item_id"]]
     stats = count_stats(counts)
-    table["n"] = stats["n"]
-    table["n_missing"] = missing
-    for p, name in enumerate(level_columns(width), start=1):
-        table[name] = counts[:, p]
-    table["mean"], table["sd"], table["median"] = stats["mean"], stats["sd"], stats["median"]
     positions = np.arange(1, width + 1)
     valid = counts[:, 1:]
     agree = (valid * (positions[None, :] >= geo["agree_min"].to_numpy()[:, None])).sum(axis=1)
     disagree = (valid * (positions[None, :] <= geo["disagree_max"].to_numpy()[:, None])).sum(axis=1)
     top = valid[np.arange(len(valid)), geo["k"].to_numpy() - 1] if len(valid) else np.zeros(0, dtype=np.int64)
     n = np.where(stats["n"] > 0, stats["n"], np.nan)
+    table = {name: keys[name].array for name in keys.columns}  # built whole: a frame grown column by column copies
+    table.update({"area": area, "type": kind, "scale": geo["scale"].to_numpy(), "k": geo["k"].to_numpy(),
+                  "n": stats["n"], "n_missing": missing})
+    table.update({name: counts[:, p] for p, name in enumerate(level_columns(width), start=1)})
+    table.update({"mean": stats["mean"], "sd": stats["sd"], "median": stats["median"]})
     for name, count in (("agree", agree), ("disagree", disagree), ("top", top)):
         table[f"n_{name}"] = count.astype(np.int64)
         with np.errstate(invalid="ignore", divide="ignore"):
@@ -139,7 +135,7 @@ def item_table(keys: pd.DataFrame, counts: np.ndarray, missing: np.ndarray, area
     columns = by + ["area", "type", "item_id", "scale", "k", "n", "n_missing", *level_columns(width),
                     "mean", "sd", "median", "n_agree", "share_agree", "ci_low", "ci_high",
                     "n_disagree", "share_disagree", "disagree_ci_low", "disagree_ci_high", "n_top", "share_top"]
-    return table[columns].reset_index(drop=True)
+    return pd.DataFrame({name: table[name] for name in columns})
 
 
 def missing_counts(grid, by: Sequence[str] = ()) -> pd.DataFrame:
