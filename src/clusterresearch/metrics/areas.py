@@ -104,9 +104,9 @@ class Keyed:
             for i, a in enumerate(self.area_of):
                 k = int(self.k[i])
                 weights = self.weights(i, np.arange(1, k + 1, dtype=np.float64))
-                mine = counts[:, self.columns[i], 1:k + 1].astype(np.float64)
-                for name, w in weights.items():
-                    sums[name][a::len(self.areas)] += mine @ w
+                mine = counts[:, self.columns[i], 1:k + 1]
+                for name, w in weights.items():  # in integers: exact, and no BLAS (whose threads spin)
+                    sums[name][a::len(self.areas)] += mine @ w.astype(np.int64)
             return sums
         slot = (group.codes[:, None] * len(self.areas) + self.area_of[None, :]).reshape(-1)
         weights = [self.weights(i, self.values[:, j]) for i, j in enumerate(self.columns)]
