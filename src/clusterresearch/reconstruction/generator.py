@@ -116,15 +116,16 @@ def reverse_items(instrument: pd.DataFrame) -> set[str]:
     return set(instrument.loc[instrument["reverse"].to_numpy(dtype=bool), "item_id"])
 
 
-def area_order(instrument: pd.DataFrame) -> list[str]:
-    """The areas in instrument order: the columns of the level matrix."""
+def level_areas(instrument: pd.DataFrame) -> list[str]:
+    """The columns of the level matrix: the areas in instrument order. The seeded draws follow
+    it, so the reconstruction does not move with a report order (`Study.area_order`)."""
     return list(pd.unique(instrument["area"]))
 
 
 def area_noise(instrument: pd.DataFrame, reliability: float = RELIABILITY) -> dict[str, float]:
     """Per area, the item noise at which its self-assessed items would reach ``reliability``."""
     counts = instrument[instrument["type"] == "likert"].groupby("area")["item_id"].count()
-    return {area: item_noise(int(counts.get(area, 1)), reliability) for area in area_order(instrument)}
+    return {area: item_noise(int(counts.get(area, 1)), reliability) for area in level_areas(instrument)}
 
 
 def level_stream(seed: int) -> np.random.Generator:
@@ -153,7 +154,7 @@ def generate(instrument: pd.DataFrame, registry: pd.DataFrame, statements: pd.Da
         profile = MEAN_PROFILE.get(sides.get(item_id), TYPE_PROFILE.get(item_type, AREA_PROFILE[area]))
         columns[item_id] = item_answers(rng, profile, pins.get(item_id, {}), n)
     by_level = level_stream(seed)
-    areas = area_order(instrument)
+    areas = level_areas(instrument)
     levels = draw_levels(by_level, n, len(areas), correlation)
     reverse = reverse_items(instrument)
     noise = area_noise(instrument, reliability)
