@@ -48,3 +48,20 @@ def test_atomic_file_hashes_what_it_writes(tmp_path):
         assert not (tmp_path / "a.bin").exists()  # only complete files appear
     assert (tmp_path / "a.bin").read_bytes() == b"abcdef"
     assert sink.hexdigest() == sha256_file(tmp_path / "a.bin")
+
+
+def test_wide_item_columns_are_what_arrow_makes_of_nan_as_null():
+    """`prepare._nullable` wraps a column's bytes with a validity bitmap; it must be the
+    array pyarrow's own conversion gives (NaN as null), whatever the pattern of nulls."""
+    import numpy as np
+    import pyarrow as pa
+
+    from clusterresearch.prepare import _nullable
+
+    rng = np.random.default_rng(3)
+    for values in (np.array([]), np.array([np.nan] * 9), np.arange(1.0, 20.0),
+                   np.where(rng.random(1001) < 0.3, np.nan, rng.integers(1, 6, 1001).astype(float))):
+        made = _nullable(np.ascontiguousarray(values))
+        expected = pa.array(values, from_pandas=True, type=pa.float64())
+        assert made.equals(expected)
+        assert made.null_count == expected.null_count

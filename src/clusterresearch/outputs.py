@@ -183,7 +183,7 @@ def _field_texts(column, float_format: str):
         codes, uniques = pd.factorize(column.to_numpy())
         return np.array([str(v) for v in np.asarray(uniques).tolist()], dtype=object)[codes]
     if dtype == object or (isinstance(dtype, pd.StringDtype) and dtype.na_value is np.nan):
-        codes, uniques = pd.factorize(column if dtype != object else column.to_numpy(), use_na_sentinel=True)
+        codes, uniques = pd.factorize(column, use_na_sentinel=True)  # Arrow's hashing for "str"
         uniques = np.asarray(uniques, dtype=object)
         if not all(isinstance(v, str) for v in uniques):
             return None

@@ -197,7 +197,7 @@ def area_table(keys: pd.DataFrame, n: np.ndarray, sums: dict[str, np.ndarray], p
         ["count", "mean", "std"]).reindex(np.arange(len(keys)))
     table["n_respondents"] = per["count"].fillna(0).to_numpy(dtype=np.int64)
     table["index_mean"], table["index_sd"] = per["mean"].to_numpy(), per["std"].to_numpy()
-    low, high = t_interval(per["mean"], per["std"], pd.Series(table["n_respondents"], index=per.index))
+    low, high = t_interval(per["mean"], per["std"], per["count"].fillna(0))
     table["index_ci_low"], table["index_ci_high"] = low.to_numpy(), high.to_numpy()
     table["index_range"] = keys["area"].map(ranges).fillna("").astype("str").array
     columns = by + ["area", "n", "mean", "spread", "n_agree", "share_agree", "ci_low", "ci_high",
